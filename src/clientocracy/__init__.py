@@ -1,0 +1,59 @@
+"""clientocracy: stories of companies that did more for a customer than they owed.
+
+A curated, typed, multilingual dataset of customer-service stories taken
+from two public texts (one Russian, one Persian), with a query API by
+company, principle and language that accepts names as people write them.
+
+>>> import clientocracy
+>>> [s.company.name for s in clientocracy.stories(principle="no red tape")]
+['Trader Joe’s', 'Zappos']
+
+Importing the package reads nothing: the dataset is loaded on first use.
+"""
+
+from ._bundled import (
+    companies,
+    company,
+    language,
+    languages,
+    principle,
+    principles,
+    sources,
+    stories,
+    story,
+)
+from ._corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryCollection
+from ._errors import CorpusError, UnknownValueError
+from ._normalize import name_key, normalize
+from ._records import CHANNELS, Company, Language, Principle, Quote, Source, Span, Story
+from ._version import __version__
+
+__all__ = [
+    "CHANNELS",
+    "Company",
+    "CompanyLike",
+    "Corpus",
+    "CorpusError",
+    "Language",
+    "LanguageLike",
+    "Principle",
+    "PrincipleLike",
+    "Quote",
+    "Source",
+    "Span",
+    "Story",
+    "StoryCollection",
+    "UnknownValueError",
+    "__version__",
+    "companies",
+    "company",
+    "language",
+    "languages",
+    "name_key",
+    "normalize",
+    "principle",
+    "principles",
+    "sources",
+    "stories",
+    "story",
+]

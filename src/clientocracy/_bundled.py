@@ -1,0 +1,100 @@
+"""The module-level API: the queries of :class:`Corpus`, over the bundled dataset."""
+
+from __future__ import annotations
+
+from ._corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryCollection
+from ._records import Company, Language, Principle, Source, Story
+
+__all__ = [
+    "companies",
+    "company",
+    "language",
+    "languages",
+    "principle",
+    "principles",
+    "sources",
+    "stories",
+    "story",
+]
+
+
+def stories(
+    *,
+    company: CompanyLike | None = None,
+    principle: PrincipleLike | None = None,
+    language: LanguageLike | None = None,
+) -> StoryCollection:
+    """Return the bundled stories that match every given facet, in dataset order.
+
+    Each keyword takes one value or an iterable of values: a story matches a
+    facet when it matches any of the values (OR), and must match every facet
+    given (AND). ``None`` leaves the facet out. A value is a record, its id,
+    or any of its names and aliases, in any script and case:
+
+    >>> import clientocracy
+    >>> clientocracy.stories(company="Zappos").ids()
+    ('zappos-ten-hour-call', 'zappos-flowers-for-a-mother')
+    >>> clientocracy.stories(company="زاپوس", language="Farsi").ids()
+    ('zappos-flowers-for-a-mother',)
+
+    Raises :class:`UnknownValueError` (a :class:`LookupError`) for a value
+    that names nothing; a known value that matches no story gives an empty
+    collection.
+    """
+    return Corpus.bundled().stories(company=company, principle=principle, language=language)
+
+
+def story(id: str) -> Story:
+    """Return the bundled story with this id.
+
+    >>> clientocracy.story("sainsburys-giraffe-bread").company.name
+    'Sainsbury’s'
+    """
+    return Corpus.bundled().story(id)
+
+
+def companies() -> tuple[Company, ...]:
+    """Return every company of the bundled dataset."""
+    return Corpus.bundled().companies()
+
+
+def principles() -> tuple[Principle, ...]:
+    """Return every principle of the bundled dataset."""
+    return Corpus.bundled().principles()
+
+
+def languages() -> tuple[Language, ...]:
+    """Return every language of the bundled dataset (``ru``, ``fa`` and ``en``)."""
+    return Corpus.bundled().languages()
+
+
+def sources() -> tuple[Source, ...]:
+    """Return the source texts of the bundled dataset."""
+    return Corpus.bundled().sources()
+
+
+def company(value: Company | str) -> Company:
+    """Return the company that *value* names: id, name or alias, in any script.
+
+    >>> clientocracy.company("trader joes").name
+    'Trader Joe’s'
+    """
+    return Corpus.bundled().company(value)
+
+
+def principle(value: Principle | str) -> Principle:
+    """Return the principle that *value* names: id, or a name in any language.
+
+    >>> clientocracy.principle("Мелочи важны").id
+    'small-things-matter'
+    """
+    return Corpus.bundled().principle(value)
+
+
+def language(value: Language | str) -> Language:
+    """Return the language that *value* names: tag, ISO 639 code or name.
+
+    >>> clientocracy.language("Farsi").id
+    'fa'
+    """
+    return Corpus.bundled().language(value)

@@ -1,0 +1,299 @@
+"""The corpus: records with their indexes, and the queries over them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Generic, TypeAlias, TypeVar, overload
+
+from ._errors import UnknownValueError
+from ._normalize import name_key
+from ._records import Company, Language, Principle, Source, Story
+
+__all__ = [
+    "CompanyLike",
+    "Corpus",
+    "LanguageLike",
+    "PrincipleLike",
+    "StoryCollection",
+]
+
+_R = TypeVar("_R", bound=Language | Company | Principle | Source)
+
+#: A company given by record, id, name or alias (or several of them).
+CompanyLike: TypeAlias = "Company | str | Iterable[Company | str]"
+#: A principle given by record, id, name or alias (or several of them).
+PrincipleLike: TypeAlias = "Principle | str | Iterable[Principle | str]"
+#: A language given by record, tag, ISO 639 code or name (or several of them).
+LanguageLike: TypeAlias = "Language | str | Iterable[Language | str]"
+
+
+class _Facet(Generic[_R]):
+    """Resolves the names of one kind of record to the records themselves."""
+
+    def __init__(
+        self,
+        facet: str,
+        kind: type[_R],
+        records: Sequence[_R],
+        names: Callable[[_R], Iterable[str]],
+        display: Callable[[_R], str],
+    ) -> None:
+        self.facet = facet
+        self.kind = kind
+        self.records = tuple(records)
+        self.by_id = {record.id: record for record in self.records}
+        self.display = display
+        self.by_key: dict[str, _R] = {}
+        for record in self.records:
+            for name in names(record):
+                self.by_key.setdefault(name_key(name), record)
+
+    def resolve(self, value: object) -> _R:
+        if isinstance(value, self.kind):
+            record = self.by_id.get(value.id)
+            if record is not None:
+                return record
+            raise UnknownValueError(self.facet, value.id, self.suggest(value.id))
+        if not isinstance(value, str):
+            raise TypeError(
+                f"a {self.facet} is given as a {self.kind.__name__} record or a string, "
+                f"not {type(value).__name__}"
+            )
+        record = self.by_key.get(name_key(value))
+        if record is None:
+            raise UnknownValueError(self.facet, value, self.suggest(value))
+        return record
+
+    def resolve_many(self, value: object) -> frozenset[str]:
+        """Resolve one value or an iterable of values to a set of ids."""
+        if isinstance(value, str | self.kind):
+            return frozenset((self.resolve(value).id,))
+        if not isinstance(value, Iterable):
+            raise TypeError(
+                f"{self.facet}= takes a {self.kind.__name__}, a string, or an iterable of "
+                f"them, not {type(value).__name__}"
+            )
+        return frozenset(self.resolve(item).id for item in value)
+
+    def suggest(self, value: str) -> list[str]:
+        import difflib
+
+        key = name_key(value)
+        close = difflib.get_close_matches(key, list(self.by_key), n=6, cutoff=0.6)
+        names: list[str] = []
+        for match in close:
+            name = self.display(self.by_key[match])
+            if name not in names:
+                names.append(name)
+        return names[:3]
+
+
+class StoryCollection(Sequence[Story]):
+    """An immutable, ordered collection of stories.
+
+    It is a :class:`~collections.abc.Sequence` (``len``, iteration, indexing
+    and slicing), keeps the corpus order, and narrows further with
+    :meth:`filter`. Two collections are equal when they hold the same stories
+    in the same order.
+    """
+
+    __slots__ = ("_corpus", "_stories")
+
+    def __init__(self, corpus: Corpus, stories: Iterable[Story]) -> None:
+        self._corpus = corpus
+        self._stories = tuple(stories)
+
+    @overload
+    def __getitem__(self, index: int) -> Story: ...
+    @overload
+    def __getitem__(self, index: slice) -> StoryCollection: ...
+    def __getitem__(self, index: int | slice) -> Story | StoryCollection:
+        if isinstance(index, slice):
+            return StoryCollection(self._corpus, self._stories[index])
+        return self._stories[index]
+
+    def __len__(self) -> int:
+        return len(self._stories)
+
+    def __iter__(self) -> Iterator[Story]:
+        return iter(self._stories)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._stories
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, StoryCollection):
+            return self._stories == other._stories
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._stories)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(repr(story.id) for story in self._stories[:5])
+        more = f", … {len(self) - 5} more" if len(self) > 5 else ""
+        return f"<StoryCollection of {len(self)} stories: [{shown}{more}]>"
+
+    def ids(self) -> tuple[str, ...]:
+        """Return the ids of the stories, in order."""
+        return tuple(story.id for story in self._stories)
+
+    def filter(
+        self,
+        *,
+        company: CompanyLike | None = None,
+        principle: PrincipleLike | None = None,
+        language: LanguageLike | None = None,
+    ) -> StoryCollection:
+        """Return the stories of this collection that match every given facet.
+
+        Takes the same keywords as :func:`clientocracy.stories`.
+        """
+        keep = self._corpus._matcher(company=company, principle=principle, language=language)
+        if keep is None:
+            return self
+        return StoryCollection(self._corpus, (s for s in self._stories if keep(s)))
+
+
+class Corpus:
+    """A set of stories with their companies, principles, languages and sources.
+
+    The bundled dataset is :meth:`Corpus.bundled`; the module-level functions
+    of :mod:`clientocracy` query it. A corpus is immutable once built.
+    """
+
+    __slots__ = ("_companies", "_languages", "_principles", "_sources", "_stories", "_story_ids")
+
+    def __init__(
+        self,
+        *,
+        languages: Iterable[Language],
+        companies: Iterable[Company],
+        principles: Iterable[Principle],
+        sources: Iterable[Source],
+        stories: Iterable[Story],
+    ) -> None:
+        self._languages = _Facet(
+            "language", Language, tuple(languages), lambda r: r.names, lambda r: r.name
+        )
+        self._companies = _Facet(
+            "company", Company, tuple(companies), lambda r: r.names, lambda r: r.name
+        )
+        self._principles = _Facet(
+            "principle", Principle, tuple(principles), lambda r: r.all_names, lambda r: r.name
+        )
+        self._sources = _Facet("source", Source, tuple(sources), lambda r: (r.id,), lambda r: r.id)
+        self._stories = StoryCollection(self, stories)
+        self._story_ids = {name_key(story.id): story for story in self._stories}
+
+    @staticmethod
+    def bundled() -> Corpus:
+        """Return the dataset shipped with the package.
+
+        It is read on first use, once per process, safely under threads; later
+        calls return the same object.
+        """
+        global _bundled
+        if _bundled is None:
+            with _bundled_lock:
+                if _bundled is None:
+                    from ._loading import load_bundled
+
+                    _bundled = load_bundled()
+        return _bundled
+
+    def __repr__(self) -> str:
+        return (
+            f"<Corpus: {len(self._stories)} stories, {len(self._companies.records)} companies, "
+            f"{len(self._principles.records)} principles, {len(self._languages.records)} "
+            f"languages, {len(self._sources.records)} sources>"
+        )
+
+    # -- the queries -------------------------------------------------------
+
+    def stories(
+        self,
+        *,
+        company: CompanyLike | None = None,
+        principle: PrincipleLike | None = None,
+        language: LanguageLike | None = None,
+    ) -> StoryCollection:
+        """Return the stories that match every given facet, in corpus order.
+
+        Each keyword takes one value or an iterable of values; a story matches
+        a facet when it matches any of its values (OR), and must match every
+        facet given (AND). ``None`` leaves a facet out; an empty iterable
+        matches nothing. A value is a record, its id, or any of its names or
+        aliases, compared with :func:`clientocracy.name_key`.
+
+        Raises :class:`UnknownValueError` for a value that names nothing, and
+        :class:`TypeError` for a value that is neither a string nor a record.
+        """
+        return self._stories.filter(company=company, principle=principle, language=language)
+
+    def story(self, id: str) -> Story:
+        """Return the story with this id (compared like names are)."""
+        if not isinstance(id, str):
+            raise TypeError(f"a story id is a string, not {type(id).__name__}")
+        story = self._story_ids.get(name_key(id))
+        if story is None:
+            import difflib
+
+            close = difflib.get_close_matches(name_key(id), list(self._story_ids), n=3)
+            raise UnknownValueError("story", id, [self._story_ids[k].id for k in close])
+        return story
+
+    def companies(self) -> tuple[Company, ...]:
+        """Return every company, in catalog order."""
+        return self._companies.records
+
+    def principles(self) -> tuple[Principle, ...]:
+        """Return every principle, in catalog order."""
+        return self._principles.records
+
+    def languages(self) -> tuple[Language, ...]:
+        """Return every language, in catalog order."""
+        return self._languages.records
+
+    def sources(self) -> tuple[Source, ...]:
+        """Return every source text, in catalog order."""
+        return self._sources.records
+
+    def company(self, value: Company | str) -> Company:
+        """Return the company that *value* names (id, name or alias, any script)."""
+        return self._companies.resolve(value)
+
+    def principle(self, value: Principle | str) -> Principle:
+        """Return the principle that *value* names (id, a name in any language, alias)."""
+        return self._principles.resolve(value)
+
+    def language(self, value: Language | str) -> Language:
+        """Return the language that *value* names (tag, ISO 639 code, English or native name)."""
+        return self._languages.resolve(value)
+
+    def source(self, value: Source | str) -> Source:
+        """Return the source text with this id."""
+        return self._sources.resolve(value)
+
+    def _matcher(
+        self, *, company: object, principle: object, language: object
+    ) -> Callable[[Story], bool] | None:
+        """Resolve the facets (raising on unknown values) into one predicate."""
+        tests: list[Callable[[Story], bool]] = []
+        if company is not None:
+            companies = self._companies.resolve_many(company)
+            tests.append(lambda story: story.company.id in companies)
+        if principle is not None:
+            principles = self._principles.resolve_many(principle)
+            tests.append(lambda story: any(p.id in principles for p in story.principles))
+        if language is not None:
+            languages = self._languages.resolve_many(language)
+            tests.append(lambda story: story.language.id in languages)
+        if not tests:
+            return None
+        return lambda story: all(test(story) for test in tests)
+
+
+_bundled: Corpus | None = None
+_bundled_lock = threading.Lock()

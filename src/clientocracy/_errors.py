@@ -1,0 +1,64 @@
+"""The exceptions clientocracy raises on purpose."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["CorpusError", "UnknownValueError"]
+
+
+class UnknownValueError(LookupError):
+    """A value names no record of its facet (company, principle, …).
+
+    ``facet`` is what was looked up (``"company"``, ``"principle"``,
+    ``"language"``, ``"source"`` or ``"story"``), ``value`` is what was given,
+    and ``suggestions`` holds the display names of the closest known records,
+    best first (possibly none).
+    """
+
+    facet: str
+    value: str
+    suggestions: tuple[str, ...]
+
+    def __init__(self, facet: str, value: str, suggestions: Sequence[str] = ()) -> None:
+        self.facet = facet
+        self.value = value
+        self.suggestions = tuple(suggestions)
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        message = f"unknown {self.facet}: {self.value!r}."
+        if self.suggestions:
+            message += " Did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+        return message + f" See {_LISTINGS.get(self.facet, 'the corpus')} for every known value."
+
+    def __reduce__(self) -> tuple[type[UnknownValueError], tuple[str, str, tuple[str, ...]]]:
+        return (type(self), (self.facet, self.value, self.suggestions))
+
+
+_LISTINGS = {
+    "company": "clientocracy.companies()",
+    "principle": "clientocracy.principles()",
+    "language": "clientocracy.languages()",
+    "source": "clientocracy.sources()",
+    "story": "clientocracy.stories().ids()",
+}
+
+
+class CorpusError(ValueError):
+    """A corpus (catalog and texts) is not valid; nothing was loaded.
+
+    ``problems`` lists every problem found, each as one line that names the
+    file, the record or line, and the field. ``str(error)`` shows them all.
+    """
+
+    problems: tuple[str, ...]
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        heading = f"the corpus is not valid ({count} problem{'s' if count != 1 else ''}):"
+        super().__init__("\n".join([heading, *(f"  - {p}" for p in self.problems)]))
+
+    def __reduce__(self) -> tuple[type[CorpusError], tuple[tuple[str, ...]]]:
+        return (type(self), (self.problems,))

@@ -1,0 +1,212 @@
+"""The bundled dataset, checked record by record against its source texts."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from pathlib import Path
+
+import importlib_resources
+import pytest
+
+import clientocracy
+from clientocracy import normalize
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+EXPECTED_SHA256 = {
+    "000_dc1afdb775c16d28": "d57a60b8ea19bde1226010b918854f63d7d278cf6003050311484e9490c17257",
+    "003_374cabf50464a2fb": "e71062e07718b7f3df6170983e2c96d0403fbf4527baf162bcbf9171187e31bd",
+}
+
+EXPECTED_STORIES = {
+    # id: (company, language, channel)
+    "jetblue-free-coffee-at-the-gate": ("jetblue", "ru", "social-media"),
+    "zappos-ten-hour-call": ("zappos", "ru", "phone"),
+    "lego-emerald-night-train": ("lego", "ru", "message"),
+    "lego-letter-from-sensei-wu": ("lego", "ru", None),
+    "vkusvill-syrniki-cake": ("vkusvill", "ru", "social-media"),
+    "sainsburys-giraffe-bread": ("sainsburys", "ru", "letter"),
+    "gaylord-opryland-alarm-clocks": ("gaylord-opryland", "ru", "message"),
+    "trader-joes-snowbound-delivery": ("trader-joes", "ru", "phone"),
+    "nordstrom-lost-diamond-ring": ("nordstrom", "fa", "in-person"),
+    "zappos-flowers-for-a-mother": ("zappos", "fa", "phone"),
+}
+
+# Words each passage must contain: the detail that makes it that story.
+KEY_PHRASES = {
+    "jetblue-free-coffee-at-the-gate": "кофе бесплатно",
+    "zappos-ten-hour-call": "10 часов",
+    "lego-emerald-night-train": "Поезд изумрудной ночи",
+    "lego-letter-from-sensei-wu": "Сенсей Ву",
+    "vkusvill-syrniki-cake": "огромный сырник",
+    "sainsburys-giraffe-bread": "жирафовый хлеб",
+    "gaylord-opryland-alarm-clocks": "будильник",
+    "trader-joes-snowbound-delivery": "89 лет",
+    "nordstrom-lost-diamond-ring": "حلقه الماس",
+    "zappos-flowers-for-a-mother": "دسته گل",
+}
+
+DEBRIS = ("прочитано", "0 0", "#клиентократия")
+
+
+def test_bundled_texts_are_the_seed_texts_byte_for_byte() -> None:
+    data = importlib_resources.files("clientocracy") / "data" / "texts"
+    for source in clientocracy.sources():
+        raw = (data / f"{source.id}.txt").read_bytes()
+        assert hashlib.sha256(raw).hexdigest() == EXPECTED_SHA256[source.id]
+        assert source.sha256 == EXPECTED_SHA256[source.id]
+        assert source.text == raw.decode("utf-8")
+    assert {s.id for s in clientocracy.sources()} == set(EXPECTED_SHA256)
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed texts are not beside this checkout")
+def test_bundled_texts_match_the_seeds_folder() -> None:
+    for source in clientocracy.sources():
+        seed = (SEEDS / f"{source.id}.txt").read_bytes()
+        assert hashlib.sha256(seed).hexdigest() == source.sha256
+
+
+def test_sources_describe_their_origin() -> None:
+    ru, fa = clientocracy.sources()
+    assert ru.language.id == "ru"
+    assert fa.language.id == "fa"
+    assert "#клиентократия" in ru.text
+    assert ru.tags == ("качество управления", "инструменты менеджмента", "клиентократия")
+    assert ru.origin_text is not None
+    assert ru.origin_text.endswith("Глоссарий клиентократии")
+    assert fa.origin_url == "http://www.helpscout.net/blog/customer-appreciation/"
+    assert fa.origin_text is not None
+    assert fa.origin_url in fa.origin_text
+    assert "برداشت آزاد" in fa.origin_text
+    assert ru.origin_url is None
+
+
+def test_the_ten_stories() -> None:
+    stories = clientocracy.stories()
+    assert stories.ids() == tuple(EXPECTED_STORIES)
+    for story in stories:
+        company, language, channel = EXPECTED_STORIES[story.id]
+        assert (story.company.id, story.language.id, story.channel) == (company, language, channel)
+        assert story.language == story.source.language
+
+
+def test_every_span_is_in_bounds_and_exact() -> None:
+    for story in clientocracy.stories():
+        assert 0 <= story.span.start < story.span.end <= len(story.source.text)
+        assert story.text == story.source.text[story.span.start : story.span.end]
+        assert len(story.span) == len(story.text)
+    for principle in clientocracy.principles():
+        quote = principle.statement
+        assert quote.text == quote.source.text[quote.span.start : quote.span.end]
+
+
+def test_passages_are_trimmed_and_free_of_page_debris() -> None:
+    for story in clientocracy.stories():
+        assert story.text == story.text.strip(), story.id
+        assert not story.text[0].isspace()
+        assert not story.text[-1].isspace()
+        for debris in DEBRIS:
+            assert debris not in story.text, (story.id, debris)
+        # A section heading is the company name alone on a line.
+        lines = [line.strip() for line in story.text.splitlines()]
+        assert story.company.name not in lines, story.id
+
+
+def test_each_passage_mentions_its_company_as_its_text_writes_it() -> None:
+    for story in clientocracy.stories():
+        text = normalize(story.text)
+        assert any(normalize(name) in text for name in story.company.names), story.id
+
+
+def test_each_passage_holds_its_key_detail() -> None:
+    for story in clientocracy.stories():
+        assert normalize(KEY_PHRASES[story.id]) in normalize(story.text), story.id
+
+
+def test_passages_do_not_overlap() -> None:
+    by_source: dict[str, list[tuple[int, int]]] = {}
+    for story in clientocracy.stories():
+        by_source.setdefault(story.source.id, []).append((story.span.start, story.span.end))
+    for spans in by_source.values():
+        spans.sort()
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            assert end <= start
+
+
+def test_ids_are_unique_slugs() -> None:
+    for records in (
+        clientocracy.stories(),
+        clientocracy.companies(),
+        clientocracy.principles(),
+        clientocracy.languages(),
+        clientocracy.sources(),
+    ):
+        ids = [record.id for record in records]
+        assert len(ids) == len(set(ids))
+    for story in clientocracy.stories():
+        assert story.id == story.id.lower()
+        assert all(c.isascii() and (c.isalnum() or c == "-") for c in story.id)
+
+
+def test_every_company_principle_and_language_is_used() -> None:
+    stories = clientocracy.stories()
+    assert {c.id for c in clientocracy.companies()} == {s.company.id for s in stories}
+    assert {p.id for p in clientocracy.principles()} == {
+        p.id for s in stories for p in s.principles
+    }
+    # English is the language of the titles and summaries written for the dataset.
+    assert {lang.id for lang in clientocracy.languages()} == {s.language.id for s in stories} | {
+        "en"
+    }
+
+
+def test_the_principles_the_texts_state() -> None:
+    principles = {p.id: p for p in clientocracy.principles()}
+    assert set(principles) == {
+        "clientocracy",
+        "empowered-employees",
+        "beyond-what-is-owed",
+        "small-things-matter",
+        "no-red-tape",
+    }
+    statements = {pid: normalize(p.statement.text) for pid, p in principles.items()}
+    assert "работают на клиента, а не на начальника" in statements["clientocracy"]
+    assert "без лишней бюрократии" in statements["empowered-employees"]
+    assert "вовсе не должна для него делать" in statements["beyond-what-is-owed"]
+    assert "مسائل کوچک" in statements["small-things-matter"]
+    assert "قوانین دست و پا گیر" in statements["no-red-tape"]
+    for principle in principles.values():
+        assert {lang for lang, _ in principle.names} == {"en", "ru", "fa"}
+        assert principle.names[0][0] == "en"
+        assert principle.definition.endswith(".")
+        # Only a principle that two or more stories show earns a place.
+        assert len(clientocracy.stories(principle=principle)) >= 2
+
+
+def test_story_texts_written_for_the_dataset() -> None:
+    for story in clientocracy.stories():
+        assert story.title
+        assert story.title_en
+        sentences = [s for s in story.summary.replace("!", ".").split(". ") if s.strip()]
+        assert 1 <= len(sentences) <= 3, story.id
+        assert story.summary.isascii(), story.id
+        assert story.principles
+
+
+def test_companies() -> None:
+    companies = {c.id: c for c in clientocracy.companies()}
+    assert len(companies) == 8
+    assert companies["vkusvill"].country == "RU"
+    assert companies["sainsburys"].country == "GB"
+    assert companies["lego"].country == "DK"
+    assert {c.country for c in companies.values()} <= {"US", "RU", "GB", "DK"}
+    assert "نورم استورم" in companies["nordstrom"].aliases  # the text's own misspelling
+    assert "VkusVill" in companies["vkusvill"].aliases
+
+
+def test_languages() -> None:
+    ru, fa, en = clientocracy.languages()
+    assert (ru.tag, ru.name, ru.native_name, ru.direction) == ("ru", "Russian", "русский", "ltr")
+    assert (fa.tag, fa.name, fa.native_name, fa.direction) == ("fa", "Persian", "فارسی", "rtl")
+    assert (en.tag, en.direction) == ("en", "ltr")
