@@ -210,3 +210,11 @@ def test_languages() -> None:
     assert (ru.tag, ru.name, ru.native_name, ru.direction) == ("ru", "Russian", "русский", "ltr")
     assert (fa.tag, fa.name, fa.native_name, fa.direction) == ("fa", "Persian", "فارسی", "rtl")
     assert (en.tag, en.direction) == ("en", "ltr")
+
+
+def test_the_bundled_catalog_declares_the_true_hashes() -> None:
+    from clientocracy._loading import load_bundled
+
+    verified = load_bundled(verify_hashes=True)
+    assert [s.sha256 for s in verified.sources()] == [s.sha256 for s in clientocracy.sources()]
+    assert verified.stories().ids() == clientocracy.stories().ids()

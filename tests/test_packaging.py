@@ -89,3 +89,15 @@ def test_install_the_wheel_in_a_fresh_venv(wheel: Path, tmp_path: Path) -> None:
     where, story_id = result.stdout.split()
     assert Path(where).is_relative_to(env_dir)
     assert story_id == "zappos-flowers-for-a-mother"
+
+    script = env_dir / ("Scripts/clientocracy.exe" if os.name == "nt" else "bin/clientocracy")
+    shown = subprocess.run(
+        [str(script), "show", story_id],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "دسته گل" in shown.stdout

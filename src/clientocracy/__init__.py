@@ -24,16 +24,19 @@ from ._bundled import (
 )
 from ._corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryCollection
 from ._errors import CorpusError, UnknownValueError
+from ._export import FORMATS, ExportFormat, as_dict, export
 from ._normalize import name_key, normalize
 from ._records import CHANNELS, Company, Language, Principle, Quote, Source, Span, Story
 from ._version import __version__
 
 __all__ = [
     "CHANNELS",
+    "FORMATS",
     "Company",
     "CompanyLike",
     "Corpus",
     "CorpusError",
+    "ExportFormat",
     "Language",
     "LanguageLike",
     "Principle",
@@ -45,8 +48,10 @@ __all__ = [
     "StoryCollection",
     "UnknownValueError",
     "__version__",
+    "as_dict",
     "companies",
     "company",
+    "export",
     "language",
     "languages",
     "name_key",

@@ -26,11 +26,17 @@ class UnknownValueError(LookupError):
         self.suggestions = tuple(suggestions)
         super().__init__(self._message())
 
-    def _message(self) -> str:
+    @property
+    def brief(self) -> str:
+        """The message without the pointer to the listing function."""
         message = f"unknown {self.facet}: {self.value!r}."
         if self.suggestions:
             message += " Did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
-        return message + f" See {_LISTINGS.get(self.facet, 'the corpus')} for every known value."
+        return message
+
+    def _message(self) -> str:
+        listing = _LISTINGS.get(self.facet, "the corpus")
+        return f"{self.brief} See {listing} for every known value."
 
     def __reduce__(self) -> tuple[type[UnknownValueError], tuple[str, str, tuple[str, ...]]]:
         return (type(self), (self.facet, self.value, self.suggestions))

@@ -8,7 +8,6 @@ at all.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -311,15 +310,21 @@ def _check_names(
                 )
 
 
-def parse_corpus(catalog_bytes: bytes, read_file: ReadFile, *, catalog: str) -> Corpus:
+def parse_corpus(
+    catalog_bytes: bytes, read_file: ReadFile, *, catalog: str, verify_hashes: bool = True
+) -> Corpus:
     """Parse and check a catalog and its texts; return the corpus or raise.
 
     *catalog* names the catalog file in problem messages; *read_file* reads
     a text file named by the catalog and raises :class:`OSError` if it
-    cannot.
+    cannot. With *verify_hashes* false, the texts' SHA-256 is taken from the
+    catalog instead of computed (for the bundled data, whose integrity the
+    installer and the test suite already check).
     """
     from ._corpus import Corpus
 
+    if verify_hashes:
+        import hashlib  # costs milliseconds, so only when it is used
     problems = _Problems(catalog)
     raw = _decode_text(catalog_bytes, catalog, problems)
     if raw is None:
@@ -379,7 +384,7 @@ def parse_corpus(catalog_bytes: bytes, read_file: ReadFile, *, catalog: str) -> 
         text = _decode_text(content, file, problems)
         if text is None:
             continue
-        digest = hashlib.sha256(content).hexdigest()
+        digest = hashlib.sha256(content).hexdigest() if verify_hashes else item["sha256"]
         if digest != item["sha256"]:
             problems.add(
                 label,
@@ -493,8 +498,13 @@ def parse_corpus(catalog_bytes: bytes, read_file: ReadFile, *, catalog: str) -> 
     )
 
 
-def load_bundled() -> Corpus:
-    """Load the corpus that ships inside the package."""
+def load_bundled(*, verify_hashes: bool = False) -> Corpus:
+    """Load the corpus that ships inside the package.
+
+    Its texts' hashes are not recomputed by default: pip checks every
+    installed file against the wheel's RECORD, and the test suite checks the
+    texts against their published hashes, so this saves start-up time only.
+    """
     import importlib_resources
 
     data = importlib_resources.files("clientocracy") / "data"
@@ -503,5 +513,8 @@ def load_bundled() -> Corpus:
         return (data / name).read_bytes()
 
     return parse_corpus(
-        (data / CATALOG_FILE).read_bytes(), read_file, catalog=f"clientocracy/data/{CATALOG_FILE}"
+        (data / CATALOG_FILE).read_bytes(),
+        read_file,
+        catalog=f"clientocracy/data/{CATALOG_FILE}",
+        verify_hashes=verify_hashes,
     )

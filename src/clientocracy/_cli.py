@@ -1,0 +1,445 @@
+"""The ``clientocracy`` command: browse, read, pick and export stories.
+
+A thin layer over the public API: every query goes through
+:class:`clientocracy.Corpus`; this module only parses arguments and prints.
+Modules a command does not need are imported inside that command, so that
+``clientocracy show ID`` starts about as fast as Python itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+from ._corpus import Corpus, StoryCollection
+from ._errors import CorpusError, UnknownValueError
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._records import Story
+    from ._terminal import Style
+
+__all__ = ["build_parser", "main"]
+
+EXIT_OK = 0
+EXIT_NO_MATCH = 1
+EXIT_USAGE = 2
+# What a shell reports for a process killed by SIGPIPE (128 + 13).
+EXIT_BROKEN_PIPE = 141
+
+_PROG = "clientocracy"
+
+_DESCRIPTION = """\
+Stories of companies that did more for a customer than they owed,
+from a Russian and a Persian text, with English titles and summaries.
+
+Filters (--company, --principle, --language) accept any id, name or
+alias in any script and case, and may be repeated: repeats of one filter
+are ORed, different filters are ANDed.
+"""
+
+_EXAMPLES = {
+    "main": """\
+examples:
+  clientocracy list --language fa
+  clientocracy show zappos-flowers-for-a-mother
+  clientocracy random --principle "small things matter" --seed 2026
+  clientocracy export --format csv -o stories.csv
+""",
+    "list": """\
+examples:
+  clientocracy list
+  clientocracy list --company Zappos --company "Trader Joe's"
+  clientocracy list --principle "Мелочи важны" --language ru --json
+""",
+    "show": """\
+examples:
+  clientocracy show sainsburys-giraffe-bread
+  clientocracy show nordstrom-lost-diamond-ring --json
+""",
+    "random": """\
+examples:
+  clientocracy random
+  clientocracy random --language Farsi --seed 7      # the same story every time
+""",
+    "companies": "example:\n  clientocracy companies --json\n",
+    "principles": "example:\n  clientocracy principles\n",
+    "languages": "example:\n  clientocracy languages\n",
+    "export": """\
+examples:
+  clientocracy export --format jsonl | head -1
+  clientocracy export --format json --company LEGO -o lego.json
+""",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are two lines: the problem and what to do."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\nTry '{self.prog} --help'.\n")
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("filters")
+    group.add_argument(
+        "--company", action="append", metavar="NAME", help="a company's id, name or alias"
+    )
+    group.add_argument(
+        "--principle", action="append", metavar="NAME", help="a principle's id or name"
+    )
+    group.add_argument(
+        "--language", action="append", metavar="NAME", help="a language's tag, code or name"
+    )
+
+
+def _add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json", action="store_true", help="print JSON (the shape `export --format json` writes)"
+    )
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Return the argument parser of the ``clientocracy`` command.
+
+    With *only*, the parser knows just that one command: building all of
+    them costs a few milliseconds that a single run never needs.
+    """
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(
+        prog=_PROG,
+        description=_DESCRIPTION,
+        epilog=_EXAMPLES["main"],
+        formatter_class=formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        if only is not None and name != only:
+            return argparse.ArgumentParser(add_help=False)  # built, never attached
+        return commands.add_parser(
+            name,
+            help=help,
+            description=help[0].upper() + help[1:] + ".",
+            epilog=_EXAMPLES[name],
+            formatter_class=formatter,
+        )
+
+    listing = command("list", "list the stories as a table: id, company, language, title")
+    _add_filters(listing)
+    _add_json(listing)
+
+    show = command("show", "read one story, with its passage, summary and provenance")
+    show.add_argument("id", metavar="ID", help="the story's id (see `clientocracy list`)")
+    _add_json(show)
+
+    pick = command("random", "show one story picked at random from those that match")
+    _add_filters(pick)
+    pick.add_argument("--seed", type=int, metavar="N", help="pick reproducibly from seed N")
+    _add_json(pick)
+
+    for name, what in (
+        ("companies", "list the companies, with their number of stories"),
+        ("principles", "list the principles, with definitions and number of stories"),
+        ("languages", "list the languages, with their number of stories"),
+    ):
+        _add_json(command(name, what))
+
+    export = command("export", "write the (filtered) stories with every field")
+    export.add_argument(
+        "--format", choices=("json", "jsonl", "csv"), default="json", help="default: json"
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (atomically: whole or not at all) instead of standard output",
+    )
+    _add_filters(export)
+    return parser
+
+
+# -- output helpers -----------------------------------------------------------
+
+
+def _width(stream: TextIO) -> int:
+    import shutil
+
+    return min(shutil.get_terminal_size((88, 24)).columns, 100)
+
+
+def _print_json(data: Any) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _table(rows: Sequence[Sequence[str]], header: Sequence[str], style: Style) -> None:
+    from ._terminal import one_line
+
+    cells = [[one_line(cell) for cell in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(header)]
+    out = sys.stdout
+
+    def line(row: Sequence[str]) -> str:
+        padded = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)]
+        return "  ".join([*padded, row[-1]]).rstrip()
+
+    out.write(style.bold(line(header)) + "\n")
+    for row in cells:
+        out.write(line(row) + "\n")
+
+
+def _stories(corpus: Corpus, args: argparse.Namespace) -> StoryCollection:
+    return corpus.stories(company=args.company, principle=args.principle, language=args.language)
+
+
+def _no_match(args: argparse.Namespace) -> int:
+    given = [
+        f"--{facet} {' / '.join(values)}"
+        for facet in ("company", "principle", "language")
+        if (values := getattr(args, facet, None))
+    ]
+    sys.stderr.write(f"{_PROG}: no story matches {' and '.join(given)}.\n")
+    return EXIT_NO_MATCH
+
+
+# -- the commands -------------------------------------------------------------
+
+
+def _cmd_list(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+    from ._export import as_dict
+
+    stories = _stories(corpus, args)
+    if args.json:
+        _print_json([as_dict(story) for story in stories])
+    elif stories:
+        rows = [(s.id, s.company.name, s.language.id, s.title_en) for s in stories]
+        _table(rows, ("ID", "COMPANY", "LANG", "TITLE"), style)
+    return EXIT_OK if stories else _no_match(args)
+
+
+def _show(story: Story, style: Style) -> None:
+    from ._terminal import neutralize, one_line, wrap
+
+    width = _width(sys.stdout)
+    out = sys.stdout
+    source = story.source
+    label = style.dim
+    facts = [
+        ("company", f"{story.company.name} ({story.company.id})"),
+        ("language", f"{story.language.name} ({story.language.id})"),
+        ("principles", ", ".join(p.name for p in story.principles)),
+        ("channel", story.channel or "not stated"),
+        ("id", story.id),
+    ]
+    out.write(style.bold(wrap(one_line(story.title_en), width)) + "\n")
+    out.write(wrap(one_line(story.title), width) + "\n\n")
+    for name, value in facts:
+        lines = wrap(one_line(value), width - 11).splitlines() or [""]
+        out.write(f"{label(name.ljust(11))}{lines[0]}\n")
+        out.writelines(f"{' ' * 11}{line}\n" for line in lines[1:])
+    out.write("\n" + wrap(story.text, width) + "\n\n")
+    out.write(style.bold("Summary") + "\n" + wrap(story.summary, width) + "\n\n")
+    out.write(style.bold("Source") + "\n")
+    provenance = (
+        f"{source.title_en} ({source.id}, {source.language.name}), "
+        f"characters {story.span.start}–{story.span.end}. {source.origin}"
+    )
+    out.write(wrap(provenance, width) + "\n")
+    if source.origin_url:
+        out.write(neutralize(source.origin_url) + "\n")
+
+
+def _cmd_show(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+    from ._export import as_dict
+
+    story = corpus.story(args.id)
+    if args.json:
+        _print_json(as_dict(story))
+    else:
+        _show(story, style)
+    return EXIT_OK
+
+
+def _cmd_random(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+    import random
+
+    stories = _stories(corpus, args)
+    if not stories:
+        return _no_match(args)
+    story = random.Random(args.seed).choice(stories)
+    return _cmd_show(corpus, argparse.Namespace(id=story.id, json=args.json), style)
+
+
+def _vocabulary(
+    records: Sequence[Any],
+    corpus: Corpus,
+    args: argparse.Namespace,
+    style: Style,
+    header: Sequence[str],
+    row: Callable[[Any], Sequence[str]],
+) -> int:
+    from ._export import as_dict
+
+    if args.json:
+        _print_json([as_dict(record, corpus=corpus) for record in records])
+    else:
+        _table([row(record) for record in records], header, style)
+    return EXIT_OK
+
+
+def _cmd_companies(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+    return _vocabulary(
+        corpus.companies(),
+        corpus,
+        args,
+        style,
+        ("ID", "NAME", "STORIES", "COUNTRY", "INDUSTRY"),
+        lambda c: (c.id, c.name, str(len(corpus.stories(company=c))), c.country, c.industry),
+    )
+
+
+def _cmd_principles(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+    if args.json:
+        return _vocabulary(corpus.principles(), corpus, args, style, (), lambda p: ())
+    from ._terminal import one_line, wrap
+
+    width = _width(sys.stdout)
+    for index, principle in enumerate(corpus.principles()):
+        count = len(corpus.stories(principle=principle))
+        names = " · ".join(name for lang, name in principle.names if lang != "en")
+        if index:
+            sys.stdout.write("\n")
+        sys.stdout.write(
+            f"{style.bold(one_line(principle.name))} ({principle.id}), "
+            f"{count} stor{'y' if count == 1 else 'ies'}\n"
+        )
+        sys.stdout.write(style.dim(one_line(names)) + "\n")
+        sys.stdout.write(wrap(principle.definition, width, indent="  ") + "\n")
+    return EXIT_OK
+
+
+def _cmd_languages(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+    return _vocabulary(
+        corpus.languages(),
+        corpus,
+        args,
+        style,
+        ("ID", "NAME", "NATIVE", "DIRECTION", "STORIES"),
+        lambda lang: (
+            lang.id,
+            lang.name,
+            lang.native_name,
+            lang.direction,
+            str(len(corpus.stories(language=lang))),
+        ),
+    )
+
+
+def _cmd_export(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+    from ._export import export
+
+    stories = _stories(corpus, args)
+    document = export(stories, args.format)
+    if args.output is None:
+        sys.stdout.write(document)
+    else:
+        _write_atomically(args.output, document)
+    return EXIT_OK if stories else _no_match(args)
+
+
+def _write_atomically(path: str, document: str) -> None:
+    """Write *document* to *path* whole or not at all: a temporary file, then a rename."""
+    import tempfile
+
+    target = os.path.abspath(path)
+    folder = os.path.dirname(target)
+    fd, temporary = tempfile.mkstemp(prefix=".clientocracy-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+            file.write(document)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+_COMMANDS: dict[str, Callable[[Corpus, argparse.Namespace, Style], int]] = {
+    "list": _cmd_list,
+    "show": _cmd_show,
+    "random": _cmd_random,
+    "companies": _cmd_companies,
+    "principles": _cmd_principles,
+    "languages": _cmd_languages,
+    "export": _cmd_export,
+}
+
+_LISTING_COMMANDS = {
+    "company": "clientocracy companies",
+    "principle": "clientocracy principles",
+    "language": "clientocracy languages",
+    "story": "clientocracy list",
+}
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"{_PROG}: error: {message}\n")
+    return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``clientocracy`` command with *argv* (default: ``sys.argv[1:]``).
+
+    Returns the exit status: 0 on success, 1 when no story matches, 2 for a
+    usage error or a value that names nothing.
+    """
+    # A terminal or pipe that cannot encode a character gets a replacement
+    # character rather than a UnicodeEncodeError half-way through the output.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    command = next((a for a in arguments if not a.startswith("-")), None)
+    parser = build_parser(only=command if command in _COMMANDS else None)
+    args = parser.parse_args(arguments)
+    try:
+        status = _run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _broken_pipe()
+    return status
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ._terminal import Style, neutralize, one_line
+
+    try:
+        corpus = Corpus.bundled()
+        return _COMMANDS[args.command](corpus, args, Style(sys.stdout))
+    except UnknownValueError as error:
+        listing = _LISTING_COMMANDS.get(error.facet, f"{_PROG} --help")
+        return _fail(f"{one_line(error.brief)}\nRun '{listing}' to see them all.")
+    except CorpusError as error:
+        return _fail(neutralize(str(error)))
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        where = f": {neutralize(str(error.filename))}" if error.filename else ""
+        return _fail(f"{error.strerror or error}{where}")
+
+
+def _broken_pipe() -> int:
+    # The reader went away (`clientocracy export | head -1`): stop quietly,
+    # and point stdout at devnull so the interpreter's final flush is quiet too.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_BROKEN_PIPE

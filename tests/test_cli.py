@@ -1,0 +1,360 @@
+"""The ``clientocracy`` command, run as users run it: the installed entry point."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import clientocracy
+
+SCRIPT = shutil.which("clientocracy", path=str(Path(sys.executable).parent))
+if SCRIPT is None:  # pragma: no cover - the test extra installs the package
+    pytest.fail("the clientocracy console script is not installed beside this Python")
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "80", **(env or {})}
+    full_env.pop("NO_COLOR", None) if env is None or "NO_COLOR" not in env else None
+    return subprocess.run(
+        [SCRIPT, *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=full_env,
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+def test_list_prints_an_aligned_table() -> None:
+    result = run("list")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["ID", "COMPANY", "LANG", "TITLE"]
+    assert len(lines) == 11
+    title_column = lines[0].index("TITLE")
+    for line, story in zip(lines[1:], clientocracy.stories(), strict=True):
+        assert line.startswith(story.id)
+        assert line[title_column:] == story.title_en
+    assert result.stderr == ""
+
+
+def test_list_filters_resolve_like_the_api() -> None:
+    result = run("list", "--company", "زاپوس", "--company", "trader joes", "--language", "Farsi")
+    assert result.returncode == 0, result.stderr
+    ids = [line.split()[0] for line in result.stdout.splitlines()[1:]]
+    expected = clientocracy.stories(company=["زاپوس", "trader joes"], language="Farsi").ids()
+    assert tuple(ids) == expected == ("zappos-flowers-for-a-mother",)
+
+
+def test_show_reads_like_a_story() -> None:
+    story = clientocracy.story("sainsburys-giraffe-bread")
+    result = run("show", story.id)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for expected in (
+        story.title,
+        story.title_en,
+        "Sainsbury’s",
+        "Russian (ru)",
+        "Small things matter",
+        "Summary",
+        story.source.id,
+        f"{story.span.start}–{story.span.end}",
+        "Глоссарий клиентократии",
+    ):
+        assert expected in out, expected
+    # The passage is all there, word for word, in order.
+    assert " ".join(story.text.split()) in " ".join(out.split())
+
+
+def test_show_wraps_to_the_terminal_without_breaking_words() -> None:
+    story = clientocracy.story("nordstrom-lost-diamond-ring")
+    result = run("show", story.id, env={"COLUMNS": "40"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines if "://" not in line) <= 40
+    printed = result.stdout.split()
+    for word in story.text.split():
+        assert word in printed
+
+
+def test_persian_is_printed_in_logical_order() -> None:
+    story = clientocracy.story("zappos-flowers-for-a-mother")
+    result = run("show", story.id)
+    first_words = " ".join(story.text.split()[:6])
+    assert first_words in result.stdout
+
+
+def test_random_is_reproducible_with_a_seed() -> None:
+    first = run("random", "--seed", "7")
+    second = run("random", "--seed", "7")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    picked = {run("random", "--seed", str(seed), "--json").stdout for seed in range(6)}
+    assert len(picked) > 1
+    filtered = json.loads(run("random", "--language", "fa", "--seed", "1", "--json").stdout)
+    assert filtered["language"] == "fa"
+
+
+def test_vocabularies_with_counts() -> None:
+    companies = run("companies")
+    assert companies.returncode == 0
+    zappos = next(line for line in companies.stdout.splitlines() if line.startswith("zappos"))
+    assert zappos.split()[:3] == ["zappos", "Zappos", "2"]
+    principles = run("principles")
+    for principle in clientocracy.principles():
+        assert principle.name in principles.stdout
+        assert principle.definition.split()[0] in principles.stdout
+    languages = run("languages")
+    assert "фарси" not in languages.stdout
+    assert "فارسی" in languages.stdout
+    assert "rtl" in languages.stdout
+
+
+def test_json_listings_have_the_export_shape() -> None:
+    exported = json.loads(run("export", "--format", "json").stdout)
+    listed = json.loads(run("list", "--json").stdout)
+    assert listed == exported
+    assert [item["id"] for item in exported] == list(clientocracy.stories().ids())
+    first = exported[0]
+    assert set(first) == {
+        "id",
+        "title",
+        "title_en",
+        "summary",
+        "company",
+        "principles",
+        "language",
+        "source",
+        "span",
+        "channel",
+        "text",
+    }
+    story = clientocracy.story(first["id"])
+    assert first["text"] == story.text
+    assert first["span"] == {"start": story.span.start, "end": story.span.end}
+    shown = json.loads(run("show", first["id"], "--json").stdout)
+    assert shown == first
+    companies = json.loads(run("companies", "--json").stdout)
+    assert {c["id"]: c["stories"] for c in companies}["lego"] == 2
+    principles = json.loads(run("principles", "--json").stdout)
+    assert {p["id"] for p in principles} == {p.id for p in clientocracy.principles()}
+    languages = json.loads(run("languages", "--json").stdout)
+    assert {lang["id"]: lang["stories"] for lang in languages} == {"ru": 8, "fa": 2, "en": 0}
+
+
+def test_export_jsonl_and_csv() -> None:
+    jsonl = run("export", "--format", "jsonl", "--company", "LEGO")
+    rows = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    assert [r["id"] for r in rows] == list(clientocracy.stories(company="LEGO").ids())
+    assert "Сенсей Ву" in jsonl.stdout  # non-ASCII written as is
+    table = list(csv.DictReader(io.StringIO(run("export", "--format", "csv").stdout)))
+    assert len(table) == 10
+    flowers = next(r for r in table if r["id"] == "zappos-flowers-for-a-mother")
+    assert flowers["text"] == clientocracy.story(flowers["id"]).text
+    assert flowers["principles"].split(";")[0] == "clientocracy"
+
+
+def test_export_to_a_file_is_atomic(tmp_path: Path) -> None:
+    target = tmp_path / "stories.json"
+    target.write_text("old content", encoding="utf-8")
+    result = run("export", "--format", "json", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 10
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stories.json"]
+
+
+def test_a_failed_export_leaves_nothing_behind(tmp_path: Path) -> None:
+    blocker = tmp_path / "taken"
+    blocker.mkdir()
+    (blocker / "keep").write_text("x", encoding="utf-8")
+    result = run("export", "-o", str(blocker))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+    missing = run("export", "-o", str(tmp_path / "no" / "such" / "dir" / "x.json"))
+    assert missing.returncode == 2
+    assert "No such file or directory" in missing.stderr
+
+
+def test_unknown_value_exits_2_with_a_suggestion() -> None:
+    result = run("list", "--company", "Zapos")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert 1 <= len(lines) <= 2
+    assert "unknown company: 'Zapos'" in lines[0]
+    assert "Did you mean 'Zappos'?" in lines[0]
+    assert "clientocracy companies" in lines[1]
+    story = run("show", "zappos-ten-hour-cal")
+    assert story.returncode == 2
+    assert "zappos-ten-hour-call" in story.stderr
+
+
+def test_usage_errors_exit_2_in_two_lines() -> None:
+    for args in (("list", "--bogus"), ("frobnicate",), (), ("random", "--seed", "x")):
+        result = run(*args)
+        assert result.returncode == 2, args
+        assert "Traceback" not in result.stderr
+        assert 1 <= len(result.stderr.splitlines()) <= 2, result.stderr
+        assert "--help" in result.stderr
+
+
+def test_nothing_matched_exits_1() -> None:
+    result = run("list", "--language", "English")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "no story matches --language English" in result.stderr
+    assert json.loads(run("list", "--language", "en", "--json").stdout) == []
+    assert run("random", "--language", "en").returncode == 1
+
+
+def test_version_and_help() -> None:
+    version = run("--version")
+    assert version.stdout.strip() == f"clientocracy {clientocracy.__version__}"
+    for command in ("list", "show", "random", "companies", "principles", "languages", "export"):
+        result = run(command, "--help")
+        assert result.returncode == 0
+        assert "example" in result.stdout
+        assert result.stdout.startswith("usage: clientocracy " + command)
+
+
+def test_python_dash_m_runs_the_same_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "clientocracy", "list", "--company", "LEGO"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert result.returncode == 0
+    assert result.stdout == run("list", "--company", "LEGO").stdout
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    process = subprocess.Popen(
+        [SCRIPT, "export", "--format", "jsonl"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # the reader is gone before the first write
+    _, stderr = process.communicate(timeout=60)
+    assert stderr == b""
+    assert process.returncode == 141
+    shell = subprocess.run(
+        f"'{SCRIPT}' export --format jsonl | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert shell.stderr == ""
+    assert json.loads(shell.stdout)["id"] == "jetblue-free-coffee-at-the-gate"
+
+
+@pytest.mark.parametrize(
+    "env", [{"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": ""}]
+)
+def test_an_ascii_terminal_does_not_crash(env: dict[str, str]) -> None:
+    for args in (("show", "zappos-flowers-for-a-mother"), ("list",), ("principles",)):
+        result = run(*args, env=env)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color() -> None:
+    pty = pytest.importorskip("pty")
+
+    def on_a_tty(extra: dict[str, str]) -> str:
+        leader, follower = pty.openpty()
+        env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+        env.update(TERM="xterm", PYTHONIOENCODING="utf-8", **extra)
+        process = subprocess.Popen([SCRIPT, "list"], stdout=follower, stderr=follower, env=env)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=60)
+        os.close(leader)
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    assert "\x1b[" in on_a_tty({})
+    assert "\x1b[" not in on_a_tty({"NO_COLOR": "1"})
+    assert "\x1b[" not in run("list").stdout
+
+
+HOSTILE = textwrap.dedent(
+    """
+    import sys
+    import clientocracy
+    import clientocracy._corpus as corpus_module
+    from clientocracy import Company, Corpus, Language, Principle, Quote, Source, Span, Story
+    from clientocracy._cli import main
+
+    evil = "Evil\\x1b[31mRED\\x1b[0m \\u202eesrever\\u202c \\u2067iso\\u2069 bell\\x07 c1\\x9b"
+    lang = Language(id="xx", name="Test", native_name="Test", direction="ltr")
+    text = "Intro. " + evil + " happened here. The end."
+    source = Source(id="s", language=lang, title=evil, title_en=evil, text=text,
+                    sha256="0" * 64, origin=evil)
+    company = Company(id="evil", name=evil, industry=evil, country="US")
+    principle = Principle(id="p", names=(("en", evil),), definition=evil,
+                          statement=Quote(source=source, span=Span(start=0, end=6)))
+    story = Story(id="evil-story", title=evil, title_en=evil, summary=evil, company=company,
+                  principles=(principle,), language=lang, source=source,
+                  span=Span(start=7, end=len(text)))
+    corpus_module._bundled = Corpus(languages=[lang], companies=[company],
+                                    principles=[principle], sources=[source], stories=[story])
+    sys.exit(main(sys.argv[1:]))
+    """
+)
+
+
+@pytest.mark.parametrize(
+    "args", [("list",), ("show", "evil-story"), ("companies",), ("principles",), ("languages",)]
+)
+def test_escapes_and_bidi_controls_are_neutralized(args: tuple[str, ...]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", HOSTILE, *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for raw in ("\x1b", "\u202e", "\u2067", "\u2069", "\x07", "\x9b"):
+        assert raw not in out, repr(raw)
+    if args[0] in ("list", "show", "companies"):
+        assert "\\x1b[31mRED" in out
+        assert "\\u202eesrever" in out
+
+
+def test_json_output_keeps_data_exact() -> None:
+    # JSON escapes control characters itself, so data round-trips unchanged.
+    result = subprocess.run(
+        [sys.executable, "-c", HOSTILE, "show", "evil-story", "--json"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert "\x1b" not in result.stdout
+    assert json.loads(result.stdout)["title"].startswith("Evil\x1b[31mRED")
