@@ -358,3 +358,89 @@ def test_json_output_keeps_data_exact() -> None:
     )
     assert "\x1b" not in result.stdout
     assert json.loads(result.stdout)["title"].startswith("Evil\x1b[31mRED")
+
+
+def _user_corpus(folder: Path, title: str = "The umbrella") -> Path:
+    import hashlib
+
+    text = "Our shop. A customer left her umbrella; we drove it to her house."
+    (folder / "texts").mkdir(parents=True)
+    (folder / "texts" / "acme.txt").write_text(text, encoding="utf-8")
+    catalog = {
+        "format": "clientocracy-catalog",
+        "version": 1,
+        "languages": [],
+        "companies": [
+            {"id": "acme", "name": title, "industry": "retail", "country": "GB"},
+        ],
+        "principles": [],
+        "sources": [
+            {
+                "id": "acme-blog",
+                "file": "texts/acme.txt",
+                "sha256": hashlib.sha256(text.encode()).hexdigest(),
+                "language": "en",
+                "title": "Acme blog",
+                "title_en": "Acme blog",
+                "origin": "Our own blog.",
+            }
+        ],
+        "stories": [
+            {
+                "id": "acme-umbrella",
+                "source": "acme-blog",
+                "span": {"start": 10, "end": len(text)},
+                "company": "acme",
+                "principles": ["small-things-matter"],
+                "title": title,
+                "title_en": title,
+                "summary": "A customer forgot her umbrella and the shop drove it to her.",
+            }
+        ],
+    }
+    (folder / "catalog.json").write_text(json.dumps(catalog), encoding="utf-8")
+    return folder
+
+
+def test_validate_a_good_and_a_bad_corpus(tmp_path: Path) -> None:
+    good = _user_corpus(tmp_path / "good")
+    result = run("validate", str(good))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "valid: 1 stories" in result.stdout
+    bad = tmp_path / "bad"
+    shutil.copytree(good, bad)
+    catalog = json.loads((bad / "catalog.json").read_text(encoding="utf-8"))
+    catalog["stories"][0]["company"] = "nope"
+    catalog["companies"][0]["country"] = "Britain"
+    (bad / "catalog.json").write_text(json.dumps(catalog), encoding="utf-8")
+    result = run("validate", str(bad))
+    assert result.returncode == 1
+    assert "2 problems" in result.stdout
+    assert "field 'company': no company has id 'nope'" in result.stdout
+    assert "field 'country'" in result.stdout
+
+
+def test_corpus_options_on_every_command(tmp_path: Path) -> None:
+    folder = _user_corpus(tmp_path / "mine")
+    both = run("--corpus", str(folder), "list")
+    assert both.returncode == 0, both.stderr
+    assert len(both.stdout.splitlines()) == 12
+    mine = run("list", "--corpus", str(folder), "--no-bundled", "--principle", "мелочи важны")
+    assert [line.split()[0] for line in mine.stdout.splitlines()[1:]] == ["acme-umbrella"]
+    shown = run("--corpus", str(folder), "show", "acme-umbrella")
+    assert "drove it to her house" in shown.stdout
+    missing = run("--corpus", str(tmp_path / "nowhere"), "list")
+    assert missing.returncode == 2
+    assert "no such corpus folder" in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+
+def test_user_data_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    evil = "Evil\x1b[31mRED\x1b[0m \u202eesrever\u202c bell\x07"
+    folder = _user_corpus(tmp_path / "evil", title=evil)
+    for args in (("list",), ("show", "acme-umbrella"), ("companies",)):
+        result = run("--corpus", str(folder), *args)
+        assert result.returncode == 0, result.stderr
+        for raw in ("\x1b", "\u202e", "\x07"):
+            assert raw not in result.stdout
+        assert "\\x1b[31mRED" in result.stdout

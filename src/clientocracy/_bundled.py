@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from ._corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryCollection
 from ._records import Company, Language, Principle, Source, Story
 
@@ -10,6 +12,7 @@ __all__ = [
     "company",
     "language",
     "languages",
+    "load",
     "principle",
     "principles",
     "sources",
@@ -42,6 +45,25 @@ def stories(
     collection.
     """
     return Corpus.bundled().stories(company=company, principle=principle, language=language)
+
+
+def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
+    """Load a corpus from a folder holding ``catalog.json`` and the texts it names.
+
+    *path* is the folder, or the catalog file in it. Ids the catalog refers
+    to but does not define are looked up in *base* (default: the bundled
+    corpus), so a user's stories can name bundled companies, principles and
+    languages. Combine corpora with ``|``::
+
+        corpus = clientocracy.Corpus.bundled() | clientocracy.load("my-stories")
+
+    Raises :class:`CorpusError` (a :class:`ValueError`) that lists every
+    problem found, each naming the file, the record and the field; nothing is
+    loaded unless the whole corpus is valid.
+    """
+    from ._loading import load as load_corpus
+
+    return load_corpus(path, base=base)
 
 
 def story(id: str) -> Story:

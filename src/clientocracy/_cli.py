@@ -68,6 +68,11 @@ examples:
     "companies": "example:\n  clientocracy companies --json\n",
     "principles": "example:\n  clientocracy principles\n",
     "languages": "example:\n  clientocracy languages\n",
+    "validate": """\
+examples:
+  clientocracy validate my-stories/
+  clientocracy --corpus my-stories/ list      # the bundled stories and yours
+""",
     "export": """\
 examples:
   clientocracy export --format jsonl | head -1
@@ -96,6 +101,26 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_corpus_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # Given before or after the command; SUPPRESS keeps a subparser's unset
+    # defaults from overwriting what was given before the command.
+    default = None if top else argparse.SUPPRESS
+    group = parser.add_argument_group("corpora")
+    group.add_argument(
+        "--corpus",
+        action="append",
+        metavar="PATH",
+        default=default,
+        help="also read the corpus in folder PATH (repeatable)",
+    )
+    group.add_argument(
+        "--no-bundled",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="leave the bundled stories out (use with --corpus)",
+    )
+
+
 def _add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", action="store_true", help="print JSON (the shape `export --format json` writes)"
@@ -116,18 +141,21 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_corpus_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
         if only is not None and name != only:
             return argparse.ArgumentParser(add_help=False)  # built, never attached
-        return commands.add_parser(
+        sub = commands.add_parser(
             name,
             help=help,
             description=help[0].upper() + help[1:] + ".",
             epilog=_EXAMPLES[name],
             formatter_class=formatter,
         )
+        _add_corpus_options(sub, top=False)
+        return sub
 
     listing = command("list", "list the stories as a table: id, company, language, title")
     _add_filters(listing)
@@ -160,6 +188,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="write to FILE (atomically: whole or not at all) instead of standard output",
     )
     _add_filters(export)
+
+    validate = command("validate", "check a corpus folder and report every problem found")
+    validate.add_argument("path", metavar="PATH", help="the corpus folder (or its catalog.json)")
     return parser
 
 
@@ -371,6 +402,29 @@ def _write_atomically(path: str, document: str) -> None:
         raise
 
 
+def _cmd_validate(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+    from ._loading import load
+    from ._terminal import neutralize
+
+    try:
+        loaded = load(args.path, base=corpus)
+    except CorpusError as error:
+        sys.stdout.write(neutralize(str(error)) + "\n")
+        return EXIT_NO_MATCH
+    counts = ", ".join(
+        f"{len(records)} {name}"
+        for name, records in (
+            ("stories", loaded.stories()),
+            ("companies", loaded.companies()),
+            ("principles", loaded.principles()),
+            ("languages", loaded.languages()),
+            ("sources", loaded.sources()),
+        )
+    )
+    sys.stdout.write(f"{neutralize(args.path)}: valid: {counts}\n")
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[Corpus, argparse.Namespace, Style], int]] = {
     "list": _cmd_list,
     "show": _cmd_show,
@@ -379,6 +433,7 @@ _COMMANDS: dict[str, Callable[[Corpus, argparse.Namespace, Style], int]] = {
     "principles": _cmd_principles,
     "languages": _cmd_languages,
     "export": _cmd_export,
+    "validate": _cmd_validate,
 }
 
 _LISTING_COMMANDS = {
@@ -387,6 +442,16 @@ _LISTING_COMMANDS = {
     "language": "clientocracy languages",
     "story": "clientocracy list",
 }
+
+
+def _corpus(args: argparse.Namespace) -> Corpus:
+    """The bundled corpus (unless --no-bundled) merged with every --corpus."""
+    bundled = Corpus.bundled()
+    corpora = [] if args.no_bundled else [bundled]
+    corpora += [Corpus.load(path, base=bundled) for path in args.corpus or ()]
+    if not corpora:
+        return Corpus(languages=(), companies=(), principles=(), sources=(), stories=())
+    return corpora[0].merge(*corpora[1:])
 
 
 def _fail(message: str) -> int:
@@ -408,7 +473,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="replace")
 
     arguments = sys.argv[1:] if argv is None else list(argv)
-    command = next((a for a in arguments if not a.startswith("-")), None)
+    command = _command_name(arguments)
     parser = build_parser(only=command if command in _COMMANDS else None)
     args = parser.parse_args(arguments)
     try:
@@ -419,11 +484,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
+def _command_name(arguments: Sequence[str]) -> str | None:
+    """The first word that is neither an option nor an option's value."""
+    skip = False
+    for argument in arguments:
+        if skip:
+            skip = False
+        elif argument == "--corpus":
+            skip = True
+        elif not argument.startswith("-"):
+            return argument
+    return None
+
+
 def _run(args: argparse.Namespace) -> int:
     from ._terminal import Style, neutralize, one_line
 
     try:
-        corpus = Corpus.bundled()
+        corpus = _corpus(args)
         return _COMMANDS[args.command](corpus, args, Style(sys.stdout))
     except UnknownValueError as error:
         listing = _LISTING_COMMANDS.get(error.facet, f"{_PROG} --help")

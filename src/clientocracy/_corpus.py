@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Generic, TypeAlias, TypeVar, overload
 
 from ._errors import UnknownValueError
@@ -163,7 +164,15 @@ class Corpus:
     of :mod:`clientocracy` query it. A corpus is immutable once built.
     """
 
-    __slots__ = ("_companies", "_languages", "_principles", "_sources", "_stories", "_story_ids")
+    __slots__ = (
+        "_companies",
+        "_languages",
+        "_places",
+        "_principles",
+        "_sources",
+        "_stories",
+        "_story_ids",
+    )
 
     def __init__(
         self,
@@ -173,7 +182,9 @@ class Corpus:
         principles: Iterable[Principle],
         sources: Iterable[Source],
         stories: Iterable[Story],
+        places: Mapping[tuple[str, str], str] | None = None,
     ) -> None:
+        self._places = dict(places or {})
         self._languages = _Facet(
             "language", Language, tuple(languages), lambda r: r.names, lambda r: r.name
         )
@@ -202,6 +213,102 @@ class Corpus:
 
                     _bundled = load_bundled()
         return _bundled
+
+    @staticmethod
+    def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
+        """Load a corpus from a folder in the catalog format; see :func:`clientocracy.load`."""
+        from ._loading import load
+
+        return load(path, base=base)
+
+    def place(self, facet: str, id: str) -> str:
+        """Where the record of *facet* (``"company"``, ``"story"``, …) with *id* was defined.
+
+        A catalog file and record, such as ``"stories/catalog.json: companies[2]"``,
+        or ``"(built in code)"`` for records passed to the constructor.
+        """
+        return self._places.get((facet, id), "(built in code)")
+
+    def merge(self, *others: Corpus) -> Corpus:
+        """Return one corpus holding the records of this corpus and of *others*.
+
+        A record that two corpora define identically (a bundled company that
+        both refer to, say) is kept once. Two different records with the same
+        id, or two records of a facet answering to the same name, raise
+        :class:`CorpusError` naming both places: nothing is ever silently
+        overridden. ``a | b`` is ``a.merge(b)``.
+        """
+        from ._errors import CorpusError
+        from ._loading import _Problems, check_names
+
+        problems = _Problems("")
+        places: dict[tuple[str, str], str] = {}
+        merged: dict[str, dict[str, object]] = {}
+        for corpus in (self, *others):
+            for facet, records in (
+                ("language", corpus.languages()),
+                ("company", corpus.companies()),
+                ("principle", corpus.principles()),
+                ("source", corpus.sources()),
+                ("story", corpus.stories()),
+            ):
+                kept = merged.setdefault(facet, {})
+                for record in records:
+                    here = corpus.place(facet, record.id)
+                    first = kept.setdefault(record.id, record)
+                    if first is record or first == record:
+                        places.setdefault((facet, record.id), here)
+                        continue
+                    problems.lines.append(
+                        f"{facet} {record.id!r} is defined twice, differently: at "
+                        f"{places[(facet, record.id)]} and at {here}; rename one of them"
+                    )
+        if problems:
+            raise CorpusError(problems.lines)
+        corpus = Corpus(
+            languages=merged["language"].values(),  # type: ignore[arg-type]
+            companies=merged["company"].values(),  # type: ignore[arg-type]
+            principles=merged["principle"].values(),  # type: ignore[arg-type]
+            sources=merged["source"].values(),  # type: ignore[arg-type]
+            stories=merged["story"].values(),  # type: ignore[arg-type]
+            places=places,
+        )
+        check_names(corpus, problems)
+        if problems:
+            raise CorpusError(problems.lines)
+        return corpus
+
+    def __or__(self, other: object) -> Corpus:
+        if not isinstance(other, Corpus):
+            return NotImplemented
+        return self.merge(other)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Corpus):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _key(self) -> tuple[tuple[object, ...], ...]:
+        return (
+            self.languages(),
+            self.companies(),
+            self.principles(),
+            self.sources(),
+            tuple(self._stories),
+        )
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write this corpus to a new folder in the catalog format, texts included.
+
+        The folder must not exist yet or be empty. :func:`clientocracy.load`
+        reads it back into an equal corpus.
+        """
+        from ._saving import save
+
+        save(self, path)
 
     def __repr__(self) -> str:
         return (

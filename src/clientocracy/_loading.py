@@ -9,7 +9,8 @@ at all.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._errors import CorpusError
@@ -19,7 +20,16 @@ from ._records import CHANNELS, Company, Language, Principle, Quote, Source, Spa
 if TYPE_CHECKING:
     from ._corpus import Corpus
 
-__all__ = ["CATALOG_FILE", "FORMAT", "VERSION", "load_bundled", "parse_corpus"]
+__all__ = [
+    "CATALOG_FILE",
+    "FORMAT",
+    "MAX_CATALOG_BYTES",
+    "MAX_TEXT_BYTES",
+    "VERSION",
+    "load",
+    "load_bundled",
+    "parse_corpus",
+]
 
 CATALOG_FILE = "catalog.json"
 FORMAT = "clientocracy-catalog"
@@ -184,15 +194,31 @@ def _label(section: str, index: int, item: Mapping[str, Any]) -> str:
     return f"{section}[{index}]"
 
 
+_FACET_OF = {
+    "languages": "language",
+    "companies": "company",
+    "principles": "principle",
+    "sources": "source",
+    "stories": "story",
+}
+
+
 def _check_records(
-    catalog: Mapping[str, Any], problems: _Problems
+    catalog: Mapping[str, Any], problems: _Problems, broken: set[tuple[str, str]]
 ) -> dict[str, list[tuple[str, dict[str, Any]]]]:
-    """Check the shape of every record; return the well-formed ones by section."""
+    """Check the shape of every record; return the well-formed ones by section.
+
+    The ids of malformed records go into *broken*, so that references to them
+    are not reported a second time as references to nothing.
+    """
     good: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for section in _SECTIONS:
         fields = _FIELDS[section]
         items = catalog.get(section)
         good[section] = []
+        if section not in catalog:
+            problems.add("top level", f"missing field {section!r} (a list, possibly empty)")
+            continue
         if not isinstance(items, list):
             problems.add(section, f"expected a list of records, got {_describe(items)}")
             continue
@@ -227,6 +253,8 @@ def _check_records(
                     seen[ident] = index
             if ok:
                 good[section].append((label, item))
+            elif isinstance(ident, str):
+                broken.add((_FACET_OF[section], ident))
     return good
 
 
@@ -290,7 +318,7 @@ def _refer(
 
 def _check_names(
     facet: str,
-    entries: Iterator[tuple[str, str, tuple[str, ...]]],
+    entries: Iterable[tuple[str, str, tuple[str, ...]]],
     problems: _Problems,
 ) -> None:
     """Two records of one facet must not answer to the same name."""
@@ -310,21 +338,88 @@ def _check_names(
                 )
 
 
+def check_names(corpus: Corpus, problems: _Problems) -> None:
+    """Check that no name of a facet resolves to two records of *corpus*."""
+    place = corpus.place
+    _check_names(
+        "language", ((place("language", r.id), r.id, r.names) for r in corpus.languages()), problems
+    )
+    _check_names(
+        "company", ((place("company", r.id), r.id, r.names) for r in corpus.companies()), problems
+    )
+    _check_names(
+        "principle",
+        ((place("principle", r.id), r.id, r.all_names) for r in corpus.principles()),
+        problems,
+    )
+
+
+class _Resolver:
+    """Finds referenced records: the catalog's own first, then the base corpus's."""
+
+    def __init__(self, base: Corpus | None, problems: _Problems) -> None:
+        self.base = base
+        self.problems = problems
+        self.borrowed: dict[tuple[str, str], Any] = {}
+        # Records that exist but failed their own checks: already reported.
+        self.broken: set[tuple[str, str]] = set()
+
+    def find(self, local: Mapping[str, Any], facet: str, ident: str, where: str, field: str) -> Any:
+        if ident in local:
+            return local[ident]
+        if (facet, ident) in self.broken:
+            return None
+        if self.base is not None:
+            try:
+                record = getattr(self.base, facet)(ident)
+            except LookupError:
+                pass
+            else:
+                if record.id == ident:
+                    self.borrowed[(facet, ident)] = record
+                    if isinstance(record, Principle):
+                        self.borrowed[("source", record.statement.source.id)] = (
+                            record.statement.source
+                        )
+                    if isinstance(record, Source):
+                        self.borrowed[("language", record.language.id)] = record.language
+                    return record
+        known = sorted(local)
+        if self.base is not None:
+            known += [r.id for r in getattr(self.base, _PLURAL[facet])() if r.id not in local]
+        shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "") or "none"
+        self.problems.add(where, f"field {field!r}: no {facet} has id {ident!r} (known: {shown})")
+        return None
+
+
+_PLURAL = {
+    "language": "languages",
+    "company": "companies",
+    "principle": "principles",
+    "source": "sources",
+}
+
+
 def parse_corpus(
-    catalog_bytes: bytes, read_file: ReadFile, *, catalog: str, verify_hashes: bool = True
+    catalog_bytes: bytes,
+    read_file: ReadFile,
+    *,
+    catalog: str,
+    base: Corpus | None = None,
+    verify_hashes: bool = True,
 ) -> Corpus:
     """Parse and check a catalog and its texts; return the corpus or raise.
 
     *catalog* names the catalog file in problem messages; *read_file* reads
-    a text file named by the catalog and raises :class:`OSError` if it
-    cannot. With *verify_hashes* false, the texts' SHA-256 is taken from the
-    catalog instead of computed (for the bundled data, whose integrity the
-    installer and the test suite already check).
+    a text file named by the catalog and raises :class:`OSError` (or
+    :class:`CorpusError`) if it cannot. References that the catalog does not
+    define are looked up by id in *base*; the records found there become part
+    of the corpus. With *verify_hashes* false, the texts' SHA-256 is taken
+    from the catalog instead of computed (for the bundled data, whose
+    integrity the installer and the test suite already check).
     """
     from ._corpus import Corpus
 
-    if verify_hashes:
-        import hashlib  # costs milliseconds, so only when it is used
     problems = _Problems(catalog)
     raw = _decode_text(catalog_bytes, catalog, problems)
     if raw is None:
@@ -336,6 +431,9 @@ def parse_corpus(
         raise CorpusError(problems.lines) from None
     except RecursionError:
         problems.add("top level", "nesting is too deep to be a catalog")
+        raise CorpusError(problems.lines) from None
+    except ValueError as error:  # e.g. an integer with more digits than Python converts
+        problems.add("top level", f"not a usable JSON value: {error}")
         raise CorpusError(problems.lines) from None
     if not isinstance(data, dict):
         problems.add("top level", f"expected an object, got {_describe(data)}")
@@ -350,41 +448,53 @@ def parse_corpus(
     for name in sorted(set(data) - {"format", "version", *_SECTIONS}):
         problems.add("top level", f"unknown field {name!r}")
 
-    good = _check_records(data, problems)
+    resolver = _Resolver(base, problems)
+    good = _check_records(data, problems, resolver.broken)
+    places: dict[tuple[str, str], str] = {}
 
-    languages = {
-        item["id"]: Language(
+    languages: dict[str, Language] = {}
+    for label, item in good["languages"]:
+        places[("language", item["id"])] = f"{catalog}: {label}"
+        languages[item["id"]] = Language(
             id=item["id"],
             name=item["name"],
             native_name=item["native_name"],
             direction=item["direction"],
             aliases=tuple(item.get("aliases", ())),
         )
-        for _, item in good["languages"]
-    }
-    companies = {
-        item["id"]: Company(
+    companies: dict[str, Company] = {}
+    for label, item in good["companies"]:
+        places[("company", item["id"])] = f"{catalog}: {label}"
+        companies[item["id"]] = Company(
             id=item["id"],
             name=item["name"],
             aliases=tuple(item.get("aliases", ())),
             industry=item["industry"],
             country=item["country"],
         )
-        for _, item in good["companies"]
-    }
 
     sources: dict[str, Source] = {}
     for label, item in good["sources"]:
+        resolver.broken.add(("source", item["id"]))  # until it passes every check
         file = item["file"]
+        language = resolver.find(languages, "language", item["language"], label, "language")
         try:
             content = read_file(file)
+        except CorpusError as error:
+            problems.lines.extend(error.problems)
+            continue
         except OSError as error:
             problems.add(label, f"field 'file': cannot read {file!r}: {error.strerror or error}")
             continue
         text = _decode_text(content, file, problems)
-        if text is None:
+        if text is None or language is None:
             continue
-        digest = hashlib.sha256(content).hexdigest() if verify_hashes else item["sha256"]
+        if verify_hashes:
+            import hashlib  # costs milliseconds at start-up, so only when used
+
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        else:
+            digest = item["sha256"]
         if digest != item["sha256"]:
             problems.add(
                 label,
@@ -392,16 +502,16 @@ def parse_corpus(
                 "the catalog declares; restore the file or update the hash",
             )
             continue
-        if not _refer(languages, "language", item["language"], label, "language", problems):
-            continue
         origin_span = None
         if item.get("origin_span") is not None:
             origin_span = _check_span(item["origin_span"], text, label, "origin_span", problems)
             if origin_span is None:
                 continue
+        resolver.broken.discard(("source", item["id"]))
+        places[("source", item["id"])] = f"{catalog}: {label}"
         sources[item["id"]] = Source(
             id=item["id"],
-            language=languages[item["language"]],
+            language=language,
             title=item["title"],
             title_en=item["title_en"],
             text=text,
@@ -414,16 +524,21 @@ def parse_corpus(
 
     principles: dict[str, Principle] = {}
     for label, item in good["principles"]:
+        resolver.broken.add(("principle", item["id"]))  # until it passes every check
         statement = item["statement"]
-        if not _refer(sources, "source", statement["source"], label, "statement.source", problems):
+        source = resolver.find(sources, "source", statement["source"], label, "statement.source")
+        names = item["names"]
+        known_names = all(
+            resolver.find(languages, "language", language_id, label, "names") is not None
+            for language_id in names
+        )
+        if source is None or not known_names:
             continue
-        source = sources[statement["source"]]
         span = _check_span(statement, source.text, label, "statement", problems)
         if span is None:
             continue
-        names = item["names"]
-        for language_id in names:
-            _refer(languages, "language", language_id, label, "names", problems)
+        resolver.broken.discard(("principle", item["id"]))
+        places[("principle", item["id"])] = f"{catalog}: {label}"
         principles[item["id"]] = Principle(
             id=item["id"],
             names=tuple(sorted(names.items(), key=lambda pair: pair[0] != "en")),
@@ -434,10 +549,13 @@ def parse_corpus(
 
     stories: list[Story] = []
     for label, item in good["stories"]:
-        refs_ok = _refer(sources, "source", item["source"], label, "source", problems)
-        refs_ok &= _refer(companies, "company", item["company"], label, "company", problems)
-        for principle_id in item["principles"]:
-            refs_ok &= _refer(principles, "principle", principle_id, label, "principles", problems)
+        source = resolver.find(sources, "source", item["source"], label, "source")
+        company = resolver.find(companies, "company", item["company"], label, "company")
+        story_principles = [
+            resolver.find(principles, "principle", pid, label, "principles")
+            for pid in item["principles"]
+        ]
+        refs_ok = source is not None and company is not None and None not in story_principles
         if len(set(item["principles"])) != len(item["principles"]):
             problems.add(label, "field 'principles': lists a principle twice")
             refs_ok = False
@@ -449,18 +567,18 @@ def parse_corpus(
             refs_ok = False
         if not refs_ok:
             continue
-        source = sources[item["source"]]
         span = _check_span(item["span"], source.text, label, "span", problems)
         if span is None:
             continue
+        places[("story", item["id"])] = f"{catalog}: {label}"
         stories.append(
             Story(
                 id=item["id"],
                 title=item["title"],
                 title_en=item["title_en"],
                 summary=item["summary"],
-                company=companies[item["company"]],
-                principles=tuple(principles[p] for p in item["principles"]),
+                company=company,
+                principles=tuple(story_principles),
                 language=source.language,
                 source=source,
                 span=span,
@@ -468,34 +586,30 @@ def parse_corpus(
             )
         )
 
-    _check_names(
-        "language",
-        ((label, i["id"], languages[i["id"]].names) for label, i in good["languages"]),
-        problems,
-    )
-    _check_names(
-        "company",
-        ((label, i["id"], companies[i["id"]].names) for label, i in good["companies"]),
-        problems,
-    )
-    _check_names(
-        "principle",
-        (
-            (label, i["id"], principles[i["id"]].all_names)
-            for label, i in good["principles"]
-            if i["id"] in principles
-        ),
-        problems,
-    )
     if problems:
         raise CorpusError(problems.lines)
-    return Corpus(
-        languages=tuple(languages.values()),
-        companies=tuple(companies.values()),
-        principles=tuple(principles.values()),
-        sources=tuple(sources.values()),
-        stories=tuple(stories),
+
+    borrowed = resolver.borrowed
+    if base is not None:
+        for (facet, ident), _record in borrowed.items():
+            places[(facet, ident)] = base.place(facet, ident)
+
+    def with_borrowed(facet: str, local: Mapping[str, Any]) -> list[Any]:
+        extra = [r for (f, i), r in borrowed.items() if f == facet and i not in local]
+        return [*extra, *local.values()]
+
+    corpus = Corpus(
+        languages=with_borrowed("language", languages),
+        companies=with_borrowed("company", companies),
+        principles=with_borrowed("principle", principles),
+        sources=with_borrowed("source", sources),
+        stories=stories,
+        places=places,
     )
+    check_names(corpus, problems)
+    if problems:
+        raise CorpusError(problems.lines)
+    return corpus
 
 
 def load_bundled(*, verify_hashes: bool = False) -> Corpus:
@@ -517,4 +631,76 @@ def load_bundled(*, verify_hashes: bool = False) -> Corpus:
         read_file,
         catalog=f"clientocracy/data/{CATALOG_FILE}",
         verify_hashes=verify_hashes,
+    )
+
+
+#: The largest catalog file :func:`load` reads, in bytes.
+MAX_CATALOG_BYTES = 512 * 1024 * 1024
+#: The largest text file :func:`load` reads, in bytes.
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+
+
+def _read_regular_file(root: str, name: str, limit: int, shown: str) -> bytes:
+    """Read *name* below *root*, refusing anything that leaves it or is not a file."""
+    import stat
+
+    if not isinstance(name, str) or not name or "\x00" in name:
+        raise CorpusError([f"{shown}: not a usable file name"])
+    if os.path.isabs(name) or name.startswith(("/", "\\")) or ":" in name.split("/")[0]:
+        raise CorpusError([f"{shown}: an absolute path; name files relative to the corpus folder"])
+    parts = name.replace("\\", "/").split("/")
+    if ".." in parts:
+        raise CorpusError([f"{shown}: '..' leaves the corpus folder; keep files inside it"])
+    path = os.path.join(root, *parts)
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(path)
+    if os.path.commonpath([real_root, real]) != real_root:
+        raise CorpusError([f"{shown}: a link that points outside the corpus folder"])
+    try:
+        info = os.stat(real)
+    except OSError as error:
+        raise CorpusError([f"{shown}: cannot read: {error.strerror or error}"]) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise CorpusError([f"{shown}: not a regular file (a folder, device or pipe)"])
+    if info.st_size > limit:
+        raise CorpusError(
+            [f"{shown}: {info.st_size} bytes, over the limit of {limit} bytes for this file"]
+        )
+    with open(real, "rb") as file:
+        content = file.read(limit + 1)
+    if len(content) > limit:
+        raise CorpusError([f"{shown}: over the limit of {limit} bytes for this file"])
+    return content
+
+
+def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
+    """Load a corpus from a folder holding ``catalog.json`` and its text files.
+
+    *path* is the folder, or the catalog file in it. Ids the catalog refers
+    to but does not define (companies, principles, languages, sources) are
+    looked up in *base*, the bundled corpus by default; the records found
+    there become part of the loaded corpus. Raises :class:`CorpusError`
+    listing every problem found; nothing is loaded unless all is well.
+    """
+    from ._corpus import Corpus
+
+    given = os.fspath(path)
+    if os.path.isfile(given):
+        root, catalog_name = os.path.split(os.path.abspath(given))
+        catalog_shown = given
+    elif os.path.isdir(given):
+        root, catalog_name = given, CATALOG_FILE
+        catalog_shown = os.path.join(given, CATALOG_FILE)
+    else:
+        raise CorpusError([f"{given}: no such corpus folder or catalog file"])
+    catalog_bytes = _read_regular_file(root, catalog_name, MAX_CATALOG_BYTES, catalog_shown)
+
+    def read_file(name: str) -> bytes:
+        return _read_regular_file(root, name, MAX_TEXT_BYTES, os.path.join(given, name))
+
+    return parse_corpus(
+        catalog_bytes,
+        read_file,
+        catalog=catalog_shown,
+        base=Corpus.bundled() if base is None else base,
     )

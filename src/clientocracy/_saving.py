@@ -1,0 +1,135 @@
+"""Writing a corpus in the catalog format: ``catalog.json`` plus its texts."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import TYPE_CHECKING, Any
+
+from ._loading import CATALOG_FILE, FORMAT, VERSION
+from ._records import Span
+
+if TYPE_CHECKING:
+    from ._corpus import Corpus
+    from ._records import Source
+
+__all__ = ["catalog_of", "save"]
+
+# How much of a passage's start and end a saved catalog quotes, so that a
+# person editing it can see what each span covers (and the loader can check).
+_QUOTE_CHARS = 24
+_SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,100}")
+
+
+def _span(span: Span, text: str) -> dict[str, Any]:
+    passage = text[span.start : span.end]
+    return {
+        "start": span.start,
+        "end": span.end,
+        "begins": passage[:_QUOTE_CHARS],
+        "ends": passage[-_QUOTE_CHARS:],
+    }
+
+
+def _file_name(source: Source, taken: set[str]) -> str:
+    stem = source.id if _SAFE_FILE_NAME.fullmatch(source.id) else f"source-{source.sha256[:16]}"
+    name, counter = f"texts/{stem}.txt", 1
+    while name.lower() in taken:
+        counter += 1
+        name = f"texts/{stem}-{counter}.txt"
+    taken.add(name.lower())
+    return name
+
+
+def catalog_of(corpus: Corpus) -> tuple[dict[str, Any], dict[str, str]]:
+    """Return the catalog of *corpus* as data, and the text of each file it names."""
+    files: dict[str, str] = {}
+    taken: set[str] = set()
+    sources = []
+    for source in corpus.sources():
+        name = _file_name(source, taken)
+        files[name] = source.text
+        entry: dict[str, Any] = {
+            "id": source.id,
+            "file": name,
+            "sha256": source.sha256,
+            "language": source.language.id,
+            "title": source.title,
+            "title_en": source.title_en,
+            "origin": source.origin,
+            "origin_url": source.origin_url,
+        }
+        if source.origin_span is not None:
+            entry["origin_span"] = _span(source.origin_span, source.text)
+        entry["tags"] = list(source.tags)
+        sources.append(entry)
+    catalog = {
+        "format": FORMAT,
+        "version": VERSION,
+        "languages": [
+            {
+                "id": lang.id,
+                "name": lang.name,
+                "native_name": lang.native_name,
+                "direction": lang.direction,
+                "aliases": list(lang.aliases),
+            }
+            for lang in corpus.languages()
+        ],
+        "companies": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "aliases": list(c.aliases),
+                "industry": c.industry,
+                "country": c.country,
+            }
+            for c in corpus.companies()
+        ],
+        "principles": [
+            {
+                "id": p.id,
+                "names": dict(p.names),
+                "aliases": list(p.aliases),
+                "definition": p.definition,
+                "statement": {
+                    "source": p.statement.source.id,
+                    **_span(p.statement.span, p.statement.source.text),
+                },
+            }
+            for p in corpus.principles()
+        ],
+        "sources": sources,
+        "stories": [
+            {
+                "id": s.id,
+                "source": s.source.id,
+                "span": _span(s.span, s.source.text),
+                "company": s.company.id,
+                "principles": [p.id for p in s.principles],
+                "title": s.title,
+                "title_en": s.title_en,
+                "summary": s.summary,
+                "channel": s.channel,
+            }
+            for s in corpus.stories()
+        ],
+    }
+    return catalog, files
+
+
+def save(corpus: Corpus, path: str | os.PathLike[str]) -> None:
+    """Write *corpus* into the folder *path*, which must not exist or be empty."""
+    folder = os.fspath(path)
+    if os.path.exists(folder) and (not os.path.isdir(folder) or os.listdir(folder)):
+        raise FileExistsError(
+            f"{folder}: not an empty folder; save a corpus into a new or empty folder"
+        )
+    catalog, files = catalog_of(corpus)
+    os.makedirs(os.path.join(folder, "texts"), exist_ok=True)
+    for name, text in files.items():
+        with open(os.path.join(folder, *name.split("/")), "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    with open(os.path.join(folder, CATALOG_FILE), "w", encoding="utf-8", newline="\n") as f:
+        f.write(json.dumps(catalog, ensure_ascii=False, indent=2) + "\n")
