@@ -19,6 +19,7 @@ from ._bundled import (
     load,
     principle,
     principles,
+    search,
     sources,
     stories,
     story,
@@ -27,7 +28,19 @@ from ._corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryColl
 from ._errors import CorpusError, UnknownValueError
 from ._export import FORMATS, ExportFormat, as_dict, export
 from ._normalize import name_key, normalize
-from ._records import CHANNELS, Company, Language, Principle, Quote, Source, Span, Story
+from ._records import (
+    CHANNELS,
+    Company,
+    Language,
+    Principle,
+    Quote,
+    SearchHit,
+    Snippet,
+    Source,
+    Span,
+    Story,
+)
+from ._search import search_terms
 from ._version import __version__
 
 __all__ = [
@@ -43,6 +56,8 @@ __all__ = [
     "Principle",
     "PrincipleLike",
     "Quote",
+    "SearchHit",
+    "Snippet",
     "Source",
     "Span",
     "Story",
@@ -60,6 +75,8 @@ __all__ = [
     "normalize",
     "principle",
     "principles",
+    "search",
+    "search_terms",
     "sources",
     "stories",
     "story",

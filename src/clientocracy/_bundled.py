@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from ._corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryCollection
-from ._records import Company, Language, Principle, Source, Story
+from ._records import Company, Language, Principle, SearchHit, Source, Story
 
 __all__ = [
     "companies",
@@ -15,6 +15,7 @@ __all__ = [
     "load",
     "principle",
     "principles",
+    "search",
     "sources",
     "stories",
     "story",
@@ -45,6 +46,37 @@ def stories(
     collection.
     """
     return Corpus.bundled().stories(company=company, principle=principle, language=language)
+
+
+def search(
+    query: str,
+    *,
+    company: CompanyLike | None = None,
+    principle: PrincipleLike | None = None,
+    language: LanguageLike | None = None,
+    limit: int | None = 10,
+) -> tuple[SearchHit, ...]:
+    """Search the bundled stories; the best match first.
+
+    Every word must match; ``"quoted words"`` match as a phrase; the last
+    word also matches as a prefix while it is being typed. Russian and
+    English words match their other forms, and any script or spelling that
+    :func:`normalize` equates matches too. Filters are those of
+    :func:`stories`; *limit* caps the hits (``None``: all of them).
+
+    >>> [hit.story.id for hit in clientocracy.search("будильники")]
+    ['gaylord-opryland-alarm-clocks']
+    >>> hit = clientocracy.search("bouquet")[0]
+    >>> hit.story.language.id, hit.snippet.field
+    ('fa', 'summary')
+    >>> hit.snippet.marked()[:47]
+    '…the same condition, sent her a large [bouquet]'
+
+    See :meth:`Corpus.search` for the details.
+    """
+    return Corpus.bundled().search(
+        query, company=company, principle=principle, language=language, limit=limit
+    )
 
 
 def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:

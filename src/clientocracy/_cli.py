@@ -19,7 +19,7 @@ from ._errors import CorpusError, UnknownValueError
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._records import Story
+    from ._records import SearchHit, Story
     from ._terminal import Style
 
 __all__ = ["build_parser", "main"]
@@ -54,6 +54,18 @@ examples:
   clientocracy list
   clientocracy list --company Zappos --company "Trader Joe's"
   clientocracy list --principle "Мелочи важны" --language ru --json
+""",
+    "search": """\
+query syntax:
+  words        every word must match, in any form (будильники finds будильник)
+  "a phrase"   the words in this order (quote it for the shell: '"alarm clock"')
+  the last word also matches as a prefix, unless the query ends with a space
+
+examples:
+  clientocracy search alarm clock
+  clientocracy search будильники
+  clientocracy search زاپوس --json
+  clientocracy search '"free coffee"' --company JetBlue
 """,
     "show": """\
 examples:
@@ -121,10 +133,11 @@ def _add_corpus_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def _add_json(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--json", action="store_true", help="print JSON (the shape `export --format json` writes)"
-    )
+def _add_json(
+    parser: argparse.ArgumentParser,
+    help: str = "print JSON (the shape `export --format json` writes)",
+) -> None:
+    parser.add_argument("--json", action="store_true", help=help)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -160,6 +173,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     listing = command("list", "list the stories as a table: id, company, language, title")
     _add_filters(listing)
     _add_json(listing)
+
+    find = command("search", "search the passages, titles, summaries and company names")
+    find.add_argument("query", nargs="+", metavar="WORD", help="the query (words are joined)")
+    _add_filters(find)
+    find.add_argument(
+        "-n", "--limit", type=int, default=10, metavar="N", help="show at most N hits (default 10)"
+    )
+    _add_json(find, "print JSON: score, snippet with highlight offsets, and the story")
 
     show = command("show", "read one story, with its passage, summary and provenance")
     show.add_argument("id", metavar="ID", help="the story's id (see `clientocracy list`)")
@@ -252,6 +273,58 @@ def _cmd_list(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
         rows = [(s.id, s.company.name, s.language.id, s.title_en) for s in stories]
         _table(rows, ("ID", "COMPANY", "LANG", "TITLE"), style)
     return EXIT_OK if stories else _no_match(args)
+
+
+def _cmd_search(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+    from ._export import as_dict
+    from ._terminal import one_line, wrap
+
+    if args.limit < 0:
+        return _fail(f"--limit cannot be negative, got {args.limit}")
+    query = " ".join(args.query)
+    hits = corpus.search(
+        query,
+        company=args.company,
+        principle=args.principle,
+        language=args.language,
+        limit=args.limit,
+    )
+    if args.json:
+        _print_json([as_dict(hit) for hit in hits])
+    width = _width(sys.stdout)
+    for number, hit in enumerate(() if args.json else hits):
+        story = hit.story
+        if number:
+            sys.stdout.write("\n")
+        sys.stdout.write(
+            f"{style.bold(one_line(story.id))}  {style.dim(one_line(story.company.name))}"
+            f"{style.dim(f' · {story.language.id} · {hit.score:.2f}')}\n"
+        )
+        sys.stdout.write(wrap(one_line(story.title_en), width, indent="  ") + "\n")
+        sys.stdout.write(_highlighted(hit, width, style) + "\n")
+    if not hits:
+        sys.stderr.write(f"{_PROG}: no story matches {one_line(query)!r}.\n")
+        return EXIT_NO_MATCH
+    return EXIT_OK
+
+
+# Highlights are marked with two private-use characters before wrapping (so
+# the ANSI codes do not count towards the width) and replaced afterwards.
+# Any such character in a corpus's own text is replaced first, so a corpus
+# cannot forge a highlight.
+_MARK_ON, _MARK_OFF = "\ue000", "\ue001"
+_UNMARK = str.maketrans({_MARK_ON: "\ufffd", _MARK_OFF: "\ufffd"})
+
+
+def _highlighted(hit: SearchHit, width: int, style: Style) -> str:
+    import attrs
+
+    from ._terminal import wrap
+
+    snippet = attrs.evolve(hit.snippet, text=hit.snippet.text.translate(_UNMARK))
+    text = wrap(snippet.marked(_MARK_ON, _MARK_OFF), width, indent="  ")
+    on, off = style.codes("1;33")
+    return text.replace(_MARK_ON, on).replace(_MARK_OFF, off)
 
 
 def _show(story: Story, style: Style) -> None:
@@ -427,6 +500,7 @@ def _cmd_validate(corpus: Corpus, args: argparse.Namespace, style: Style) -> int
 
 _COMMANDS: dict[str, Callable[[Corpus, argparse.Namespace, Style], int]] = {
     "list": _cmd_list,
+    "search": _cmd_search,
     "show": _cmd_show,
     "random": _cmd_random,
     "companies": _cmd_companies,

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Generic, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar, overload
 
 from ._errors import UnknownValueError
 from ._normalize import name_key
-from ._records import Company, Language, Principle, Source, Story
+from ._records import Company, Language, Principle, SearchHit, Source, Story
+
+if TYPE_CHECKING:
+    from ._search import SearchIndex
 
 __all__ = [
     "CompanyLike",
@@ -169,6 +172,8 @@ class Corpus:
         "_languages",
         "_places",
         "_principles",
+        "_search_index",
+        "_search_lock",
         "_sources",
         "_stories",
         "_story_ids",
@@ -197,6 +202,8 @@ class Corpus:
         self._sources = _Facet("source", Source, tuple(sources), lambda r: (r.id,), lambda r: r.id)
         self._stories = StoryCollection(self, stories)
         self._story_ids = {name_key(story.id): story for story in self._stories}
+        self._search_index: SearchIndex | None = None
+        self._search_lock = threading.Lock()
 
     @staticmethod
     def bundled() -> Corpus:
@@ -383,19 +390,73 @@ class Corpus:
         """Return the source text with this id."""
         return self._sources.resolve(value)
 
+    def search(
+        self,
+        query: str,
+        *,
+        company: CompanyLike | None = None,
+        principle: PrincipleLike | None = None,
+        language: LanguageLike | None = None,
+        limit: int | None = 10,
+    ) -> tuple[SearchHit, ...]:
+        """Return the stories that match *query*, best first, as :class:`SearchHit` records.
+
+        Every word of the query must match (AND); ``"quoted words"`` must match
+        as a phrase; the last word also matches as a prefix, unless the query
+        ends with a space. Words are compared after :func:`search_terms`:
+        normalized as names are, and Russian and English words stemmed. The
+        passage, both titles, the English summary and the company's names are
+        searched, titles and company names weighing more (BM25). Equal scores
+        keep corpus order. *company*, *principle* and *language* filter as in
+        :meth:`stories`; *limit* caps the number of hits (``None``: all).
+
+        A query is never a syntax error: one with no letters or digits finds
+        nothing. The index is built on the first search and kept.
+        """
+        from ._search import run_search
+
+        return run_search(
+            self,
+            self._get_search_index,
+            query,
+            company=company,
+            principle=principle,
+            language=language,
+            limit=limit,
+        )
+
+    def _get_search_index(self) -> SearchIndex:
+        if self._search_index is None:
+            with self._search_lock:
+                if self._search_index is None:
+                    from ._search import SearchIndex
+
+                    self._search_index = SearchIndex(self)
+        return self._search_index
+
+    def _resolve_facets(
+        self, *, company: object, principle: object, language: object
+    ) -> tuple[frozenset[str] | None, frozenset[str] | None, frozenset[str] | None]:
+        """The ids each facet allows (``None``: not filtered), raising on unknown values."""
+        return (
+            None if company is None else self._companies.resolve_many(company),
+            None if principle is None else self._principles.resolve_many(principle),
+            None if language is None else self._languages.resolve_many(language),
+        )
+
     def _matcher(
         self, *, company: object, principle: object, language: object
     ) -> Callable[[Story], bool] | None:
         """Resolve the facets (raising on unknown values) into one predicate."""
+        companies, principles, languages = self._resolve_facets(
+            company=company, principle=principle, language=language
+        )
         tests: list[Callable[[Story], bool]] = []
-        if company is not None:
-            companies = self._companies.resolve_many(company)
+        if companies is not None:
             tests.append(lambda story: story.company.id in companies)
-        if principle is not None:
-            principles = self._principles.resolve_many(principle)
+        if principles is not None:
             tests.append(lambda story: any(p.id in principles for p in story.principles))
-        if language is not None:
-            languages = self._languages.resolve_many(language)
+        if languages is not None:
             tests.append(lambda story: story.language.id in languages)
         if not tests:
             return None

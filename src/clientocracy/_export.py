@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from ._corpus import Corpus
-from ._records import Company, Language, Principle, Source, Story
+from ._records import Company, Language, Principle, SearchHit, Source, Story
 
 __all__ = ["FORMATS", "ExportFormat", "as_dict", "export"]
 
@@ -36,7 +36,9 @@ _CSV_COLUMNS = (
 
 
 def as_dict(
-    record: Story | Company | Principle | Language | Source, *, corpus: Corpus | None = None
+    record: Story | Company | Principle | Language | Source | SearchHit,
+    *,
+    corpus: Corpus | None = None,
 ) -> dict[str, Any]:
     """Return a record as JSON-ready plain data (the documented shape).
 
@@ -45,8 +47,24 @@ def as_dict(
     {"start", "end"}, "channel", "text"}``. Companies, principles and
     languages carry their fields, and, when *corpus* is given, ``"stories"``:
     how many of its stories they are in. A source carries its fields but not
-    its text.
+    its text. A search hit becomes ``{"score", "snippet": {"field", "text",
+    "start", "highlights": [{"start", "end"}], "clipped_start",
+    "clipped_end"}, "story": {…}}``.
     """
+    if isinstance(record, SearchHit):
+        snippet = record.snippet
+        return {
+            "score": record.score,
+            "snippet": {
+                "field": snippet.field,
+                "text": snippet.text,
+                "start": snippet.start,
+                "highlights": [{"start": s.start, "end": s.end} for s in snippet.highlights],
+                "clipped_start": snippet.clipped_start,
+                "clipped_end": snippet.clipped_end,
+            },
+            "story": as_dict(record.story),
+        }
     if isinstance(record, Story):
         return {
             "id": record.id,

@@ -16,6 +16,8 @@ __all__ = [
     "Language",
     "Principle",
     "Quote",
+    "SearchHit",
+    "Snippet",
     "Source",
     "Span",
     "Story",
@@ -227,3 +229,70 @@ class Story:
             f"Story(id={self.id!r}, company={self.company.id!r}, "
             f"language={self.language.id!r}, title_en={_short(self.title_en)!r})"
         )
+
+
+#: The fields of a story that search looks in, in the order a snippet is
+#: taken from: the passage first, the company's own name last.
+SEARCH_FIELDS: tuple[str, ...] = ("text", "summary", "title", "title_en", "company")
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Snippet:
+    """A short excerpt of a story around the best match of a search.
+
+    ``text`` is ``field_text[start:start + len(text)]``, where ``field_text``
+    is the story's :attr:`field` (``"text"`` is the passage; ``"summary"``,
+    ``"title"`` and ``"title_en"`` are the story's other fields, ``"company"``
+    the company's name). ``highlights`` are the matched words, as spans of
+    ``text`` itself, ready for a UI to mark. ``clipped_start`` and
+    ``clipped_end`` tell whether the excerpt was cut from a longer text.
+    """
+
+    field: str
+    text: str
+    start: int
+    highlights: tuple[Span, ...] = ()
+    clipped_start: bool = False
+    clipped_end: bool = False
+
+    def marked(self, before: str = "[", after: str = "]", ellipsis: str = "…") -> str:
+        """Return the excerpt with every highlight wrapped in *before* and *after*.
+
+        *ellipsis* is put where the excerpt was cut from a longer text.
+
+        >>> snippet = Snippet(field="text", text="a word here", start=0,
+        ...                   highlights=(Span(start=2, end=6),), clipped_end=True)
+        >>> snippet.marked()
+        'a [word] here…'
+        """
+        parts: list[str] = [ellipsis] if self.clipped_start else []
+        done = 0
+        for span in self.highlights:
+            parts += [self.text[done : span.start], before, self.text[span.slice()], after]
+            done = span.end
+        parts.append(self.text[done:])
+        if self.clipped_end:
+            parts.append(ellipsis)
+        return "".join(parts)
+
+    def __str__(self) -> str:
+        return self.marked("", "")
+
+    def __repr__(self) -> str:
+        return f"Snippet(field={self.field!r}, text={_short(self.text)!r})"
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class SearchHit:
+    """One result of a search: the story, its score, and where it matched.
+
+    ``score`` is the BM25 relevance (higher is better); scores compare
+    within one search only.
+    """
+
+    story: Story
+    score: float
+    snippet: Snippet
+
+    def __repr__(self) -> str:
+        return f"SearchHit(story={self.story.id!r}, score={self.score:.3f})"

@@ -70,8 +70,13 @@ class Style:
             and os.environ.get("TERM", "") != "dumb"
         )
 
+    def codes(self, code: str) -> tuple[str, str]:
+        """The escape sequences that turn SGR *code* on and off (empty when disabled)."""
+        return (f"\x1b[{code}m", "\x1b[0m") if self.enabled else ("", "")
+
     def _wrap(self, code: str, text: str) -> str:
-        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+        on, off = self.codes(code)
+        return f"{on}{text}{off}"
 
     def bold(self, text: str) -> str:
         """Return *text* in bold."""

@@ -1,0 +1,405 @@
+"""Full-text search over a corpus: one analyzer for index and query, FTS5 underneath.
+
+Every text goes through the same three steps, whether it is a story being
+indexed or a query being typed: :func:`clientocracy.normalize` (the very
+function that resolves names, so search and lookups never disagree), a split
+into words, and a Snowball stemmer for Russian and English words. The terms
+that come out are stored in an in-memory SQLite FTS5 table, which does the
+posting lists, phrase matching, prefixes and BM25 ranking; this module only
+decides what a word is and builds FTS5 queries out of terms it made itself,
+so no user input is ever parsed as FTS5 syntax.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from ._normalize import normalize
+from ._records import SEARCH_FIELDS, SearchHit, Snippet, Span, Story
+
+if TYPE_CHECKING:
+    from ._corpus import Corpus
+
+__all__ = ["SearchIndex", "search_terms"]
+
+# A word is a run of letters and digits once the text is normalized.
+# Apostrophes are dropped first, so "Joe's", "Joe’s" and "Joes" are one word.
+_WORD = re.compile(r"[^\W_]+")
+_CHUNK = re.compile(r"\S+")
+_SPACE = re.compile(r"\s")
+# A word as the original text writes it, before normalization: letters and
+# digits with the marks, joiners and apostrophes that normalization removes
+# from inside a word. The ZWNJ is not among them: it separates words, as it
+# does after normalization. Used to find the offsets of matched words.
+_RAW_WORD = re.compile(
+    "(?:[^\\W_]|[\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670"
+    "\u06d6-\u06ed\u0640\u200d\u00ad])+(?:['\u2019\u02bc](?:[^\\W_])+)*"
+)
+_QUOTES = str.maketrans(dict.fromkeys("“”„«»‟〝〞＂", '"'))
+
+# Column weights for BM25: a word in a title or the company's name says more
+# about what a story is than the same word somewhere in a long passage.
+_COLUMNS = ("title", "company", "summary", "body", "facets")
+_WEIGHTS = (5.0, 5.0, 2.0, 1.0, 0.0)
+_TEXT_COLUMNS = "{title company summary body}"
+
+DEFAULT_SNIPPET_WIDTH = 160
+
+
+class _Stemmer:
+    """Snowball stemmers picked by script: Russian for Cyrillic, English for Latin.
+
+    Persian words are left as they are: Snowball's Persian stemmer conflates
+    too eagerly for this text (it turns "employees" into "work") and does not
+    relate the singular and plural of common nouns such as "customer".
+    """
+
+    def __init__(self) -> None:
+        import Stemmer
+
+        self._russian: Callable[[str], str] = Stemmer.Stemmer("russian").stemWord
+        self._english: Callable[[str], str] = Stemmer.Stemmer("english").stemWord
+        self._known: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        stem = self._known.get(word)
+        if stem is None:
+            first = word[0]
+            if "\u0430" <= first <= "\u045f":
+                stem = self._russian(word) or word
+            elif "a" <= first <= "z":
+                stem = self._english(word) or word
+            else:
+                stem = word
+            if len(self._known) < 200_000:
+                self._known[word] = stem
+        return stem
+
+
+_stemmer: _Stemmer | None = None
+_stemmer_lock = threading.Lock()
+
+
+def _get_stemmer() -> _Stemmer:
+    global _stemmer
+    if _stemmer is None:
+        with _stemmer_lock:
+            if _stemmer is None:
+                _stemmer = _Stemmer()
+    return _stemmer
+
+
+def _words(text: str) -> list[str]:
+    """The words of *text*, normalized but not stemmed."""
+    return _WORD.findall(normalize(text).replace("'", ""))
+
+
+def search_terms(text: str) -> tuple[str, ...]:
+    """Return the terms search indexes for *text*, and looks up for a query word.
+
+    The text is put through :func:`clientocracy.normalize`, apostrophes are
+    dropped, it is split into runs of letters and digits, and each Russian or
+    English word is reduced to its Snowball stem. Two texts match exactly
+    when they share terms, so this tells why a query finds a story or not:
+
+    >>> search_terms("Будильники")
+    ('будильник',)
+    >>> search_terms("Trader Joe’s") == search_terms("trader joes")
+    True
+    >>> search_terms("می‌شوند") == search_terms("مي شوند")
+    True
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"search terms come from a string, not {type(text).__name__}")
+    stem = _get_stemmer()
+    return tuple(stem(word) for word in _words(text))
+
+
+class _Query:
+    """A parsed query: AND of clauses, each clause a phrase of one or more terms.
+
+    Words outside quotes are clauses of their own; a word that normalizes to
+    several terms (``e-mail``, a Persian word typed with a ZWNJ) is a phrase
+    of them. Quoted words are one phrase. The last word also matches as a
+    prefix unless the query ends in a space or a closing quote.
+    """
+
+    def __init__(self, text: str) -> None:
+        stem = _get_stemmer()
+        self.phrases: list[tuple[str, ...]] = []
+        # (raw words of the last phrase) when it is still being typed
+        self.prefix: tuple[str, ...] | None = None
+        parts = text.translate(_QUOTES).split('"')
+        last_open = False
+        for index, part in enumerate(parts):
+            quoted = index % 2 == 1
+            groups = [part] if quoted else _CHUNK.findall(part)
+            for group in groups:
+                words = _words(group)
+                if words:
+                    self.phrases.append(tuple(stem(word) for word in words))
+                    self.prefix = tuple(words)
+            if quoted:
+                last_open = index == len(parts) - 1  # an unclosed quote runs to the end
+        ends_open = bool(text) and not text[-1].isspace() and (not text.endswith('"') or last_open)
+        if not ends_open or not self.phrases:
+            self.prefix = None
+        # A repeated clause adds nothing to an AND; keep the first, in order.
+        seen: set[tuple[str, ...]] = set()
+        unique = []
+        for index, phrase in enumerate(self.phrases):
+            is_last = index == len(self.phrases) - 1
+            if phrase not in seen or (is_last and self.prefix is not None):
+                unique.append(phrase)
+                seen.add(phrase)
+        self.phrases = unique
+
+    def __bool__(self) -> bool:
+        return bool(self.phrases)
+
+    def fts(self) -> str:
+        """The FTS5 expression; every term is quoted and made of letters and digits only."""
+        clauses = [_quote(phrase) for phrase in self.phrases]
+        if self.prefix is not None:
+            typed = _quote((*self.phrases[-1][:-1], self.prefix[-1])) + "*"
+            clauses[-1] = f"({clauses[-1]} OR {typed})"
+        return f"{_TEXT_COLUMNS} : ({' AND '.join(clauses)})"
+
+    def matcher(self) -> Callable[[str], bool]:
+        """Whether a word (normalized, unstemmed) matches a term of the query."""
+        stems = {term for phrase in self.phrases for term in phrase}
+        prefix = self.prefix[-1] if self.prefix is not None else None
+        stem = _get_stemmer()
+
+        def matches(word: str) -> bool:
+            if prefix is not None and word.startswith(prefix):
+                return True
+            return stem(word) in stems
+
+        return matches
+
+
+def _quote(terms: Sequence[str]) -> str:
+    return '"' + " ".join(terms) + '"'
+
+
+class SearchIndex:
+    """The full-text index of one corpus, built once and then only read."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        import sqlite3
+
+        self._stories = corpus.stories()
+        self._company_no = {c.id: n for n, c in enumerate(corpus.companies())}
+        self._principle_no = {p.id: n for n, p in enumerate(corpus.principles())}
+        self._language_no = {lang.id: n for n, lang in enumerate(corpus.languages())}
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        try:
+            self._db.execute(
+                f"CREATE VIRTUAL TABLE story USING fts5({', '.join(_COLUMNS)}, "
+                "tokenize='ascii', content='', detail=full)"
+            )
+        except sqlite3.OperationalError as error:
+            raise RuntimeError(
+                "clientocracy's search needs SQLite's FTS5 extension, which the sqlite3 module "
+                f"of this Python lacks ({error}); use a Python built with FTS5 enabled "
+                "(the python.org, Debian, Homebrew and conda builds all have it)"
+            ) from None
+        with self._db:
+            self._db.executemany(
+                f"INSERT INTO story(rowid, {', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+                self._rows(),
+            )
+
+    def _rows(self) -> Iterator[tuple[int, str, str, str, str, str]]:
+        stem = _get_stemmer()
+        companies: dict[str, str] = {}
+
+        def terms(text: str) -> str:
+            return " ".join([stem(word) for word in _words(text)])
+
+        for row, story in enumerate(self._stories):
+            company = companies.get(story.company.id)
+            if company is None:
+                company = companies[story.company.id] = terms(" ".join(story.company.names))
+            facets = [
+                f"c{self._company_no[story.company.id]}",
+                f"l{self._language_no[story.language.id]}",
+                *(f"p{self._principle_no[p.id]}" for p in story.principles),
+            ]
+            yield (
+                row,
+                terms(f"{story.title}\n{story.title_en}"),
+                company,
+                terms(story.summary),
+                terms(story.text),
+                " ".join(facets),
+            )
+
+    def search(
+        self,
+        query: str,
+        *,
+        companies: frozenset[str] | None,
+        principles: frozenset[str] | None,
+        languages: frozenset[str] | None,
+        limit: int | None,
+        width: int = DEFAULT_SNIPPET_WIDTH,
+    ) -> tuple[SearchHit, ...]:
+        parsed = _Query(query)
+        if not parsed or limit == 0:
+            return ()
+        expression = parsed.fts()
+        for letter, numbers, chosen in (
+            ("c", self._company_no, companies),
+            ("p", self._principle_no, principles),
+            ("l", self._language_no, languages),
+        ):
+            if chosen is None:
+                continue
+            if not chosen:
+                return ()
+            either = " OR ".join(f'"{letter}{numbers[id]}"' for id in sorted(chosen))
+            expression += f" AND facets : ({either})"
+        weights = ", ".join(str(weight) for weight in _WEIGHTS)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT rowid, bm25(story, {weights}) AS rank FROM story "
+                "WHERE story MATCH ? ORDER BY rank, rowid LIMIT ?",
+                (expression, -1 if limit is None else limit),
+            ).fetchall()
+        matches = parsed.matcher()
+        return tuple(
+            SearchHit(
+                story=self._stories[row],
+                # BM25 in FTS5 is negative (lower is better); users expect higher.
+                score=-rank,
+                snippet=snippet(self._stories[row], matches, width),
+            )
+            for row, rank in rows
+        )
+
+
+# -- snippets -----------------------------------------------------------------
+
+
+def _field_text(story: Story, field: str) -> str:
+    if field == "company":
+        return story.company.name
+    text: str = getattr(story, field)
+    return text
+
+
+def _matched(text: str, matches: Callable[[str], bool]) -> list[tuple[int, int, frozenset[str]]]:
+    """The words of *text* that match, as (start, end, their terms), in order."""
+    found = []
+    for run in _RAW_WORD.finditer(text):
+        words = [word for word in _words(run.group()) if matches(word)]
+        if words:
+            start, end = run.span()
+            found.append((start, end, frozenset(words)))
+    return found
+
+
+def snippet(story: Story, matches: Callable[[str], bool], width: int) -> Snippet:
+    """The excerpt of *story* around its best match: the most distinct matched
+    words within *width* characters, the earliest such place on a tie."""
+    for field in SEARCH_FIELDS:
+        text = _field_text(story, field)
+        found = _matched(text, matches)
+        if found:
+            return _excerpt(field, text, found, width)
+    # Matched through a company alias only: show the passage's beginning.
+    return _excerpt("text", story.text, [], width)
+
+
+def _excerpt(
+    field: str, text: str, found: Sequence[tuple[int, int, frozenset[str]]], width: int
+) -> Snippet:
+    if len(text) <= width:
+        begin, end = 0, len(text)
+    else:
+        anchor, best = 0, -1
+        for index, (start, _, _) in enumerate(found):
+            terms: set[str] = set()
+            for _, other_end, words in found[index:]:
+                if other_end - start > width:
+                    break
+                terms |= words
+            if len(terms) > best:
+                anchor, best = start, len(terms)
+        # Some words of context before the first match, then cut at word edges.
+        begin = _word_start(text, max(0, anchor - width // 4)) if found else 0
+        end = _word_end(text, begin + width)
+    highlights = tuple(
+        Span(start=start - begin, end=stop - begin)
+        for start, stop, _ in found
+        if begin <= start and stop <= end
+    )
+    excerpt = text[begin:end]
+    stripped = len(excerpt) - len(excerpt.lstrip())
+    return Snippet(
+        field=field,
+        text=excerpt.strip(),
+        start=begin + stripped,
+        highlights=tuple(
+            Span(start=span.start - stripped, end=span.end - stripped) for span in highlights
+        ),
+        clipped_start=begin > 0,
+        clipped_end=end < len(text),
+    )
+
+
+def _word_start(text: str, offset: int) -> int:
+    """*offset*, moved forward to the start of the next word if it falls inside one."""
+    if offset == 0 or text[offset - 1].isspace():
+        return offset
+    space = _SPACE.search(text, offset)
+    return space.end() if space else offset
+
+
+def _word_end(text: str, offset: int) -> int:
+    """*offset*, moved back to the end of the previous word if it falls inside one."""
+    if offset >= len(text):
+        return len(text)
+    if text[offset].isspace():
+        return offset
+    cut = offset
+    while cut > 0 and not text[cut - 1].isspace():
+        cut -= 1
+    return cut - 1 if cut > 1 else offset
+
+
+def run_search(
+    corpus: Corpus,
+    index_of: Callable[[], SearchIndex],
+    query: object,
+    *,
+    company: object,
+    principle: object,
+    language: object,
+    limit: object,
+) -> tuple[SearchHit, ...]:
+    """Check the arguments, resolve the filters, and search (for :meth:`Corpus.search`)."""
+    if not isinstance(query, str):
+        raise TypeError(f"a search query is a string, not {type(query).__name__}")
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)):
+        raise TypeError(f"limit= is a whole number or None, not {type(limit).__name__}")
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit= cannot be negative, got {limit}; use None for every hit")
+    # Resolve the filters first: an unknown name is an error even for a query
+    # that would find nothing.
+    companies, principles, languages = corpus._resolve_facets(
+        company=company, principle=principle, language=language
+    )
+    return index_of().search(
+        query,
+        companies=companies,
+        principles=principles,
+        languages=languages,
+        limit=limit,
+    )
