@@ -274,30 +274,31 @@ def test_an_ascii_terminal_does_not_crash(env: dict[str, str]) -> None:
         assert "Traceback" not in result.stderr
 
 
-def test_colour_only_on_a_terminal_and_never_with_no_color() -> None:
+def on_a_tty(*args: str, env: dict[str, str] | None = None) -> str:
+    """Run the command with its output on a pseudo-terminal; return what it printed."""
     pty = pytest.importorskip("pty")
+    leader, follower = pty.openpty()
+    full_env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    full_env.update(TERM="xterm", PYTHONIOENCODING="utf-8", **(env or {}))
+    process = subprocess.Popen([SCRIPT, *args], stdout=follower, stderr=follower, env=full_env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
 
-    def on_a_tty(extra: dict[str, str]) -> str:
-        leader, follower = pty.openpty()
-        env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-        env.update(TERM="xterm", PYTHONIOENCODING="utf-8", **extra)
-        process = subprocess.Popen([SCRIPT, "list"], stdout=follower, stderr=follower, env=env)
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        process.wait(timeout=60)
-        os.close(leader)
-        return b"".join(chunks).decode("utf-8", "replace")
 
-    assert "\x1b[" in on_a_tty({})
-    assert "\x1b[" not in on_a_tty({"NO_COLOR": "1"})
+def test_colour_only_on_a_terminal_and_never_with_no_color() -> None:
+    assert "\x1b[" in on_a_tty("list")
+    assert "\x1b[" not in on_a_tty("list", env={"NO_COLOR": "1"})
     assert "\x1b[" not in run("list").stdout
 
 
@@ -311,7 +312,7 @@ HOSTILE = textwrap.dedent(
 
     evil = "Evil\\x1b[31mRED\\x1b[0m \\u202eesrever\\u202c \\u2067iso\\u2069 bell\\x07 c1\\x9b"
     lang = Language(id="xx", name="Test", native_name="Test", direction="ltr")
-    text = "Intro. " + evil + " happened here. The end."
+    text = "Intro. " + evil + " happened here, \ue000forged\ue001. The end."
     source = Source(id="s", language=lang, title=evil, title_en=evil, text=text,
                     sha256="0" * 64, origin=evil)
     company = Company(id="evil", name=evil, industry=evil, country="US")
@@ -328,7 +329,16 @@ HOSTILE = textwrap.dedent(
 
 
 @pytest.mark.parametrize(
-    "args", [("list",), ("show", "evil-story"), ("companies",), ("principles",), ("languages",)]
+    "args",
+    [
+        ("list",),
+        ("show", "evil-story"),
+        ("companies",),
+        ("principles",),
+        ("languages",),
+        ("search", "happened"),
+        ("search", "evil"),
+    ],
 )
 def test_escapes_and_bidi_controls_are_neutralized(args: tuple[str, ...]) -> None:
     result = subprocess.run(
@@ -342,7 +352,11 @@ def test_escapes_and_bidi_controls_are_neutralized(args: tuple[str, ...]) -> Non
     out = result.stdout
     for raw in ("\x1b", "\u202e", "\u2067", "\u2069", "\x07", "\x9b"):
         assert raw not in out, repr(raw)
-    if args[0] in ("list", "show", "companies"):
+    if args[0] == "search":
+        # The snippet's own private-use characters cannot pose as highlights.
+        assert "\ue000" not in out
+        assert "\ue001" not in out
+    if args[0] in ("list", "show", "companies", "search"):
         assert "\\x1b[31mRED" in out
         assert "\\u202eesrever" in out
 
@@ -444,3 +458,66 @@ def test_user_data_cannot_drive_the_terminal(tmp_path: Path) -> None:
         for raw in ("\x1b", "\u202e", "\x07"):
             assert raw not in result.stdout
         assert "\\x1b[31mRED" in result.stdout
+
+
+# -- search ----------------------------------------------------------------------
+
+
+def test_search_prints_the_hits_in_order() -> None:
+    result = run("search", "zappos")
+    assert result.returncode == 0, result.stderr
+    expected = [hit.story.id for hit in clientocracy.search("zappos")]
+    printed = [line.split()[0] for line in result.stdout.splitlines() if line[:1].isalnum()]
+    assert printed == expected
+    assert len(expected) == 2
+    assert "Обувной интернет-магазин Zappos" in result.stdout
+
+
+def test_search_joins_its_words_and_takes_filters() -> None:
+    result = run("search", "alarm", "clocks", "--language", "ru", "-n", "1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("gaylord-opryland-alarm-clocks")
+    assert "alarm clock" in result.stdout
+
+
+def test_search_json_is_the_documented_shape() -> None:
+    result = run("search", "будильники", "--json")
+    assert result.returncode == 0, result.stderr
+    (hit,) = json.loads(result.stdout)
+    (expected,) = clientocracy.search("будильники")
+    assert hit == clientocracy.as_dict(expected)
+    snippet = hit["snippet"]
+    for span in snippet["highlights"]:
+        assert snippet["text"][span["start"] : span["end"]].startswith("будильник")
+    assert hit["story"]["id"] == "gaylord-opryland-alarm-clocks"
+
+
+def test_search_without_hits_exits_1() -> None:
+    result = run("search", "zeppelin")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "no story matches 'zeppelin'" in result.stderr
+    assert run("search", "zeppelin", "--json").stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("search", "zappos", "--limit", "-1"), "--limit cannot be negative"),
+        (("search", "zappos", "--company", "Zapos"), "Zappos"),
+        (("search",), "the following arguments are required: WORD"),
+    ],
+)
+def test_search_usage_errors_exit_2(args: tuple[str, ...], message: str) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_search_highlights_only_on_a_terminal() -> None:
+    coloured = on_a_tty("search", "будильники")
+    assert "\x1b[1;33mбудильник" in coloured
+    plain = run("search", "будильники").stdout
+    assert "\x1b" not in plain
+    assert "будильником" in plain

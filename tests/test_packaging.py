@@ -20,6 +20,8 @@ assert "json" not in sys.modules, "import clientocracy must not import json"
 story = clientocracy.stories(company="زاپوس", language="Farsi")[0]
 assert story.text == story.source.text[story.span.start:story.span.end]
 assert len(clientocracy.stories()) == 10
+(hit,) = clientocracy.search("будильники")
+assert hit.story.id == "gaylord-opryland-alarm-clocks", hit
 print(clientocracy.__file__)
 print(story.id)
 """
@@ -101,3 +103,13 @@ def test_install_the_wheel_in_a_fresh_venv(wheel: Path, tmp_path: Path) -> None:
     )
     assert shown.returncode == 0, shown.stderr
     assert "دسته گل" in shown.stdout
+
+    found = subprocess.run(
+        [str(script), "search", "مشتري", "--json"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+    )
+    assert found.returncode == 0, found.stderr
+    assert story_id in found.stdout

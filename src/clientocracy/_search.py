@@ -42,9 +42,11 @@ _QUOTES = str.maketrans(dict.fromkeys("“”„«»‟〝〞＂", '"'))
 
 # Column weights for BM25: a word in a title or the company's name says more
 # about what a story is than the same word somewhere in a long passage.
-_COLUMNS = ("title", "company", "summary", "body", "facets")
-_WEIGHTS = (5.0, 5.0, 2.0, 1.0, 0.0)
-_TEXT_COLUMNS = "{title company summary body}"
+# Each field is a column of its own, so that a phrase never matches across
+# the end of one field and the start of the next.
+_COLUMNS = ("title", "title_en", "company", "summary", "body", "facets")
+_WEIGHTS = (5.0, 5.0, 5.0, 2.0, 1.0, 0.0)
+_TEXT_COLUMNS = "{title title_en company summary body}"
 
 DEFAULT_SNIPPET_WIDTH = 160
 
@@ -211,11 +213,11 @@ class SearchIndex:
             ) from None
         with self._db:
             self._db.executemany(
-                f"INSERT INTO story(rowid, {', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO story(rowid, {', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 self._rows(),
             )
 
-    def _rows(self) -> Iterator[tuple[int, str, str, str, str, str]]:
+    def _rows(self) -> Iterator[tuple[int, str, str, str, str, str, str]]:
         stem = _get_stemmer()
         companies: dict[str, str] = {}
 
@@ -233,7 +235,8 @@ class SearchIndex:
             ]
             yield (
                 row,
-                terms(f"{story.title}\n{story.title_en}"),
+                terms(story.title),
+                terms(story.title_en),
                 company,
                 terms(story.summary),
                 terms(story.text),
@@ -296,25 +299,35 @@ def _field_text(story: Story, field: str) -> str:
 
 def _matched(text: str, matches: Callable[[str], bool]) -> list[tuple[int, int, frozenset[str]]]:
     """The words of *text* that match, as (start, end, their terms), in order."""
+    stem = _get_stemmer()
     found = []
     for run in _RAW_WORD.finditer(text):
-        words = [word for word in _words(run.group()) if matches(word)]
-        if words:
+        terms = frozenset(stem(word) for word in _words(run.group()) if matches(word))
+        if terms:
             start, end = run.span()
-            found.append((start, end, frozenset(words)))
+            found.append((start, end, terms))
     return found
 
 
 def snippet(story: Story, matches: Callable[[str], bool], width: int) -> Snippet:
-    """The excerpt of *story* around its best match: the most distinct matched
-    words within *width* characters, the earliest such place on a tie."""
+    """The excerpt of *story* around its best match.
+
+    The field is the one with the most distinct matched terms (the passage
+    first on a tie); within it, the place with the most distinct matched
+    terms within *width* characters, the earliest on a tie.
+    """
+    best: tuple[str, str, list[tuple[int, int, frozenset[str]]]] | None = None
+    best_count = 0
     for field in SEARCH_FIELDS:
         text = _field_text(story, field)
         found = _matched(text, matches)
-        if found:
-            return _excerpt(field, text, found, width)
-    # Matched through a company alias only: show the passage's beginning.
-    return _excerpt("text", story.text, [], width)
+        count = len(frozenset().union(*(terms for _, _, terms in found)))
+        if count > best_count:
+            best, best_count = (field, text, found), count
+    if best is None:
+        # Matched through a company alias only: show the passage's beginning.
+        return _excerpt("text", story.text, [], width)
+    return _excerpt(*best, width)
 
 
 def _excerpt(

@@ -1,0 +1,467 @@
+"""Full-text search: what it finds, how it ranks, and that no query breaks it."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import clientocracy
+from clientocracy import (
+    Company,
+    Corpus,
+    Language,
+    Principle,
+    Quote,
+    SearchHit,
+    Snippet,
+    Source,
+    Span,
+    Story,
+    UnknownValueError,
+    search,
+    search_terms,
+)
+
+STORIES = clientocracy.stories()
+
+
+def ids(hits: Sequence[SearchHit]) -> list[str]:
+    return [hit.story.id for hit in hits]
+
+
+def field_text(story: Story, field: str) -> str:
+    return story.company.name if field == "company" else str(getattr(story, field))
+
+
+def highlighted(hit: SearchHit) -> list[str]:
+    return [hit.snippet.text[span.slice()] for span in hit.snippet.highlights]
+
+
+# -- what a query finds --------------------------------------------------------
+
+
+def test_a_russian_query_finds_inflected_forms() -> None:
+    # The passage says "будильником" and "будильник"; nobody types either.
+    hits = search("будильники")
+    assert ids(hits) == ["gaylord-opryland-alarm-clocks"]
+    assert hits[0].snippet.field == "text"
+    assert set(highlighted(hits[0])) <= {"будильником", "будильник", "будильники"}
+    assert highlighted(hits[0])
+
+
+def test_an_english_query_finds_a_russian_story_through_its_summary() -> None:
+    hits = search("alarm clocks", language="ru")
+    assert ids(hits) == ["gaylord-opryland-alarm-clocks"]
+    assert hits[0].snippet.field in {"summary", "title_en"}
+
+
+def test_a_persian_query_finds_the_original_text() -> None:
+    hits = search("زاپوس")
+    assert "zappos-flowers-for-a-mother" in ids(hits)
+    persian = next(hit for hit in hits if hit.story.language.id == "fa")
+    assert persian.snippet.field == "text"
+    assert "زاپوس" in highlighted(persian)
+
+
+def test_company_names_are_searched_in_every_script() -> None:
+    # The Russian text writes "Trader Joe’s" in Latin letters; the company's
+    # aliases let a Cyrillic query find it too.
+    aliases = clientocracy.company("trader-joes").aliases
+    cyrillic = next(alias for alias in aliases if re.search("[а-я]", alias.lower()))
+    assert ids(search(cyrillic)) == ["trader-joes-snowbound-delivery"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("Trader Joe's", "Trader Joe’s"),
+        ("trader joes", "TRADER JOE’S"),
+        ("مشتري", "مشتری"),  # Arabic yeh and Persian yeh
+        ("كنم", "کنم"),  # Arabic kaf and Persian keheh
+        ("۶۰۰", "600"),
+        ("٦٠٠", "600"),  # Arabic-Indic digits
+        ("alarm\u00a0clock", "alarm clock"),
+        ("ЗАППОС", "заппос"),
+        ("Ёлка будильник", "елка будильник"),
+        ("مُشتری", "مشتری"),  # a haraka
+        ("مـشـتـری", "مشتری"),  # tatweel
+    ],
+)
+def test_spellings_that_mean_the_same_find_the_same(typed: str, written: str) -> None:
+    assert search_terms(typed) == search_terms(written)
+    assert ids(search(typed, limit=None)) == ids(search(written, limit=None))
+
+
+def test_a_word_typed_with_a_zwnj_matches_the_text_written_with_a_space() -> None:
+    # The Persian text writes "می شوند" with a space; typed with a ZWNJ it is
+    # still one word, so it matches as the phrase of its parts.
+    assert search_terms("می\u200cشوند") == search_terms("می شوند")
+    hits = search("می\u200cشوند", limit=None)
+    assert hits
+    assert ids(hits) == ids(search('"می شوند"', limit=None))
+    assert highlighted(hits[0])[:2] == ["می", "شوند"]
+
+
+def test_the_spelling_tests_above_are_not_vacuous() -> None:
+    for query in ("Trader Joe's", "مشتری", "کنم", "می شوند", "600", "alarm clock", "заппос"):
+        assert search(query), query
+
+
+def test_persian_and_russian_digits_find_the_passage() -> None:
+    assert ids(search("600")) == ["zappos-flowers-for-a-mother"]
+    assert ids(search("30 минут")) == ["trader-joes-snowbound-delivery"]
+
+
+def test_words_are_anded() -> None:
+    zappos = set(ids(search("zappos", limit=None)))
+    bouquet = set(ids(search("bouquet", limit=None)))
+    both = set(ids(search("zappos bouquet", limit=None)))
+    assert len(zappos) == 2
+    assert both == zappos & bouquet == {"zappos-flowers-for-a-mother"}
+    assert search("zappos будильник") == ()
+
+
+def test_quoted_words_are_a_phrase() -> None:
+    assert ids(search('"alarm clock"')) == ["gaylord-opryland-alarm-clocks"]
+    assert search('"clock alarm"') == ()
+    assert ids(search("clock alarm")) == ["gaylord-opryland-alarm-clocks"]
+    # Typographic quotes, as a Russian keyboard types them, are quotes too.
+    assert search("«clock alarm»") == ()
+
+
+def test_the_last_word_is_also_a_prefix_while_typing() -> None:
+    assert ids(search("будильн")) == ["gaylord-opryland-alarm-clocks"]
+    # A space after it says the word is complete.
+    assert search("будильн ") == ()
+    # Only the last word: an earlier fragment must be a whole word.
+    assert search("будильн alarm") == ()
+    assert ids(search('"alarm cl')) == ["gaylord-opryland-alarm-clocks"]
+    assert search('"alarm cl"') == ()
+
+
+def test_empty_queries_find_nothing() -> None:
+    for query in ("", "   ", "\n\t", '""', '"', "...", "—", "*"):
+        assert search(query) == ()
+
+
+HOSTILE_QUERIES = [
+    '"unbalanced',
+    'unbalanced" quote',
+    "AND",
+    "OR NOT",
+    "NEAR(alarm clock, 2)",
+    "alarm OR",
+    "(",
+    ")",
+    "^alarm",
+    "alarm*",
+    "-alarm +clock",
+    "title:alarm",
+    "{title body}: alarm",
+    "'; DROP TABLE story; --",
+    "SELECT * FROM story WHERE 1=1",
+    "\x00",
+    "alarm\x00clock",
+    "🙂",
+    "🙂 alarm",
+    "\ud800",
+    "x" * 10_000,
+    "alarm " * 2_000,
+    "\u202eclock alarm",
+    "c0 l0 p0",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_no_query_raises(query: str) -> None:
+    hits = search(query, limit=None)
+    assert isinstance(hits, tuple)
+    assert all(isinstance(hit, SearchHit) for hit in hits)
+
+
+def test_query_syntax_is_read_as_words() -> None:
+    # Operators and column names are ordinary words: they find what they say.
+    assert ids(search("alarm OR")) == []
+    assert ids(search("alarm*")) == ids(search("alarm"))
+    assert ids(search("title:alarm")) == []  # no story has the word "title"
+    assert ids(search("alarm " * 2_000)) == ids(search("alarm"))
+    # The filters are not searchable words.
+    assert search("c0 ") == ()
+
+
+# -- ranking -------------------------------------------------------------------
+
+
+LANG = Language(id="en", name="English", native_name="English", direction="ltr")
+
+
+def make_corpus(*stories: dict[str, str]) -> Corpus:
+    """A corpus of English stories, each given as its fields; one source per story."""
+    company = Company(id="acme", name="Acme", industry="retail", country="GB")
+    sources, records = [], []
+    for number, fields in enumerate(stories):
+        text = fields.get("text", "Nothing to see.")
+        source = Source(
+            id=f"s{number}",
+            language=LANG,
+            title="t",
+            title_en="t",
+            text=text,
+            sha256="0" * 64,
+            origin="o",
+        )
+        sources.append(source)
+        records.append(
+            Story(
+                id=f"story-{number}",
+                title=fields.get("title", "Plain"),
+                title_en=fields.get("title_en", "Plain"),
+                summary=fields.get("summary", "Plain."),
+                company=company,
+                principles=(PRINCIPLE,),
+                language=LANG,
+                source=source,
+                span=Span(start=0, end=len(text)),
+            )
+        )
+    return Corpus(
+        languages=[LANG],
+        companies=[company],
+        principles=[PRINCIPLE],
+        sources=sources,
+        stories=records,
+    )
+
+
+_STATEMENT_SOURCE = Source(
+    id="statement",
+    language=LANG,
+    title="t",
+    title_en="t",
+    text="Be kind.",
+    sha256="0" * 64,
+    origin="o",
+)
+PRINCIPLE = Principle(
+    id="kindness",
+    names=(("en", "Kindness"),),
+    definition="Be kind.",
+    statement=Quote(source=_STATEMENT_SOURCE, span=Span(start=0, end=8)),
+)
+
+
+def test_a_title_weighs_more_than_the_body() -> None:
+    body = "The umbrella was returned by the staff in the evening to the customer."
+    corpus = make_corpus({"text": body}, {"title_en": "The umbrella", "text": "A long day."})
+    assert ids(corpus.search("umbrella")) == ["story-1", "story-0"]
+    first, second = corpus.search("umbrella")
+    assert first.score > second.score > 0
+
+
+def test_more_occurrences_rank_higher() -> None:
+    corpus = make_corpus(
+        {"text": "A gift came once, on a day of rain in town."},
+        {"text": "A gift, then a gift, then one more gift, on a day of rain."},
+    )
+    assert ids(corpus.search("gift")) == ["story-1", "story-0"]
+
+
+def test_equal_scores_keep_corpus_order() -> None:
+    same = {"text": "Flowers were sent."}
+    corpus = make_corpus(same, same, same, same)
+    hits = corpus.search("flowers")
+    assert ids(hits) == ["story-0", "story-1", "story-2", "story-3"]
+    assert len({hit.score for hit in hits}) == 1
+    assert ids(corpus.search("flowers", limit=2)) == ["story-0", "story-1"]
+
+
+def test_the_index_is_per_corpus() -> None:
+    corpus = make_corpus({"text": "Only here: a zeppelin."})
+    assert ids(corpus.search("zeppelin")) == ["story-0"]
+    assert search("zeppelin") == ()
+
+
+# -- filters and limits --------------------------------------------------------
+
+
+def test_filters_narrow_the_hits() -> None:
+    assert len(search("zappos")) == 2
+    assert ids(search("zappos", language="Farsi")) == ["zappos-flowers-for-a-mother"]
+    assert ids(search("zappos", company="LEGO")) == []
+    both = search("zappos", principle=[p.id for p in clientocracy.principles()])
+    assert len(both) == 2
+
+
+def test_an_unknown_filter_value_is_an_error_even_without_hits() -> None:
+    with pytest.raises(UnknownValueError) as info:
+        search("zzzz nothing", company="Zapos")
+    assert info.value.facet == "company"
+    assert "Zappos" in info.value.suggestions
+
+
+def test_an_empty_filter_matches_nothing() -> None:
+    assert search("zappos", company=[]) == ()
+
+
+def test_limit() -> None:
+    everything = search("the", limit=None)
+    assert len(everything) > 3
+    assert search("the", limit=3) == everything[:3]
+    assert search("the", limit=0) == ()
+    with pytest.raises(ValueError, match="cannot be negative"):
+        search("the", limit=-1)
+    for wrong in ("3", 2.5, True):
+        with pytest.raises(TypeError, match="limit"):
+            search("the", limit=wrong)  # type: ignore[arg-type]
+
+
+def test_a_query_must_be_a_string() -> None:
+    with pytest.raises(TypeError, match="query is a string"):
+        search(b"alarm")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        search_terms(None)  # type: ignore[arg-type]
+
+
+# -- snippets --------------------------------------------------------------------
+
+
+def assert_snippet_is_consistent(hit: SearchHit) -> None:
+    snippet = hit.snippet
+    text = field_text(hit.story, snippet.field)
+    assert text[snippet.start : snippet.start + len(snippet.text)] == snippet.text
+    assert snippet.clipped_start == (text[: snippet.start].strip() != "")
+    assert snippet.clipped_end == (text[snippet.start + len(snippet.text) :].strip() != "")
+    previous_end = 0
+    for span in snippet.highlights:
+        assert previous_end <= span.start < span.end <= len(snippet.text)
+        previous_end = span.end
+
+
+def test_snippets_point_at_the_matched_words() -> None:
+    (hit,) = search("будильники")
+    assert_snippet_is_consistent(hit)
+    assert len(hit.snippet.text) <= 170
+    assert hit.snippet.clipped_start or hit.snippet.clipped_end
+    marked = hit.snippet.marked("<b>", "</b>")
+    assert re.search("<b>будильник[а-я]*</b>", marked)
+    assert str(hit.snippet) == hit.snippet.marked("", "")
+
+
+def test_a_short_field_is_its_own_snippet() -> None:
+    (hit,) = search("flowers mother")
+    assert hit.snippet.field == "title_en"
+    assert hit.snippet.text == hit.story.title_en
+    assert not hit.snippet.clipped_start
+    assert not hit.snippet.clipped_end
+
+
+def test_snippet_marks_render() -> None:
+    snippet = Snippet(
+        field="text",
+        text="one two three",
+        start=5,
+        highlights=(Span(start=0, end=3), Span(start=8, end=13)),
+        clipped_start=True,
+    )
+    assert snippet.marked() == "…[one] two [three]"
+    assert snippet.marked("*", "*", ellipsis="...") == "...*one* two *three*"
+
+
+def test_hits_are_records() -> None:
+    hit = search("будильники")[0]
+    assert repr(hit).startswith("SearchHit(story='gaylord-opryland-alarm-clocks', score=")
+    assert hit == search("будильники")[0]
+    with pytest.raises(AttributeError):
+        hit.score = 1.0  # type: ignore[misc]
+
+
+# -- properties ----------------------------------------------------------------
+
+
+def words_of(text: str) -> list[str]:
+    return [word for word in text.split() if search_terms(word)]
+
+
+@given(st.data())
+def test_every_story_is_found_by_any_word_of_its_own_passage(data: st.DataObject) -> None:
+    story = data.draw(st.sampled_from(STORIES))
+    word = data.draw(st.sampled_from(words_of(story.text)))
+    # With and without the trailing space: as a whole word, and while typing.
+    assert story in [hit.story for hit in search(word + " ", limit=None)]
+    assert story in [hit.story for hit in search(word, limit=None)]
+
+
+VOCABULARY = sorted({word for story in STORIES for word in words_of(story.text)})[::7]
+queries = st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=3).map(" ".join)
+
+
+def maybe(values: Sequence[Any]) -> st.SearchStrategy[Any]:
+    return st.none() | st.lists(st.sampled_from(values), max_size=3)
+
+
+@given(
+    queries,
+    maybe([c.id for c in clientocracy.companies()]),
+    maybe([p.id for p in clientocracy.principles()]),
+    maybe(["ru", "Farsi", "en"]),
+)
+def test_hits_are_a_subset_of_what_the_filters_give(
+    query: str, company: Any, principle: Any, language: Any
+) -> None:
+    hits = search(query, company=company, principle=principle, language=language, limit=None)
+    allowed = clientocracy.stories(company=company, principle=principle, language=language)
+    assert {hit.story for hit in hits} <= set(allowed)
+    scores = [hit.score for hit in hits]
+    assert scores == sorted(scores, reverse=True)
+    for hit in hits:
+        assert_snippet_is_consistent(hit)
+
+
+@given(st.text(max_size=60) | st.sampled_from(HOSTILE_QUERIES))
+def test_any_text_is_a_query(query: str) -> None:
+    hits = search(query, limit=None)
+    assert all(isinstance(hit, SearchHit) for hit in hits)
+    if not search_terms(query.replace('"', " ")):
+        assert hits == ()
+
+
+@given(st.text(max_size=40))
+def test_search_terms_absorb_normalization(text: str) -> None:
+    assert search_terms(clientocracy.normalize(text)) == search_terms(text)
+
+
+# A linear scan is the oracle: a story matches a query of whole words when
+# every word's term is among the terms of one of its searched fields.
+SCRIPTS = {
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "fa": "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيك",
+    "en": string.ascii_lowercase,
+}
+word = st.sampled_from(sorted(SCRIPTS)).flatmap(
+    lambda script: st.text(alphabet=SCRIPTS[script], min_size=1, max_size=5)
+)
+passage = st.lists(word, min_size=1, max_size=12).map(" ".join)
+
+
+@settings(max_examples=60)
+@given(st.lists(passage, min_size=1, max_size=6), st.data())
+def test_search_agrees_with_a_linear_scan(passages: list[str], data: st.DataObject) -> None:
+    corpus = make_corpus(*({"text": text, "summary": text[::-1]} for text in passages))
+    pool = sorted({w for text in passages for w in text.split()})
+    query = data.draw(st.lists(st.sampled_from(pool) | word, min_size=1, max_size=3))
+    terms = [set(search_terms(w)) for w in query]
+
+    def matches(story: Story) -> bool:
+        fields = (story.text, story.summary, story.title, story.title_en, "Acme acme")
+        story_terms = {t for f in fields for t in search_terms(f)}
+        return all(ts <= story_terms for ts in terms)
+
+    expected = [story.id for story in corpus.stories() if matches(story)]
+    hits = corpus.search(" ".join(query) + " ", limit=None)
+    assert sorted(ids(hits)) == sorted(expected)
