@@ -486,3 +486,63 @@ def test_random_bytes_never_crash_the_loader(raw: bytes) -> None:
     except CorpusError as error:
         result = error
     assert isinstance(result, Corpus) or (isinstance(result, CorpusError) and result.problems)
+
+
+@settings(max_examples=60)
+@given(corpora(), st.data())
+def test_indexed_filters_agree_with_a_linear_scan(corpus: Corpus, data: st.DataObject) -> None:
+    def some(records: tuple[Any, ...]) -> st.SearchStrategy[Any]:
+        return st.none() | st.lists(st.sampled_from([r.id for r in records]), max_size=3)
+
+    company = data.draw(some(corpus.companies()))
+    principle = data.draw(some(corpus.principles()))
+    language = data.draw(some(corpus.languages()))
+    expected = [
+        story
+        for story in corpus.stories()
+        if (company is None or story.company.id in company)
+        and (principle is None or any(p.id in principle for p in story.principles))
+        and (language is None or story.language.id in language)
+    ]
+    got = corpus.stories(company=company, principle=principle, language=language)
+    assert list(got) == expected
+    assert got == corpus.stories().filter(company=company, principle=principle, language=language)
+
+
+def test_indexed_filters_on_a_corpus_of_many_stories() -> None:
+    # Enough stories for the bit masks to span many bytes, with gaps.
+    bundled = Corpus.bundled()
+    companies, principles = bundled.companies(), bundled.principles()
+    source = bundled.sources()[0]
+    stories = [
+        Story(
+            id=f"story-{n}",
+            title="t",
+            title_en="t",
+            summary="s",
+            company=companies[(n * n) % len(companies)],
+            principles=tuple(p for i, p in enumerate(principles) if (n >> i) & 1) or principles,
+            language=source.language,
+            source=source,
+            span=Span(start=0, end=10),
+        )
+        for n in range(1000)
+    ]
+    corpus = Corpus(
+        languages=bundled.languages(),
+        companies=companies,
+        principles=principles,
+        sources=[source],
+        stories=stories,
+    )
+    for company in ([companies[0].id], [companies[1].id, companies[5].id], None):
+        for principle in ([principles[4].id], [principles[0].id, principles[3].id], None):
+            got = corpus.stories(company=company, principle=principle, language="ru")
+            expected = [
+                s
+                for s in stories
+                if (company is None or s.company.id in company)
+                and (principle is None or any(p.id in principle for p in s.principles))
+            ]
+            assert list(got) == expected
+            assert got

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar, overload
@@ -171,6 +172,7 @@ class Corpus:
         "_companies",
         "_languages",
         "_places",
+        "_facet_index",
         "_principles",
         "_search_index",
         "_search_lock",
@@ -204,6 +206,7 @@ class Corpus:
         self._story_ids = {name_key(story.id): story for story in self._stories}
         self._search_index: SearchIndex | None = None
         self._search_lock = threading.Lock()
+        self._facet_index: _FacetIndex | None = None
 
     @staticmethod
     def bundled() -> Corpus:
@@ -344,7 +347,19 @@ class Corpus:
         Raises :class:`UnknownValueError` for a value that names nothing, and
         :class:`TypeError` for a value that is neither a string nor a record.
         """
-        return self._stories.filter(company=company, principle=principle, language=language)
+        companies, principles, languages = self._resolve_facets(
+            company=company, principle=principle, language=language
+        )
+        chosen = [
+            (facet, ids)
+            for facet, ids in (("c", companies), ("p", principles), ("l", languages))
+            if ids is not None
+        ]
+        if not chosen:
+            return self._stories
+        if self._facet_index is None:
+            self._facet_index = _FacetIndex(self._stories)
+        return StoryCollection(self, self._facet_index.select(chosen))
 
     def story(self, id: str) -> Story:
         """Return the story with this id (compared like names are)."""
@@ -462,6 +477,74 @@ class Corpus:
             return None
         return lambda story: all(test(story) for test in tests)
 
+
+class _FacetIndex:
+    """Which stories have each company, principle and language, for fast filters.
+
+    Every facet value has the tuple of its stories, so a filter on one value
+    costs nothing; filters on several values or facets combine bit masks
+    over story positions (Python's big integers do ``&`` and ``|`` at C speed)
+    and read the positions back out of the result.
+    """
+
+    def __init__(self, stories: Sequence[Story]) -> None:
+        import array
+
+        self.stories = tuple(stories)
+        positions: dict[str, array.array[int]] = {}
+        for number, story in enumerate(self.stories):
+            for key in (
+                "c" + story.company.id,
+                "l" + story.language.id,
+                *("p" + p.id for p in story.principles),
+            ):
+                found = positions.get(key)
+                if found is None:
+                    found = positions[key] = array.array("L")
+                found.append(number)
+        self.positions = positions
+        self.by_value = {
+            key: tuple(self.stories[n] for n in numbers) for key, numbers in positions.items()
+        }
+        self.masks: dict[str, int] = {}
+        self.size = (len(self.stories) + 7) // 8
+
+    def mask(self, key: str) -> int:
+        mask = self.masks.get(key)
+        if mask is None:
+            bits = bytearray(self.size)
+            for number in self.positions.get(key, ()):
+                bits[number >> 3] |= 1 << (number & 7)
+            mask = self.masks[key] = int.from_bytes(bits, "little")
+        return mask
+
+    def select(self, chosen: Sequence[tuple[str, frozenset[str]]]) -> tuple[Story, ...]:
+        if len(chosen) == 1 and len(chosen[0][1]) == 1:
+            facet, ids = chosen[0]
+            return self.by_value.get(facet + next(iter(ids)), ())
+        result = -1  # every bit set
+        for facet, ids in chosen:
+            either = 0
+            for id in ids:
+                either |= self.mask(facet + id)
+            result &= either
+        return self.decode(result)
+
+    def decode(self, mask: int) -> tuple[Story, ...]:
+        if mask <= 0:
+            return ()
+        data = mask.to_bytes(self.size, "little")
+        stories = self.stories
+        found: list[Story] = []
+        for match in _NONZERO_BYTE.finditer(data):
+            base = match.start() << 3
+            found.extend(stories[base + bit] for bit in _BITS[data[base >> 3]])
+        return tuple(found)
+
+
+_NONZERO_BYTE = re.compile(rb"[^\x00]")
+# The set bits of each byte value, lowest first.
+_BITS = tuple(tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256))
 
 _bundled: Corpus | None = None
 _bundled_lock = threading.Lock()

@@ -69,16 +69,32 @@ class _Stemmer:
     def __call__(self, word: str) -> str:
         stem = self._known.get(word)
         if stem is None:
-            first = word[0]
-            if "\u0430" <= first <= "\u045f":
-                stem = self._russian(word) or word
-            elif "a" <= first <= "z":
-                stem = self._english(word) or word
-            else:
-                stem = word
+            stem = self._stem(word)
             if len(self._known) < 200_000:
                 self._known[word] = stem
         return stem
+
+    def _stem(self, word: str) -> str:
+        first = word[0]
+        if "\u0430" <= first <= "\u045f":
+            return self._russian(word) or word
+        if "a" <= first <= "z":
+            return self._english(word) or word
+        return word
+
+    def joined(self, words: list[str], known: dict[str, str]) -> str:
+        """The stems of *words*, joined by spaces, with *known* as the cache.
+
+        This is the hot loop of indexing: ``map`` over the cache's
+        ``__getitem__`` runs in C, and only new words reach the stemmer.
+        """
+        try:
+            return " ".join(map(known.__getitem__, words))
+        except KeyError:
+            for word in words:
+                if word not in known:
+                    known[word] = self._stem(word)
+            return " ".join(map(known.__getitem__, words))
 
 
 _stemmer: _Stemmer | None = None
@@ -218,11 +234,14 @@ class SearchIndex:
             )
 
     def _rows(self) -> Iterator[tuple[int, str, str, str, str, str, str]]:
-        stem = _get_stemmer()
+        stemmer = _get_stemmer()
+        # A cache for this build only: a large corpus has more distinct words
+        # than the long-lived cache keeps, and they are not needed afterwards.
+        known: dict[str, str] = {}
         companies: dict[str, str] = {}
 
         def terms(text: str) -> str:
-            return " ".join([stem(word) for word in _words(text)])
+            return stemmer.joined(_words(text), known)
 
         for row, story in enumerate(self._stories):
             company = companies.get(story.company.id)
