@@ -170,9 +170,9 @@ class Corpus:
 
     __slots__ = (
         "_companies",
+        "_facet_index",
         "_languages",
         "_places",
-        "_facet_index",
         "_principles",
         "_search_index",
         "_search_lock",
