@@ -179,6 +179,7 @@ class Corpus:
         "_sources",
         "_stories",
         "_story_ids",
+        "_story_keys",
     )
 
     def __init__(
@@ -203,7 +204,10 @@ class Corpus:
         )
         self._sources = _Facet("source", Source, tuple(sources), lambda r: (r.id,), lambda r: r.id)
         self._stories = StoryCollection(self, stories)
-        self._story_ids = {name_key(story.id): story for story in self._stories}
+        self._story_ids = {story.id: story for story in self._stories}
+        # Ids as typed differently ("Zappos-Ten-Hour-Call"), built on first need:
+        # normalizing every id of a large corpus up front would slow loading.
+        self._story_keys: dict[str, Story] | None = None
         self._search_index: SearchIndex | None = None
         self._search_lock = threading.Lock()
         self._facet_index: _FacetIndex | None = None
@@ -365,12 +369,18 @@ class Corpus:
         """Return the story with this id (compared like names are)."""
         if not isinstance(id, str):
             raise TypeError(f"a story id is a string, not {type(id).__name__}")
-        story = self._story_ids.get(name_key(id))
+        story = self._story_ids.get(id)
+        if story is not None:
+            return story
+        keys = self._story_keys
+        if keys is None:
+            keys = self._story_keys = {name_key(s.id): s for s in self._stories}
+        story = keys.get(name_key(id))
         if story is None:
             import difflib
 
-            close = difflib.get_close_matches(name_key(id), list(self._story_ids), n=3)
-            raise UnknownValueError("story", id, [self._story_ids[k].id for k in close])
+            close = difflib.get_close_matches(name_key(id), list(keys), n=3)
+            raise UnknownValueError("story", id, [keys[k].id for k in close])
         return story
 
     def companies(self) -> tuple[Company, ...]:
