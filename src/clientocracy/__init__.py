@@ -5,8 +5,8 @@ from two public texts (one Russian, one Persian), with a query API by
 company, principle and language that accepts names as people write them.
 
 >>> import clientocracy
->>> [s.company.name for s in clientocracy.stories(principle="no red tape")]
-['Trader Joe’s', 'Zappos']
+>>> tuple(s.company.name for s in clientocracy.stories(principle="no red tape"))
+('Trader Joe’s', 'Zappos')
 
 Importing the package reads nothing: the dataset is loaded on first use.
 """

@@ -186,16 +186,13 @@ class _Query:
             clauses[-1] = f"({clauses[-1]} OR {typed})"
         return f"{_TEXT_COLUMNS} : ({' AND '.join(clauses)})"
 
-    def matcher(self) -> Callable[[str], bool]:
-        """Whether a word (normalized, unstemmed) matches a term of the query."""
+    def matcher(self) -> Callable[[str, str], bool]:
+        """Whether a word (normalized, unstemmed) and its stem match the query."""
         stems = {term for phrase in self.phrases for term in phrase}
         prefix = self.prefix[-1] if self.prefix is not None else None
-        stem = _get_stemmer()
 
-        def matches(word: str) -> bool:
-            if prefix is not None and word.startswith(prefix):
-                return True
-            return stem(word) in stems
+        def matches(word: str, stem: str) -> bool:
+            return stem in stems or (prefix is not None and word.startswith(prefix))
 
         return matches
 
@@ -316,19 +313,37 @@ def _field_text(story: Story, field: str) -> str:
     return text
 
 
-def _matched(text: str, matches: Callable[[str], bool]) -> list[tuple[int, int, frozenset[str]]]:
+# The words of a raw word of text, with their stems. Texts repeat their
+# words a lot, so snippets for ten hits analyse few distinct ones; the cache
+# is dropped whole when it grows large rather than tracking what is old.
+_analysed: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _analyse(raw: str) -> tuple[tuple[str, str], ...]:
+    pairs = _analysed.get(raw)
+    if pairs is None:
+        stem = _get_stemmer()
+        pairs = tuple((word, stem(word)) for word in _words(raw))
+        if len(_analysed) > 100_000:
+            _analysed.clear()
+        _analysed[raw] = pairs
+    return pairs
+
+
+def _matched(
+    text: str, matches: Callable[[str, str], bool]
+) -> list[tuple[int, int, frozenset[str]]]:
     """The words of *text* that match, as (start, end, their terms), in order."""
-    stem = _get_stemmer()
     found = []
     for run in _RAW_WORD.finditer(text):
-        terms = frozenset(stem(word) for word in _words(run.group()) if matches(word))
+        terms = frozenset(stem for word, stem in _analyse(run.group()) if matches(word, stem))
         if terms:
             start, end = run.span()
             found.append((start, end, terms))
     return found
 
 
-def snippet(story: Story, matches: Callable[[str], bool], width: int) -> Snippet:
+def snippet(story: Story, matches: Callable[[str, str], bool], width: int) -> Snippet:
     """The excerpt of *story* around its best match.
 
     The field is the one with the most distinct matched terms (the passage

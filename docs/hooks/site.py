@@ -1,0 +1,84 @@
+"""MkDocs hooks: pages generated at build time from the package itself.
+
+- ``cli.md``: the help of every command, from ``clientocracy``'s own parser;
+- ``stories.md``: one card per story of the bundled dataset;
+- ``changelog.md``: ``CHANGELOG.md`` from the repository root.
+
+Generating them from the code means the site cannot drift from it.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    name = page.file.src_uri
+    if name == "cli.md":
+        return markdown.replace("<!-- cli-reference -->", cli_reference())
+    if name == "stories.md":
+        return markdown.replace("<!-- stories -->", story_cards())
+    if name == "changelog.md":
+        changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+        body = changelog.split("\n", 1)[1]  # the page has its own title
+        return markdown.replace("<!-- changelog -->", body)
+    return markdown
+
+
+def cli_reference() -> str:
+    import argparse
+
+    from clientocracy._cli import build_parser
+
+    # argparse wraps help to the terminal's width; the page needs a fixed one.
+    os.environ["COLUMNS"] = "88"
+    parser = build_parser()
+    sections = ["## clientocracy", "", "```text", parser.format_help().rstrip(), "```", ""]
+    commands = next(
+        action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    for name, sub in commands.choices.items():
+        sections += [
+            f"## clientocracy {name}",
+            "",
+            "```text",
+            sub.format_help().rstrip(),
+            "```",
+            "",
+        ]
+    return "\n".join(sections)
+
+
+def story_cards() -> str:
+    import clientocracy
+
+    cards = []
+    for story in clientocracy.stories():
+        lang = story.language
+        passage = "".join(
+            f"<p>{html.escape(paragraph.strip())}</p>"
+            for paragraph in story.text.split("\n")
+            if paragraph.strip()
+        )
+        principles = ", ".join(html.escape(p.name) for p in story.principles)
+        cards.append(
+            f'<article class="story" id="{html.escape(story.id)}">\n'
+            f"<h2>{html.escape(story.title_en)}</h2>\n"
+            f'<p class="original-title" lang="{lang.id}" dir="{lang.direction}">'
+            f"{html.escape(story.title)}</p>\n"
+            f'<dl class="facts">'
+            f"<dt>Company</dt><dd>{html.escape(story.company.name)}</dd>"
+            f"<dt>Language</dt><dd>{html.escape(lang.name)} ({lang.id})</dd>"
+            f"<dt>Principles</dt><dd>{principles}</dd>"
+            f"<dt>Id</dt><dd><code>{html.escape(story.id)}</code></dd></dl>\n"
+            f'<p class="summary">{html.escape(story.summary)}</p>\n'
+            f'<blockquote class="passage" lang="{lang.id}" dir="{lang.direction}">'
+            f"{passage}</blockquote>\n"
+            f"</article>"
+        )
+    return "\n\n".join(cards) + "\n"

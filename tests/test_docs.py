@@ -1,0 +1,89 @@
+"""Every code example in the README and the docs runs, so the docs cannot drift.
+
+``pycon`` examples run as doctests (see ``[tool.pytest.ini_options]``); this
+module runs the rest: ``python`` blocks, and the ``clientocracy`` commands of
+``sh`` blocks, in a folder holding the example corpus that
+``docs/your-own-corpus.md`` itself describes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+FENCE = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def blocks(language: str) -> list[tuple[str, str]]:
+    found = []
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for match in FENCE.finditer(text):
+            if match.group(1) == language:
+                line = text.count("\n", 0, match.start()) + 1
+                found.append((f"{page.relative_to(ROOT)}:{line}", match.group(2)))
+    return found
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A folder with ``my-stories/``, built from the guide's own example."""
+    guide = (ROOT / "docs" / "your-own-corpus.md").read_text(encoding="utf-8")
+    texts = [body for lang, body in FENCE.findall(guide) if lang == "text"]
+    text = texts[1]  # the first text block is the folder tree
+    (catalog_source,) = [body for lang, body in FENCE.findall(guide) if lang == "json"]
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    catalog = json.loads(catalog_source.replace("<SHA-256 of the text as UTF-8>", digest))
+    folder = tmp_path / "my-stories"
+    (folder / "texts").mkdir(parents=True)
+    (folder / "texts" / "acme-blog.txt").write_text(text, encoding="utf-8")
+    (folder / "catalog.json").write_text(json.dumps(catalog), encoding="utf-8")
+    return tmp_path
+
+
+def test_the_examples_are_found() -> None:
+    assert len(blocks("python")) >= 2
+    assert len(commands()) >= 10
+
+
+@pytest.mark.parametrize(("where", "code"), blocks("python"))
+def test_python_examples_run(
+    where: str, code: str, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(workspace)
+    exec(compile(code, where, "exec"), {"__name__": "__docs__"})
+
+
+def commands() -> list[tuple[str, str]]:
+    return [
+        (where, line)
+        for where, code in blocks("sh")
+        for line in code.splitlines()
+        if line.startswith("clientocracy ")
+    ]
+
+
+@pytest.mark.parametrize(("where", "command"), commands())
+def test_command_examples_run(where: str, command: str, workspace: Path) -> None:
+    scripts = str(Path(sys.executable).parent)
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command],
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PATH": scripts + os.pathsep + os.environ["PATH"]},
+        timeout=60,
+    )
+    # 141: `| head -1` closes the pipe early, which the command reports so.
+    assert result.returncode in (0, 141), f"{where}: {command}\n{result.stderr}"
+    assert "Traceback" not in result.stderr

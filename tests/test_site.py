@@ -1,0 +1,157 @@
+"""The documentation site: it builds strictly, and its generated pages are right.
+
+The stories page is checked in a real browser (headless Chromium): it
+renders, Persian passages are laid out right-to-left, and the console stays
+clean. Without Chromium or the docs tools these tests are skipped, unless
+``CLIENTOCRACY_REQUIRE_SITE`` is set (as CI sets it), when they fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import clientocracy
+from clientocracy._cli import _COMMANDS
+
+ROOT = Path(__file__).resolve().parents[1]
+REQUIRED = bool(os.environ.get("CLIENTOCRACY_REQUIRE_SITE"))
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def unavailable(reason: str) -> None:
+    if REQUIRED:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    try:
+        import mkdocs  # noqa: F401
+        import mkdocstrings  # noqa: F401
+    except ImportError:
+        unavailable("MkDocs and mkdocstrings are not installed (pip install -e '.[test]')")
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def page(site: Path, name: str) -> str:
+    return (site / name / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_page_is_built(site: Path) -> None:
+    for name in (
+        "querying",
+        "search",
+        "your-own-corpus",
+        "stories",
+        "cli",
+        "api",
+        "dataset-card",
+        "performance",
+        "changelog",
+    ):
+        assert (site / name / "index.html").is_file(), name
+    assert "Getting started" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_cli_reference_comes_from_the_parser(site: Path) -> None:
+    reference = page(site, "cli")
+    for command in _COMMANDS:
+        assert f"usage: clientocracy {command}" in reference, command
+    assert "--no-bundled" in reference
+
+
+def test_the_api_reference_documents_every_public_name(site: Path) -> None:
+    reference = page(site, "api")
+    for name in clientocracy.__all__:
+        if not name.startswith("_"):
+            assert f'id="clientocracy.{name}"' in reference, name
+
+
+def test_the_changelog_page_is_the_changelog(site: Path) -> None:
+    assert "Full-text search" in page(site, "changelog")
+
+
+def test_the_stories_page_has_a_card_per_story(site: Path) -> None:
+    stories = page(site, "stories")
+    assert stories.count('<article class="story"') == len(clientocracy.stories())
+    for story in clientocracy.stories():
+        assert f'id="{story.id}"' in stories
+    assert 'class="passage" lang="fa" dir="rtl"' in stories
+    assert 'class="passage" lang="ru" dir="ltr"' in stories
+
+
+@pytest.fixture(scope="module")
+def served(site: Path) -> Iterator[str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_the_stories_page_renders_in_chromium(served: str, tmp_path: Path) -> None:
+    if CHROMIUM is None:
+        unavailable("Chromium is not installed (Debian: apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed (pip install -e '.[test]')")
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            browser_page = browser.new_page()
+            browser_page.on(
+                "console",
+                lambda message: problems.append(message.text) if message.type == "error" else None,
+            )
+            browser_page.on("pageerror", lambda error: problems.append(str(error)))
+            browser_page.goto(f"{served}/stories/", wait_until="networkidle")
+            cards = browser_page.locator("article.story")
+            assert cards.count() == len(clientocracy.stories())
+            persian = browser_page.locator('blockquote.passage[lang="fa"]').first
+            russian = browser_page.locator('blockquote.passage[lang="ru"]').first
+            direction = "element => getComputedStyle(element).direction"
+            assert persian.evaluate(direction) == "rtl"
+            assert russian.evaluate(direction) == "ltr"
+            box = persian.bounding_box()
+            assert box is not None
+            assert box["height"] > 20
+            assert persian.is_visible()
+            # Right-to-left text is aligned to the right edge of its block.
+            assert persian.evaluate("e => getComputedStyle(e).textAlign") in ("start", "right")
+            browser_page.screenshot(path=str(tmp_path / "stories.png"), full_page=True)
+        finally:
+            browser.close()
+    assert problems == []
