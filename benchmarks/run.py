@@ -223,13 +223,15 @@ def worker(n: int, folder: Path, runs: int, search: bool) -> dict[str, Any]:
     russian = corpus.stories(language="ru")
     sample = " ".join(s.text for s in russian[len(russian) // 2 :][:200])
     rare = re.search(r"\b[а-я]{4,}[a-j]\b", sample)
-    words = re.findall(r"[а-я]{3,}", sample)
+    words = re.findall(r"\b[а-я]{3,}\b", sample.lower())
+    pair = re.search(r"\b([а-я]{4,}) ([а-я]{4,})\b", sample.lower())
+    phrase = f'"{pair.group(1)} {pair.group(2)}" ' if pair else f'"{words[3]} {words[4]}" '
     # A final space makes a query whole words, as the FTS5 baseline's are;
     # the "while typing" row compares prefix queries on both sides.
     searches = {
         "rare word": (rare.group() if rare else words[0]) + " ",
         "common word": "и ",
-        "phrase": f'"{words[3]} {words[4]}" ',
+        "phrase": phrase,
         "filtered (common word + company)": ("и ", company.id),
         "while typing (prefix)": words[5][:3],
     }
