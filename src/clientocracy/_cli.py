@@ -291,17 +291,18 @@ def _cmd_search(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
     )
     if args.json:
         _print_json([as_dict(hit) for hit in hits])
-    width = _width(sys.stdout)
-    for number, hit in enumerate(() if args.json else hits):
-        story = hit.story
-        if number:
-            sys.stdout.write("\n")
-        sys.stdout.write(
-            f"{style.bold(one_line(story.id))}  {style.dim(one_line(story.company.name))}"
-            f"{style.dim(f' · {story.language.id} · {hit.score:.2f}')}\n"
-        )
-        sys.stdout.write(wrap(one_line(story.title_en), width, indent="  ") + "\n")
-        sys.stdout.write(_highlighted(hit, width, style) + "\n")
+    else:
+        width = _width(sys.stdout)
+        for number, hit in enumerate(hits):
+            story = hit.story
+            if number:
+                sys.stdout.write("\n")
+            sys.stdout.write(
+                f"{style.bold(one_line(story.id))}  {style.dim(one_line(story.company.name))}"
+                f"{style.dim(f' · {story.language.id} · {hit.score:.2f}')}\n"
+            )
+            sys.stdout.write(wrap(one_line(story.title_en), width, indent="  ") + "\n")
+            sys.stdout.write(_highlighted(hit, width, style) + "\n")
     if not hits:
         sys.stderr.write(f"{_PROG}: no story matches {one_line(query)!r}.\n")
         return EXIT_NO_MATCH

@@ -155,6 +155,9 @@ class StoryCollection(Sequence[Story]):
 
         Takes the same keywords as :func:`clientocracy.stories`.
         """
+        if self is self._corpus._stories:
+            # The whole corpus: its facet indexes answer without a scan.
+            return self._corpus.stories(company=company, principle=principle, language=language)
         keep = self._corpus._matcher(company=company, principle=principle, language=language)
         if keep is None:
             return self
@@ -548,7 +551,7 @@ class _FacetIndex:
         found: list[Story] = []
         for match in _NONZERO_BYTE.finditer(data):
             base = match.start() << 3
-            found.extend(stories[base + bit] for bit in _BITS[data[base >> 3]])
+            found.extend(stories[base + bit] for bit in _BITS[data[match.start()]])
         return tuple(found)
 
 

@@ -148,8 +148,9 @@ class _Query:
     def __init__(self, text: str) -> None:
         stem = _get_stemmer()
         self.phrases: list[tuple[str, ...]] = []
-        # (raw words of the last phrase) when it is still being typed
-        self.prefix: tuple[str, ...] | None = None
+        # The last word as typed (normalized, unstemmed) while it is still
+        # being typed; it also matches as a prefix.
+        self.prefix: str | None = None
         parts = text.translate(_QUOTES).split('"')
         last_open = False
         for index, part in enumerate(parts):
@@ -159,7 +160,7 @@ class _Query:
                 words = _words(group)
                 if words:
                     self.phrases.append(tuple(stem(word) for word in words))
-                    self.prefix = tuple(words)
+                    self.prefix = words[-1]
             if quoted:
                 last_open = index == len(parts) - 1  # an unclosed quote runs to the end
         ends_open = bool(text) and not text[-1].isspace() and (not text.endswith('"') or last_open)
@@ -182,14 +183,14 @@ class _Query:
         """The FTS5 expression; every term is quoted and made of letters and digits only."""
         clauses = [_quote(phrase) for phrase in self.phrases]
         if self.prefix is not None:
-            typed = _quote((*self.phrases[-1][:-1], self.prefix[-1])) + "*"
+            typed = _quote((*self.phrases[-1][:-1], self.prefix)) + "*"
             clauses[-1] = f"({clauses[-1]} OR {typed})"
         return f"{_TEXT_COLUMNS} : ({' AND '.join(clauses)})"
 
     def matcher(self) -> Callable[[str, str], bool]:
         """Whether a word (normalized, unstemmed) and its stem match the query."""
         stems = {term for phrase in self.phrases for term in phrase}
-        prefix = self.prefix[-1] if self.prefix is not None else None
+        prefix = self.prefix
 
         def matches(word: str, stem: str) -> bool:
             return stem in stems or (prefix is not None and word.startswith(prefix))
@@ -382,19 +383,17 @@ def _excerpt(
         # Some words of context before the first match, then cut at word edges.
         begin = _word_start(text, max(0, anchor - width // 4)) if found else 0
         end = _word_end(text, begin + width)
-    highlights = tuple(
-        Span(start=start - begin, end=stop - begin)
-        for start, stop, _ in found
-        if begin <= start and stop <= end
-    )
     excerpt = text[begin:end]
-    stripped = len(excerpt) - len(excerpt.lstrip())
+    # Offsets count from the excerpt as shown, without its surrounding space.
+    offset = begin + len(excerpt) - len(excerpt.lstrip())
     return Snippet(
         field=field,
         text=excerpt.strip(),
-        start=begin + stripped,
+        start=offset,
         highlights=tuple(
-            Span(start=span.start - stripped, end=span.end - stripped) for span in highlights
+            Span(start=start - offset, end=stop - offset)
+            for start, stop, _ in found
+            if begin <= start and stop <= end
         ),
         clipped_start=begin > 0,
         clipped_end=end < len(text),
