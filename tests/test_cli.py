@@ -313,12 +313,13 @@ HOSTILE = textwrap.dedent(
     evil = "Evil\\x1b[31mRED\\x1b[0m \\u202eesrever\\u202c \\u2067iso\\u2069 bell\\x07 c1\\x9b"
     lang = Language(id="xx", name="Test", native_name="Test", direction="ltr")
     text = "Intro. " + evil + " happened here, \ue000forged\ue001. The end."
-    source = Source(id="s", language=lang, title=evil, title_en=evil, text=text,
+    source = Source(id="s", language=lang, titles=(("xx", evil), ("en", evil)), text=text,
                     sha256="0" * 64, origin=evil)
     company = Company(id="evil", name=evil, industry=evil, country="US")
-    principle = Principle(id="p", names=(("en", evil),), definition=evil,
+    principle = Principle(id="p", names=(("en", evil),), definitions=(("en", evil),),
                           statement=Quote(source=source, span=Span(start=0, end=6)))
-    story = Story(id="evil-story", title=evil, title_en=evil, summary=evil, company=company,
+    story = Story(id="evil-story", titles=(("xx", evil), ("en", evil)), summaries=(("en", evil),),
+                  company=company,
                   principles=(principle,), language=lang, source=source,
                   span=Span(start=7, end=len(text)))
     corpus_module._bundled = Corpus(languages=[lang], companies=[company],

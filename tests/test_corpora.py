@@ -217,7 +217,7 @@ def test_every_problem_is_listed_with_file_record_and_field(tmp_path: Path) -> N
         (b"\xff\xfe{}", "not valid UTF-8"),
         (b"[" * 100_000 + b"]" * 100_000, "too deep"),
         (b'{"version": ' + b"9" * 10_000 + b"}", "not a usable JSON value"),
-        (b'{"format": "clientocracy-catalog", "version": 2}', "reads version 1"),
+        (b'{"format": "clientocracy-catalog", "version": 3}', "reads versions 1 and 2"),
     ],
 )
 def test_broken_catalogs(tmp_path: Path, raw: bytes, expected: str) -> None:
@@ -361,9 +361,10 @@ def corpora(draw: st.DrawFn) -> Corpus:
         sources.append(
             Source(
                 id=f"s{i}",
-                language=draw(st.sampled_from(languages)),
-                title=draw(sentences),
-                title_en=draw(sentences),
+                language=(language := draw(st.sampled_from(languages))),
+                titles=((language.id, draw(sentences)), ("en", draw(sentences)))
+                if language.id != "en"
+                else (("en", draw(sentences)),),
                 text=text,
                 sha256=sha(text),
                 origin=draw(sentences),
@@ -376,7 +377,7 @@ def corpora(draw: st.DrawFn) -> Corpus:
         Principle(
             id=f"p{i}",
             names=(("en", f"principle {i}"), ("fa", draw(words) + f" {i}")),
-            definition=draw(sentences),
+            definitions=(("en", draw(sentences)),),
             statement=Quote(source=sources[0], span=Span(start=0, end=1)),
         )
         for i in range(draw(st.integers(1, 2)))
@@ -389,9 +390,10 @@ def corpora(draw: st.DrawFn) -> Corpus:
         stories.append(
             Story(
                 id=f"story-{i}",
-                title=draw(sentences),
-                title_en=draw(sentences),
-                summary=draw(sentences),
+                titles=((source.language.id, draw(sentences)), ("en", draw(sentences)))
+                if source.language.id != "en"
+                else (("en", draw(sentences)),),
+                summaries=(("en", draw(sentences)),),
                 company=draw(st.sampled_from(companies)),
                 principles=tuple(
                     draw(
@@ -517,9 +519,8 @@ def test_indexed_filters_on_a_corpus_of_many_stories() -> None:
     stories = [
         Story(
             id=f"story-{n}",
-            title="t",
-            title_en="t",
-            summary="s",
+            titles=((source.language.id, "t"), ("en", "t")),
+            summaries=(("en", "s"),),
             company=companies[(n * n) % len(companies)],
             principles=tuple(p for i, p in enumerate(principles) if (n >> i) & 1) or principles,
             language=source.language,

@@ -67,10 +67,8 @@ def search(
     >>> clientocracy.search("будильники")[0].story.id
     'gaylord-opryland-alarm-clocks'
     >>> hit = clientocracy.search("bouquet")[0]
-    >>> hit.story.language.id, hit.snippet.field
-    ('fa', 'summary')
-    >>> hit.snippet.marked()[:47]
-    '…the same condition, sent her a large [bouquet]'
+    >>> hit.story.language.id, hit.language.id, hit.snippet.field
+    ('fa', 'en', 'text')
 
     See :meth:`Corpus.search` for the details.
     """

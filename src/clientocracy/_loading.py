@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 from ._errors import CorpusError
 from ._normalize import name_key
-from ._records import CHANNELS, Company, Language, Principle, Quote, Source, Span, Story
+from ._records import (
+    CHANNELS,
+    Company,
+    Language,
+    Principle,
+    Quote,
+    Segment,
+    Source,
+    Span,
+    Story,
+    Translation,
+)
 
 if TYPE_CHECKING:
     from ._corpus import Corpus
@@ -26,6 +37,7 @@ __all__ = [
     "FORMAT",
     "MAX_CATALOG_BYTES",
     "MAX_TEXT_BYTES",
+    "SUPPORTED_VERSIONS",
     "VERSION",
     "load",
     "load_bundled",
@@ -34,15 +46,20 @@ __all__ = [
 
 CATALOG_FILE = "catalog.json"
 FORMAT = "clientocracy-catalog"
-VERSION = 1
+#: The version [`Corpus.save`][clientocracy.Corpus.save] writes.
+VERSION = 2
+#: The versions the loader reads. Version 1 has one English summary per story
+#: and English-only definitions; version 2 has texts in several languages and
+#: translations.
+SUPPORTED_VERSIONS = (1, 2)
 
 #: Reads a file named by the catalog, relative to the corpus directory.
 ReadFile = Callable[[str], bytes]
 
 _SECTIONS = ("languages", "companies", "principles", "sources", "stories")
 
-# field -> (kind, required). Kinds are checked by _check_value.
-_FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
+# field -> (kind, required), for version 1. Kinds are checked by _check_value.
+_FIELDS_V1: dict[str, dict[str, tuple[str, bool]]] = {
     "languages": {
         "id": ("id", True),
         "name": ("text", True),
@@ -88,6 +105,26 @@ _FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
         "channel": ("text?", False),
     },
 }
+
+
+def _without(fields: Mapping[str, tuple[str, bool]], *names: str) -> dict[str, tuple[str, bool]]:
+    return {name: spec for name, spec in fields.items() if name not in names}
+
+
+# Version 2: every text written for the dataset is an object of language tag
+# to text, and stories carry their translations.
+_FIELDS_V2: dict[str, dict[str, tuple[str, bool]]] = {
+    **_FIELDS_V1,
+    "principles": {**_FIELDS_V1["principles"], "definition": ("names", True)},
+    "sources": {**_without(_FIELDS_V1["sources"], "title_en"), "title": ("names", True)},
+    "stories": {
+        **_without(_FIELDS_V1["stories"], "title_en"),
+        "title": ("names", True),
+        "summary": ("names", True),
+        "translations": ("list", False),
+    },
+}
+_FIELDS = {1: _FIELDS_V1, 2: _FIELDS_V2}
 _SPAN_FIELDS = {"start": True, "end": True, "begins": False, "ends": False}
 _QUOTE_FIELDS = {"source": True, **_SPAN_FIELDS}
 
@@ -150,6 +187,10 @@ def _check_value(kind: str, value: object) -> str | None:
         if kind == "ids" and not value:
             return "must list at least one id"
         return None
+    if kind == "int":
+        return None if _is_int(value) else f"expected a whole number, got {_describe(value)}"
+    if kind == "list":
+        return None if isinstance(value, list) else f"expected a list, got {_describe(value)}"
     if kind == "direction":
         return None if value in ("ltr", "rtl") else f"expected 'ltr' or 'rtl', got {value!r}"
     if kind == "country":
@@ -208,7 +249,7 @@ _FACET_OF = {
 
 
 def _check_records(
-    catalog: Mapping[str, Any], problems: _Problems, broken: set[tuple[str, str]]
+    catalog: Mapping[str, Any], version: int, problems: _Problems, broken: set[tuple[str, str]]
 ) -> dict[str, list[tuple[str, dict[str, Any]]]]:
     """Check the shape of every record; return the well-formed ones by section.
 
@@ -217,7 +258,7 @@ def _check_records(
     """
     good: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for section in _SECTIONS:
-        fields = _FIELDS[section]
+        fields = _FIELDS[version][section]
         items = catalog.get(section)
         good[section] = []
         if section not in catalog:
@@ -232,20 +273,7 @@ def _check_records(
                 problems.add(f"{section}[{index}]", f"expected an object, got {_describe(item)}")
                 continue
             label = _label(section, index, item)
-            ok = True
-            for name in sorted(set(item) - set(fields)):
-                problems.add(label, f"unknown field {name!r}")
-                ok = False
-            for name, (kind, required) in fields.items():
-                if name not in item:
-                    if required:
-                        problems.add(label, f"missing field {name!r}")
-                        ok = False
-                    continue
-                problem = _check_value(kind, item[name])
-                if problem:
-                    problems.add(label, f"field {name!r}: {problem}")
-                    ok = False
+            ok = _check_fields(item, fields, label, problems)
             ident = item.get("id")
             if isinstance(ident, str):
                 if ident in seen:
@@ -408,72 +436,63 @@ _PLURAL = {
 }
 
 
-def parse_corpus(
-    catalog_bytes: bytes,
-    read_file: ReadFile,
-    *,
-    catalog: str,
-    base: Corpus | None = None,
-    verify_hashes: bool = True,
-) -> Corpus:
-    """Parse and check a catalog and its texts; return the corpus or raise.
+class _Build:
+    """What building a corpus has made so far: the records of each section, by id."""
 
-    *catalog* names the catalog file in problem messages; *read_file* reads
-    a text file named by the catalog and raises :class:`OSError` (or
-    :class:`CorpusError`) if it cannot. References that the catalog does not
-    define are looked up by id in *base*; the records found there become part
-    of the corpus. With *verify_hashes* false, the texts' SHA-256 is taken
-    from the catalog instead of computed (for the bundled data, whose
-    integrity the installer and the test suite already check).
-    """
-    from ._corpus import Corpus
+    def __init__(self, catalog: str, version: int, problems: _Problems, resolver: _Resolver):
+        self.catalog = catalog
+        self.version = version
+        self.problems = problems
+        self.resolver = resolver
+        self.places: dict[tuple[str, str], str] = {}
+        self.languages: dict[str, Language] = {}
+        self.companies: dict[str, Company] = {}
+        self.sources: dict[str, Source] = {}
+        self.principles: dict[str, Principle] = {}
+        self.stories: list[Story] = []
 
-    problems = _Problems(catalog)
-    raw = _decode_text(catalog_bytes, catalog, problems)
-    if raw is None:
-        raise CorpusError(problems.lines)
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as error:
-        problems.add(f"line {error.lineno}, column {error.colno}", f"not valid JSON: {error.msg}")
-        raise CorpusError(problems.lines) from None
-    except RecursionError:
-        problems.add("top level", "nesting is too deep to be a catalog")
-        raise CorpusError(problems.lines) from None
-    except ValueError as error:  # e.g. an integer with more digits than Python converts
-        problems.add("top level", f"not a usable JSON value: {error}")
-        raise CorpusError(problems.lines) from None
-    if not isinstance(data, dict):
-        problems.add("top level", f"expected an object, got {_describe(data)}")
-        raise CorpusError(problems.lines)
-    if data.get("format") != FORMAT:
-        problems.add("field 'format'", f"expected {FORMAT!r}, got {data.get('format')!r}")
-    if data.get("version") != VERSION:
-        problems.add(
-            "field 'version'",
-            f"this release reads version {VERSION}, got {data.get('version')!r}",
-        )
-    for name in sorted(set(data) - {"format", "version", *_SECTIONS}):
-        problems.add("top level", f"unknown field {name!r}")
+    def defined(self, facet: str, ident: str, label: str) -> None:
+        self.places[(facet, ident)] = f"{self.catalog}: {label}"
 
-    resolver = _Resolver(base, problems)
-    good = _check_records(data, problems, resolver.broken)
-    places: dict[tuple[str, str], str] = {}
+    def language(self, ident: str, where: str, field: str) -> Language | None:
+        found: Language | None = self.resolver.find(self.languages, "language", ident, where, field)
+        return found
 
-    languages: dict[str, Language] = {}
-    for label, item in good["languages"]:
-        places[("language", item["id"])] = f"{catalog}: {label}"
-        languages[item["id"]] = Language(
+    def texts(
+        self,
+        value: Mapping[str, str],
+        where: str,
+        field: str,
+        required: Iterable[str],
+    ) -> tuple[tuple[str, str], ...] | None:
+        """Check an object of language tag → text; return it as pairs, or None."""
+        ok = all(self.language(tag, where, field) is not None for tag in value)
+        missing = [tag for tag in dict.fromkeys(required) if tag not in value]
+        if missing:
+            self.problems.add(
+                where,
+                f"field {field!r}: needs a text in {', '.join(map(repr, missing))}",
+            )
+            ok = False
+        return tuple(value.items()) if ok else None
+
+
+def _build_languages(items: _Good, build: _Build) -> None:
+    for label, item in items:
+        build.defined("language", item["id"], label)
+        build.languages[item["id"]] = Language(
             id=item["id"],
             name=item["name"],
             native_name=item["native_name"],
             direction=item["direction"],
             aliases=tuple(item.get("aliases", ())),
         )
-    companies: dict[str, Company] = {}
-    for label, item in good["companies"]:
-        places[("company", item["id"])] = f"{catalog}: {label}"
-        companies[item["id"]] = Company(
+
+
+def _build_companies(items: _Good, build: _Build) -> None:
+    for label, item in items:
+        build.defined("company", item["id"], label)
+        build.companies[item["id"]] = Company(
             id=item["id"],
             name=item["name"],
             aliases=tuple(item.get("aliases", ())),
@@ -481,11 +500,22 @@ def parse_corpus(
             country=item["country"],
         )
 
-    sources: dict[str, Source] = {}
-    for label, item in good["sources"]:
+
+def _build_sources(
+    items: _Good, build: _Build, read_file: ReadFile, *, verify_hashes: bool
+) -> None:
+    problems, resolver = build.problems, build.resolver
+    for label, item in items:
         resolver.broken.add(("source", item["id"]))  # until it passes every check
         file = item["file"]
-        language = resolver.find(languages, "language", item["language"], label, "language")
+        language = build.language(item["language"], label, "language")
+        if build.version == 1:
+            titles: tuple[tuple[str, str], ...] | None = (
+                (item["language"], item["title"]),
+                ("en", item["title_en"]),
+            )
+        else:
+            titles = build.texts(item["title"], label, "title", (item["language"], "en"))
         try:
             content = read_file(file)
         except CorpusError as error:
@@ -495,7 +525,7 @@ def parse_corpus(
             problems.add(label, f"field 'file': cannot read {file!r}: {error.strerror or error}")
             continue
         text = _decode_text(content, file, problems)
-        if text is None or language is None:
+        if text is None or language is None or titles is None:
             continue
         if verify_hashes:
             import hashlib  # costs milliseconds at start-up, so only when used
@@ -516,12 +546,11 @@ def parse_corpus(
             if origin_span is None:
                 continue
         resolver.broken.discard(("source", item["id"]))
-        places[("source", item["id"])] = f"{catalog}: {label}"
-        sources[item["id"]] = Source(
+        build.defined("source", item["id"], label)
+        build.sources[item["id"]] = Source(
             id=item["id"],
             language=language,
-            title=item["title"],
-            title_en=item["title_en"],
+            titles=titles,
             text=text,
             sha256=digest,
             origin=item["origin"],
@@ -530,37 +559,47 @@ def parse_corpus(
             tags=tuple(item.get("tags", ())),
         )
 
-    principles: dict[str, Principle] = {}
-    for label, item in good["principles"]:
+
+def _english_first(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(pairs, key=lambda pair: pair[0] != "en"))
+
+
+def _build_principles(items: _Good, build: _Build) -> None:
+    resolver = build.resolver
+    for label, item in items:
         resolver.broken.add(("principle", item["id"]))  # until it passes every check
         statement = item["statement"]
-        source = resolver.find(sources, "source", statement["source"], label, "statement.source")
-        names = item["names"]
-        known_names = all(
-            resolver.find(languages, "language", language_id, label, "names") is not None
-            for language_id in names
+        source = resolver.find(
+            build.sources, "source", statement["source"], label, "statement.source"
         )
-        if source is None or not known_names:
+        names = build.texts(item["names"], label, "names", ())
+        if build.version == 1:
+            definitions: tuple[tuple[str, str], ...] | None = (("en", item["definition"]),)
+        else:
+            definitions = build.texts(item["definition"], label, "definition", ("en",))
+        if source is None or names is None or definitions is None:
             continue
-        span = _check_span(statement, source.text, label, "statement", problems)
+        span = _check_span(statement, source.text, label, "statement", build.problems)
         if span is None:
             continue
         resolver.broken.discard(("principle", item["id"]))
-        places[("principle", item["id"])] = f"{catalog}: {label}"
-        principles[item["id"]] = Principle(
+        build.defined("principle", item["id"], label)
+        build.principles[item["id"]] = Principle(
             id=item["id"],
-            names=tuple(sorted(names.items(), key=lambda pair: pair[0] != "en")),
+            names=_english_first(names),
             aliases=tuple(item.get("aliases", ())),
-            definition=item["definition"],
+            definitions=_english_first(definitions),
             statement=Quote(source=source, span=span),
         )
 
-    stories: list[Story] = []
-    for label, item in good["stories"]:
-        source = resolver.find(sources, "source", item["source"], label, "source")
-        company = resolver.find(companies, "company", item["company"], label, "company")
+
+def _build_stories(items: _Good, build: _Build) -> None:
+    problems, resolver = build.problems, build.resolver
+    for label, item in items:
+        source = resolver.find(build.sources, "source", item["source"], label, "source")
+        company = resolver.find(build.companies, "company", item["company"], label, "company")
         story_principles = [
-            resolver.find(principles, "principle", pid, label, "principles")
+            resolver.find(build.principles, "principle", pid, label, "principles")
             for pid in item["principles"]
         ]
         refs_ok = source is not None and company is not None and None not in story_principles
@@ -575,28 +614,243 @@ def parse_corpus(
             refs_ok = False
         if not refs_ok:
             continue
+        own = source.language.id
+        if build.version == 1:
+            titles: tuple[tuple[str, str], ...] | None = (
+                (own, item["title"]),
+                ("en", item["title_en"]),
+            )
+            summaries: tuple[tuple[str, str], ...] | None = (("en", item["summary"]),)
+            translated: list[str] = []
+        else:
+            translated = [
+                t["language"]
+                for t in item.get("translations", ())
+                if isinstance(t, dict) and isinstance(t.get("language"), str)
+            ]
+            titles = build.texts(item["title"], label, "title", (own, "en", *translated))
+            summaries = build.texts(item["summary"], label, "summary", ("en", *translated))
         span = _check_span(item["span"], source.text, label, "span", problems)
-        if span is None:
+        if span is None or titles is None or summaries is None:
             continue
-        places[("story", item["id"])] = f"{catalog}: {label}"
-        stories.append(
+        translations = _build_translations(
+            item.get("translations", []), source, span, f"{label}: translations", build
+        )
+        if translations is None:
+            continue
+        build.defined("story", item["id"], label)
+        build.stories.append(
             Story(
                 id=item["id"],
-                title=item["title"],
-                title_en=item["title_en"],
-                summary=item["summary"],
+                titles=titles,
+                summaries=summaries,
                 company=company,
                 principles=tuple(story_principles),
                 language=source.language,
                 source=source,
                 span=span,
                 channel=channel,
+                translations=translations,
             )
         )
 
+
+_TRANSLATION_FIELDS = {
+    "language": ("id", True),
+    "translator": ("text", True),
+    "review": ("text?", False),
+    "segments": ("list", True),
+}
+_SEGMENT_FIELDS = {
+    "start": ("int", True),
+    "end": ("int", True),
+    "text": ("text", True),
+    "begins": ("text", False),
+    "ends": ("text", False),
+}
+
+
+def _build_translations(
+    items: list[Any], source: Source, span: Span, where: str, build: _Build
+) -> tuple[Translation, ...] | None:
+    """Check a story's translations; return them, or None after reporting every problem."""
+    problems = build.problems
+    translations: list[Translation] = []
+    seen: set[str] = set()
+    ok = True
+    for index, item in enumerate(items):
+        place = f"{where}[{index}]"
+        if not isinstance(item, dict):
+            problems.add(place, f"expected an object, got {_describe(item)}")
+            ok = False
+            continue
+        if isinstance(item.get("language"), str):
+            place += f" ({item['language']!r})"
+        fields_ok = _check_fields(item, _TRANSLATION_FIELDS, place, problems)
+        if not fields_ok:
+            ok = False
+            continue
+        language = build.language(item["language"], place, "language")
+        if language is None:
+            ok = False
+            continue
+        if language.id == source.language.id:
+            problems.add(
+                place,
+                f"field 'language': {language.id!r} is the story's own language; "
+                "the original is the story's text, not a translation",
+            )
+            ok = False
+            continue
+        if language.id in seen:
+            problems.add(place, f"field 'language': a second translation into {language.id!r}")
+            ok = False
+            continue
+        seen.add(language.id)
+        segments = _build_segments(item["segments"], source.text, span, place, problems)
+        if segments is None:
+            ok = False
+            continue
+        translations.append(
+            Translation(
+                language=language,
+                segments=segments,
+                translator=item["translator"],
+                review=item.get("review"),
+            )
+        )
+    return tuple(translations) if ok else None
+
+
+def _check_fields(
+    item: Mapping[str, Any], fields: Mapping[str, tuple[str, bool]], place: str, p: _Problems
+) -> bool:
+    """Check an object's fields against *fields*, reporting every problem."""
+    ok = True
+    for name in sorted(set(item) - set(fields)):
+        p.add(place, f"unknown field {name!r}; expected {', '.join(fields)}")
+        ok = False
+    for name, (kind, required) in fields.items():
+        if name not in item:
+            if required:
+                p.add(place, f"missing field {name!r}")
+                ok = False
+            continue
+        problem = _check_value(kind, item[name])
+        if problem:
+            p.add(place, f"field {name!r}: {problem}")
+            ok = False
+    return ok
+
+
+def _build_segments(
+    items: list[Any], text: str, span: Span, where: str, problems: _Problems
+) -> tuple[Segment, ...] | None:
+    """Check that segments are well formed, in order, and cover the passage exactly."""
+    if not items:
+        problems.add(where, "field 'segments': must list at least one segment")
+        return None
+    segments: list[Segment] = []
+    ok = True
+    covered = span.start  # where the part of the passage not yet covered starts
+    for index, item in enumerate(items):
+        place = f"{where}: segments[{index}]"
+        if not isinstance(item, dict):
+            problems.add(place, f"expected an object, got {_describe(item)}")
+            ok = False
+            continue
+        if not _check_fields(item, _SEGMENT_FIELDS, place, problems):
+            ok = False
+            continue
+        start, end, rendered = item["start"], item["end"], item["text"]
+        if not span.start <= start < end <= span.end:
+            problems.add(
+                place,
+                f"[{start}, {end}) must be non-empty and within the story's span "
+                f"[{span.start}, {span.end})",
+            )
+            ok = False
+            continue
+        if start < covered:
+            problems.add(
+                place,
+                f"starts at {start}, inside the previous segment (which ends at {covered}); "
+                "segments must be in order and must not overlap",
+            )
+            ok = False
+        elif text[covered:start].strip():
+            problems.add(
+                place,
+                f"leaves [{covered}, {start}) of the passage untranslated "
+                f"({_short(text[covered:start].strip())!r}); extend a segment over it",
+            )
+            ok = False
+        checked = _check_span(item, text, place, "span", problems)
+        if checked is None:
+            ok = False
+        if ok:
+            segments.append(
+                Segment(
+                    span=Span(start=start, end=end),
+                    original=text[start:end],
+                    text=rendered,
+                    paragraph=bool(segments) and "\n" in text[covered:start],
+                )
+            )
+        covered = max(covered, end)
+    if ok and text[covered : span.end].strip():
+        problems.add(
+            where,
+            f"field 'segments': [{covered}, {span.end}) at the end of the passage is "
+            "untranslated; extend the last segment over it",
+        )
+        ok = False
+    return tuple(segments) if ok else None
+
+
+def _short(text: str, width: int = 30) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+_Good = list[tuple[str, dict[str, Any]]]
+
+
+def parse_corpus(
+    catalog_bytes: bytes,
+    read_file: ReadFile,
+    *,
+    catalog: str,
+    base: Corpus | None = None,
+    verify_hashes: bool = True,
+) -> Corpus:
+    """Parse and check a catalog and its texts; return the corpus or raise.
+
+    *catalog* names the catalog file in problem messages; *read_file* reads
+    a text file named by the catalog and raises `OSError` (or
+    [`CorpusError`][clientocracy.CorpusError]) if it cannot. References that
+    the catalog does not define are looked up by id in *base*; the records
+    found there become part of the corpus. With *verify_hashes* false, the
+    texts' SHA-256 is taken from the catalog instead of computed (for the
+    bundled data, whose integrity the installer and the test suite already
+    check).
+    """
+    from ._corpus import Corpus
+
+    problems = _Problems(catalog)
+    data = _parse_json(catalog_bytes, catalog, problems)
+    version = _check_top_level(data, problems)
+    resolver = _Resolver(base, problems)
+    good = _check_records(data, version, problems, resolver.broken)
+    build = _Build(catalog, version, problems, resolver)
+    _build_languages(good["languages"], build)
+    _build_companies(good["companies"], build)
+    _build_sources(good["sources"], build, read_file, verify_hashes=verify_hashes)
+    _build_principles(good["principles"], build)
+    _build_stories(good["stories"], build)
     if problems:
         raise CorpusError(problems.lines)
 
+    places = build.places
     borrowed = resolver.borrowed
     if base is not None:
         for (facet, ident), _record in borrowed.items():
@@ -607,17 +861,57 @@ def parse_corpus(
         return [*extra, *local.values()]
 
     corpus = Corpus(
-        languages=with_borrowed("language", languages),
-        companies=with_borrowed("company", companies),
-        principles=with_borrowed("principle", principles),
-        sources=with_borrowed("source", sources),
-        stories=stories,
+        languages=with_borrowed("language", build.languages),
+        companies=with_borrowed("company", build.companies),
+        principles=with_borrowed("principle", build.principles),
+        sources=with_borrowed("source", build.sources),
+        stories=build.stories,
         places=places,
     )
     check_names(corpus, problems)
     if problems:
         raise CorpusError(problems.lines)
     return corpus
+
+
+def _parse_json(catalog_bytes: bytes, catalog: str, problems: _Problems) -> dict[str, Any]:
+    """Decode the catalog file into its top-level object, or raise `CorpusError`."""
+    raw = _decode_text(catalog_bytes, catalog, problems)
+    if raw is None:
+        raise CorpusError(problems.lines)
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        problems.add(f"line {error.lineno}, column {error.colno}", f"not valid JSON: {error.msg}")
+        raise CorpusError(problems.lines) from None
+    except RecursionError:
+        problems.add("top level", "nesting is too deep to be a catalog")
+        raise CorpusError(problems.lines) from None
+    except ValueError as error:  # e.g. an integer with more digits than Python converts
+        problems.add("top level", f"not a usable JSON value: {error}")
+        raise CorpusError(problems.lines) from None
+    if not isinstance(data, dict):
+        problems.add("top level", f"expected an object, got {_describe(data)}")
+        raise CorpusError(problems.lines)
+    return data
+
+
+def _check_top_level(data: Mapping[str, Any], problems: _Problems) -> int:
+    """Check the format and version fields; return the version to read the rest as."""
+    if data.get("format") != FORMAT:
+        problems.add("field 'format'", f"expected {FORMAT!r}, got {data.get('format')!r}")
+    version = data.get("version")
+    if type(version) is not int or version not in SUPPORTED_VERSIONS:
+        readable = " and ".join(map(str, SUPPORTED_VERSIONS))
+        problems.add(
+            "field 'version'",
+            f"this release reads versions {readable}, got {version!r}",
+        )
+        # Read the rest as the newest version, to report its problems too.
+        version = VERSION
+    for name in sorted(set(data) - {"format", "version", *_SECTIONS}):
+        problems.add("top level", f"unknown field {name!r}")
+    return int(version)
 
 
 def load_bundled(*, verify_hashes: bool = False) -> Corpus:

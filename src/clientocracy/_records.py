@@ -17,10 +17,12 @@ __all__ = [
     "Principle",
     "Quote",
     "SearchHit",
+    "Segment",
     "Snippet",
     "Source",
     "Span",
     "Story",
+    "Translation",
 ]
 
 #: How a company can learn of a customer's need, as the texts tell it.
@@ -30,6 +32,48 @@ CHANNELS: tuple[str, ...] = ("social-media", "phone", "letter", "message", "in-p
 
 def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _language_id(value: object) -> str:
+    """The tag of a [`Language`][clientocracy.Language] or of a string naming one."""
+    if isinstance(value, Language):
+        return value.id
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"a language is a Language record or a string, not {type(value).__name__}")
+
+
+def _in_language(
+    texts: tuple[tuple[str, str], ...],
+    language: object,
+    languages: tuple[Language, ...],
+    what: str,
+) -> str:
+    """The text of *texts* (language tag → text) in *language*, or raise `LookupError`.
+
+    *language* is a record, a tag, or any name of one of *languages* (the
+    languages the record knows), compared as names are.
+    """
+    found = dict(texts)
+    tag = _tag_among(language, languages)
+    if tag in found:
+        return found[tag]
+    available = ", ".join(found)
+    raise LookupError(f"{what} has no text in {_language_id(language)!r}; it has: {available}")
+
+
+def _tag_among(language: object, languages: tuple[Language, ...]) -> str:
+    """The tag of *language*, resolving any name of one of *languages* to its tag."""
+    wanted = _language_id(language)
+    if any(known.id == wanted for known in languages):
+        return wanted
+    from ._normalize import name_key
+
+    key = name_key(wanted)
+    for known in languages:
+        if any(name_key(name) == key for name in known.names):
+            return known.id
+    return wanted
 
 
 def _check_span(instance: Span, attribute: attrs.Attribute[int], value: int) -> None:
@@ -118,17 +162,16 @@ class Company:
 class Source:
     """One of the texts the stories come from, shipped byte for byte.
 
-    ``title`` is in the text's own language and ``title_en`` in English; both
-    were written for this dataset, since the texts carry no title of their
-    own. ``origin`` says, in English, what the text tells of where it comes
-    from; ``origin_span`` points at the words that tell it, and
-    ``origin_url`` is the address the text names, if any.
+    `titles` pairs language tags with the text's title in that language,
+    its own language first; the texts carry no title of their own, so all
+    were written for this dataset. `origin` says, in English, what the
+    text tells of where it comes from; `origin_span` points at the words
+    that tell it, and `origin_url` is the address the text names, if any.
     """
 
     id: str
     language: Language
-    title: str
-    title_en: str
+    titles: tuple[tuple[str, str], ...]
     text: str
     sha256: str
     origin: str
@@ -137,8 +180,22 @@ class Source:
     tags: tuple[str, ...] = ()
 
     @property
+    def title(self) -> str:
+        """The title in the text's own language."""
+        return dict(self.titles)[self.language.id]
+
+    @property
+    def title_en(self) -> str:
+        """The English title."""
+        return dict(self.titles)["en"]
+
+    def title_in(self, language: Language | str) -> str:
+        """Return the title in *language* (a record, tag or name); `LookupError` if none."""
+        return _in_language(self.titles, language, (self.language,), f"source {self.id!r}")
+
+    @property
     def origin_text(self) -> str | None:
-        """The words of the text that tell its origin, or ``None``."""
+        """The words of the text that tell its origin, or `None`."""
         if self.origin_span is None:
             return None
         return self.text[self.origin_span.slice()]
@@ -167,15 +224,15 @@ class Quote:
 class Principle:
     """A principle of customer service that the texts state and stories show.
 
-    ``names`` pairs language ids with the principle's name in that language,
-    English first. ``statement`` is the phrase of a source text that states
-    the principle.
+    `names` and `definitions` pair language tags with the principle's name
+    and definition in that language, English first. `statement` is the
+    phrase of a source text that states the principle.
     """
 
     id: str
     names: tuple[tuple[str, str], ...]
     aliases: tuple[str, ...] = ()
-    definition: str
+    definitions: tuple[tuple[str, str], ...]
     statement: Quote
 
     @property
@@ -183,10 +240,19 @@ class Principle:
         """The English name."""
         return self.name_in("en")
 
-    def name_in(self, language: str) -> str:
-        """Return the name in *language* (a language id), or the English name."""
+    def name_in(self, language: Language | str) -> str:
+        """Return the name in *language* (a record or tag), or the English name."""
         names = dict(self.names)
-        return names.get(language) or names.get("en") or self.id
+        return names.get(_language_id(language)) or names.get("en") or self.id
+
+    @property
+    def definition(self) -> str:
+        """The English definition."""
+        return dict(self.definitions)["en"]
+
+    def definition_in(self, language: Language | str) -> str:
+        """Return the definition in *language* (a record or tag); `LookupError` if none."""
+        return _in_language(self.definitions, language, (), f"principle {self.id!r}")
 
     @property
     def all_names(self) -> tuple[str, ...]:
@@ -198,31 +264,147 @@ class Principle:
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class Segment:
+    """One aligned piece of a translation: a sentence (or a few) and its rendering.
+
+    `span` points into the source text, like
+    [`Story.span`][clientocracy.Story.span]; `original` is the words there
+    and `text` their translation. `paragraph` is true when the original
+    starts a new paragraph with this segment.
+    """
+
+    span: Span
+    original: str
+    text: str
+    paragraph: bool = False
+
+    def __repr__(self) -> str:
+        return f"Segment(span=({self.span.start}, {self.span.end}), text={_short(self.text)!r})"
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Translation:
+    """A story's passage in another language, aligned sentence by sentence to the original.
+
+    `segments` are in the order of the original and together cover the
+    whole passage, no gaps and no overlaps but for the white space between
+    sentences. `translator` says who wrote the translation and `review`
+    how it was checked; the dataset's own translations were written for it,
+    not taken from the sources.
+    """
+
+    language: Language
+    segments: tuple[Segment, ...]
+    translator: str
+    review: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The whole translated passage, with a blank line where the original starts a paragraph."""
+        return "".join(
+            ("\n\n" if segment.paragraph else " ") + segment.text if number else segment.text
+            for number, segment in enumerate(self.segments)
+        )
+
+    def __repr__(self) -> str:
+        return f"Translation(language={self.language.id!r}, segments={len(self.segments)})"
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class Story:
     """One story: a passage of a source text about a company going further.
 
-    ``text`` is always ``source.text[span.start:span.end]``. ``title`` is in
-    the story's language, ``title_en`` and ``summary`` in English; all three
-    were written for this dataset. ``channel`` tells how the company learned
-    of the customer's need, where the text says it (one of
-    :data:`CHANNELS`), else ``None``.
+    `text` is always `source.text[span.start:span.end]`, in the story's
+    `language`: the language it was told in. `translations` give the
+    passage in other languages, each aligned sentence by sentence to it;
+    `languages` lists every language the story reads in, its own first.
+    `titles` and `summaries` pair language tags with the story's title and
+    summary in that language; all were written for this dataset.
+    `channel` tells how the company learned of the customer's need, where
+    the text says it (one of [`CHANNELS`][clientocracy.CHANNELS]), else
+    `None`.
+
+    Every text has a method that takes a language as a record, a tag or any
+    of its names:
+
+    ```pycon
+    >>> import clientocracy
+    >>> story = clientocracy.story("nordstrom-lost-diamond-ring")
+    >>> [language.id for language in story.languages]
+    ['fa', 'en', 'ru']
+    >>> story.title_in("English")
+    'The lost diamond ring'
+    >>> story.translation("Russian").segments[0].text[:16]
+    'История превосхо'
+
+    ```
     """
 
     id: str
-    title: str
-    title_en: str
-    summary: str
+    titles: tuple[tuple[str, str], ...]
+    summaries: tuple[tuple[str, str], ...]
     company: Company
     principles: tuple[Principle, ...]
     language: Language
     source: Source
     span: Span
     channel: str | None = None
+    translations: tuple[Translation, ...] = ()
 
     @property
     def text(self) -> str:
         """The passage, exactly as the source text has it."""
         return self.source.text[self.span.slice()]
+
+    @property
+    def title(self) -> str:
+        """The title in the story's own language."""
+        return dict(self.titles)[self.language.id]
+
+    @property
+    def title_en(self) -> str:
+        """The English title."""
+        return dict(self.titles)["en"]
+
+    @property
+    def summary(self) -> str:
+        """The English summary."""
+        return dict(self.summaries)["en"]
+
+    @property
+    def languages(self) -> tuple[Language, ...]:
+        """Every language the story can be read in: its own first, then its translations'."""
+        return (self.language, *(t.language for t in self.translations))
+
+    def title_in(self, language: Language | str) -> str:
+        """Return the title in *language*; `LookupError` if the story has none in it."""
+        return _in_language(self.titles, language, self.languages, f"story {self.id!r}")
+
+    def summary_in(self, language: Language | str) -> str:
+        """Return the summary in *language*; `LookupError` if the story has none in it."""
+        return _in_language(self.summaries, language, self.languages, f"story {self.id!r}")
+
+    def text_in(self, language: Language | str) -> str:
+        """Return the passage in *language*: the original, or a translation's whole text."""
+        if _tag_among(language, self.languages) == self.language.id:
+            return self.text
+        return self.translation(language).text
+
+    def translation(self, language: Language | str) -> Translation:
+        """Return the translation into *language*; `LookupError` if there is none.
+
+        The story's own language has no translation: read
+        [`text`][clientocracy.Story.text] for the original.
+        """
+        tag = _tag_among(language, self.languages)
+        for translation in self.translations:
+            if translation.language.id == tag:
+                return translation
+        available = ", ".join(t.language.id for t in self.translations) or "none"
+        raise LookupError(
+            f"story {self.id!r} has no translation into {_language_id(language)!r} "
+            f"(it was told in {self.language.id!r}; translations: {available})"
+        )
 
     def __repr__(self) -> str:
         return (
@@ -231,26 +413,28 @@ class Story:
         )
 
 
-#: The fields of a story that search looks in, in the order a snippet is
-#: taken from: the passage first, the company's own name last.
-SEARCH_FIELDS: tuple[str, ...] = ("text", "summary", "title", "title_en", "company")
+#: The fields of a story that search looks in, in each of its languages, in
+#: the order a snippet is taken from: the passage first, the company's name last.
+SEARCH_FIELDS: tuple[str, ...] = ("text", "summary", "title", "company")
 
 
 @attrs.frozen(kw_only=True, repr=False)
 class Snippet:
     """A short excerpt of a story around the best match of a search.
 
-    ``text`` is ``field_text[start:start + len(text)]``, where ``field_text``
-    is the story's :attr:`field` (``"text"`` is the passage; ``"summary"``,
-    ``"title"`` and ``"title_en"`` are the story's other fields, ``"company"``
-    the company's name). ``highlights`` are the matched words, as spans of
-    ``text`` itself, ready for a UI to mark. ``clipped_start`` and
-    ``clipped_end`` tell whether the excerpt was cut from a longer text.
+    `field` and `language` say which text matched: `"text"` is the passage
+    (the original, or the translation into `language`), `"title"` and
+    `"summary"` the story's title and summary in `language`, `"company"`
+    the company's name. `text` is `field_text[start:start + len(text)]`
+    for that text. `highlights` are the matched words, as spans of `text`
+    itself, ready for a UI to mark. `clipped_start` and `clipped_end` tell
+    whether the excerpt was cut from a longer text.
     """
 
     field: str
     text: str
     start: int
+    language: str | None = None
     highlights: tuple[Span, ...] = ()
     clipped_start: bool = False
     clipped_end: bool = False
@@ -279,20 +463,29 @@ class Snippet:
         return self.marked("", "")
 
     def __repr__(self) -> str:
-        return f"Snippet(field={self.field!r}, text={_short(self.text)!r})"
+        return (
+            f"Snippet(field={self.field!r}, language={self.language!r}, text={_short(self.text)!r})"
+        )
 
 
 @attrs.frozen(kw_only=True, repr=False)
 class SearchHit:
     """One result of a search: the story, its score, and where it matched.
 
-    ``score`` is the BM25 relevance (higher is better); scores compare
-    within one search only.
+    `score` is the BM25 relevance (higher is better); scores compare
+    within one search only. `language` is the language of the text that
+    matched best: the story's own, or one of its translations'.
     """
 
     story: Story
     score: float
     snippet: Snippet
+
+    @property
+    def language(self) -> Language:
+        """The language of the text that matched (the snippet's language)."""
+        tag = self.snippet.language or self.story.language.id
+        return next((lang for lang in self.story.languages if lang.id == tag), self.story.language)
 
     def __repr__(self) -> str:
         return f"SearchHit(story={self.story.id!r}, score={self.score:.3f})"

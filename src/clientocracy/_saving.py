@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ._loading import CATALOG_FILE, FORMAT, VERSION
-from ._records import Span
+from ._records import Span, Translation
 
 if TYPE_CHECKING:
     from ._corpus import Corpus
@@ -30,6 +30,19 @@ def _span(span: Span, text: str) -> dict[str, Any]:
         "begins": passage[:_QUOTE_CHARS],
         "ends": passage[-_QUOTE_CHARS:],
     }
+
+
+def _translation(translation: Translation, text: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "language": translation.language.id,
+        "translator": translation.translator,
+    }
+    if translation.review is not None:
+        entry["review"] = translation.review
+    entry["segments"] = [
+        {"start": s.span.start, "end": s.span.end, "text": s.text} for s in translation.segments
+    ]
+    return entry
 
 
 def _file_name(source: Source, taken: set[str]) -> str:
@@ -55,8 +68,7 @@ def catalog_of(corpus: Corpus) -> tuple[dict[str, Any], dict[str, str]]:
             "file": name,
             "sha256": source.sha256,
             "language": source.language.id,
-            "title": source.title,
-            "title_en": source.title_en,
+            "title": dict(source.titles),
             "origin": source.origin,
             "origin_url": source.origin_url,
         }
@@ -92,7 +104,7 @@ def catalog_of(corpus: Corpus) -> tuple[dict[str, Any], dict[str, str]]:
                 "id": p.id,
                 "names": dict(p.names),
                 "aliases": list(p.aliases),
-                "definition": p.definition,
+                "definition": dict(p.definitions),
                 "statement": {
                     "source": p.statement.source.id,
                     **_span(p.statement.span, p.statement.source.text),
@@ -108,10 +120,10 @@ def catalog_of(corpus: Corpus) -> tuple[dict[str, Any], dict[str, str]]:
                 "span": _span(s.span, s.source.text),
                 "company": s.company.id,
                 "principles": [p.id for p in s.principles],
-                "title": s.title,
-                "title_en": s.title_en,
-                "summary": s.summary,
+                "title": dict(s.titles),
+                "summary": dict(s.summaries),
                 "channel": s.channel,
+                "translations": [_translation(t, s.source.text) for t in s.translations],
             }
             for s in corpus.stories()
         ],

@@ -44,19 +44,59 @@ _QUOTES = str.maketrans(dict.fromkeys("“”„«»‟〝〞＂", '"'))
 # about what a story is than the same word somewhere in a long passage.
 # Each field is a column of its own, so that a phrase never matches across
 # the end of one field and the start of the next.
-_COLUMNS = ("title", "title_en", "company", "summary", "body", "facets")
-_WEIGHTS = (5.0, 5.0, 5.0, 2.0, 1.0, 0.0)
-_TEXT_COLUMNS = "{title title_en company summary body}"
+#
+# A story has one row for each language it reads in: its original and each
+# translation, so a hit can say which text matched and show it.
+_COLUMNS = ("title", "company", "summary", "body", "facets")
+_WEIGHTS = (5.0, 5.0, 2.0, 1.0, 0.0)
+_TEXT_COLUMNS = "{title company summary body}"
 
 DEFAULT_SNIPPET_WIDTH = 160
 
 
-class _Stemmer:
-    """Snowball stemmers picked by script: Russian for Cyrillic, English for Latin.
+# Persian suffixes that writers join to a word with a ZWNJ, a space or
+# nothing. Normalization reads the ZWNJ as a space, so written apart they are
+# words of their own: plural ها, ezafe and indefinite ی/ای, possessive and
+# comparative endings. They carry nothing to search for, so they index as
+# nothing, and «حلقه‌ها», «حلقه ها» and «حلقه» all index as «حلقه».
+_PERSIAN_CLITICS = frozenset(
+    {
+        *("ها", "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان"),
+        *("ی", "ای", "ام", "ات", "اش", "مان", "تان", "شان", "تر", "ترین"),
+    }
+)
 
-    Persian words are left as they are: Snowball's Persian stemmer conflates
-    too eagerly for this text (it turns "employees" into "work") and does not
-    relate the singular and plural of common nouns such as "customer".
+
+def _persian_stem(word: str) -> str:
+    """A light stemmer for Persian plurals: conservative, so that words stay apart.
+
+    Only plural endings are taken off a joined word, and only when enough of
+    the word is left for it not to be a different short word: «حلقه‌ها» and
+    «حلقهها» become «حلقه», «مشتریان» becomes «مشتری», «دانشجویان»
+    becomes «دانشجو», but «تنها», «مهمان» and «ساختمان» stay as they are.
+    """
+    if word in _PERSIAN_CLITICS:
+        return ""
+    for suffix in ("هایی", "های", "ها"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    if word.endswith("ان") and len(word) >= 6:
+        stem = word[:-2]
+        # «آقایان», «دانشجویان»: a ی joins the plural to a final vowel.
+        if stem.endswith("ی") and stem[-2] in "او":
+            stem = stem[:-1]
+        return stem
+    return word
+
+
+class _Stemmer:
+    """Stemmers picked by script: Snowball's Russian and English, and a light Persian one.
+
+    Snowball's own Persian stemmer conflates too eagerly for this text (it
+    turns "employees" into "work") and does not relate the singular and
+    plural of common nouns such as "customer", so Persian has
+    `_persian_stem`. A stem may be empty: a Persian suffix written apart
+    from its word, which search then ignores.
     """
 
     def __init__(self) -> None:
@@ -80,6 +120,8 @@ class _Stemmer:
             return self._russian(word) or word
         if "a" <= first <= "z":
             return self._english(word) or word
+        if "\u0620" <= first <= "\u06ff":
+            return _persian_stem(word)
         return word
 
     def joined(self, words: list[str], known: dict[str, str]) -> str:
@@ -119,8 +161,9 @@ def search_terms(text: str) -> tuple[str, ...]:
     """Return the terms search indexes for *text*, and looks up for a query word.
 
     The text is put through :func:`clientocracy.normalize`, apostrophes are
-    dropped, it is split into runs of letters and digits, and each Russian or
-    English word is reduced to its Snowball stem. Two texts match exactly
+    dropped, it is split into runs of letters and digits, each Russian or
+    English word is reduced to its Snowball stem, and Persian plurals to their
+    singular (a Persian suffix written apart from its word is no term). Two texts match exactly
     when they share terms, so this tells why a query finds a story or not:
 
     >>> search_terms("Будильники")
@@ -129,11 +172,15 @@ def search_terms(text: str) -> tuple[str, ...]:
     True
     >>> search_terms("می‌شوند") == search_terms("مي شوند")
     True
+    >>> search_terms("حلقه‌ها") == search_terms("حلقه ها") == search_terms("حلقه")
+    True
+    >>> search_terms("مشتریان") == search_terms("مشتری")
+    True
     """
     if not isinstance(text, str):
         raise TypeError(f"search terms come from a string, not {type(text).__name__}")
     stem = _get_stemmer()
-    return tuple(stem(word) for word in _words(text))
+    return tuple(term for term in map(stem, _words(text)) if term)
 
 
 class _Query:
@@ -158,9 +205,11 @@ class _Query:
             groups = [part] if quoted else _CHUNK.findall(part)
             for group in groups:
                 words = _words(group)
-                if words:
-                    self.phrases.append(tuple(stem(word) for word in words))
-                    self.prefix = words[-1]
+                terms = tuple(term for term in map(stem, words) if term)
+                if terms:
+                    self.phrases.append(terms)
+                    # A word typed to its end with a suffix is no prefix.
+                    self.prefix = words[-1] if stem(words[-1]) else None
             if quoted:
                 last_open = index == len(parts) - 1  # an unclosed quote runs to the end
         ends_open = bool(text) and not text[-1].isspace() and (not text.endswith('"') or last_open)
@@ -212,6 +261,8 @@ class SearchIndex:
         self._company_no = {c.id: n for n, c in enumerate(corpus.companies())}
         self._principle_no = {p.id: n for n, p in enumerate(corpus.principles())}
         self._language_no = {lang.id: n for n, lang in enumerate(corpus.languages())}
+        # Row number → (story number, language tag of the row's texts).
+        self._rows_of: list[tuple[int, str]] = []
         self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         try:
@@ -227,11 +278,11 @@ class SearchIndex:
             ) from None
         with self._db:
             self._db.executemany(
-                f"INSERT INTO story(rowid, {', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO story(rowid, {', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
                 self._rows(),
             )
 
-    def _rows(self) -> Iterator[tuple[int, str, str, str, str, str, str]]:
+    def _rows(self) -> Iterator[tuple[int, str, str, str, str, str]]:
         stemmer = _get_stemmer()
         # A cache for this build only: a large corpus has more distinct words
         # than the long-lived cache keeps, and they are not needed afterwards.
@@ -241,24 +292,36 @@ class SearchIndex:
         def terms(text: str) -> str:
             return stemmer.joined(_words(text), known)
 
-        for row, story in enumerate(self._stories):
+        for number, story in enumerate(self._stories):
             company = companies.get(story.company.id)
             if company is None:
                 company = companies[story.company.id] = terms(" ".join(story.company.names))
-            facets = [
-                f"c{self._company_no[story.company.id]}",
-                f"l{self._language_no[story.language.id]}",
-                *(f"p{self._principle_no[p.id]}" for p in story.principles),
-            ]
-            yield (
-                row,
-                terms(story.title),
-                terms(story.title_en),
-                company,
-                terms(story.summary),
-                terms(story.text),
-                " ".join(facets),
+            facets = " ".join(
+                [
+                    f"c{self._company_no[story.company.id]}",
+                    f"l{self._language_no[story.language.id]}",
+                    *(f"p{self._principle_no[p.id]}" for p in story.principles),
+                ]
             )
+            titles, summaries = dict(story.titles), dict(story.summaries)
+            # The original's row also carries the texts written in languages
+            # the story has no translation into (the English title and
+            # summary of a catalog of version 1).
+            translated = {t.language.id for t in story.translations}
+            own = story.language.id
+            extra = [tag for tag in (*titles, *summaries) if tag != own and tag not in translated]
+            readings = [(own, story.text, [own, *dict.fromkeys(extra)])]
+            readings += [(t.language.id, t.text, [t.language.id]) for t in story.translations]
+            for tag, body, tags in readings:
+                self._rows_of.append((number, tag))
+                yield (
+                    len(self._rows_of) - 1,
+                    terms(" ".join(titles[t] for t in tags if t in titles)),
+                    company,
+                    terms(" ".join(summaries[t] for t in tags if t in summaries)),
+                    terms(body),
+                    facets,
+                )
 
     def search(
         self,
@@ -286,32 +349,46 @@ class SearchIndex:
             either = " OR ".join(f'"{letter}{numbers[id]}"' for id in sorted(chosen))
             expression += f" AND facets : ({either})"
         weights = ", ".join(str(weight) for weight in _WEIGHTS)
+        best: dict[int, tuple[str, float]] = {}
         with self._lock:
-            rows = self._db.execute(
+            cursor = self._db.execute(
                 f"SELECT rowid, bm25(story, {weights}) AS rank FROM story "
-                "WHERE story MATCH ? ORDER BY rank, rowid LIMIT ?",
-                (expression, -1 if limit is None else limit),
-            ).fetchall()
+                "WHERE story MATCH ? ORDER BY rank, rowid",
+                (expression,),
+            )
+            # A story's best row comes first; its other languages' rows add nothing.
+            for row, rank in cursor:
+                number, tag = self._rows_of[row]
+                if number not in best:
+                    best[number] = (tag, rank)
+                    if limit is not None and len(best) == limit:
+                        break
+            cursor.close()
         matches = parsed.matcher()
         return tuple(
             SearchHit(
-                story=self._stories[row],
+                story=self._stories[number],
                 # BM25 in FTS5 is negative (lower is better); users expect higher.
                 score=-rank,
-                snippet=snippet(self._stories[row], matches, width),
+                snippet=snippet(self._stories[number], tag, matches, width),
             )
-            for row, rank in rows
+            for number, (tag, rank) in best.items()
         )
 
 
 # -- snippets -----------------------------------------------------------------
 
 
-def _field_text(story: Story, field: str) -> str:
+def _field_text(story: Story, language: str, field: str) -> str | None:
+    """The text of *field* of *story* in *language*, or None if it has none."""
     if field == "company":
         return story.company.name
-    text: str = getattr(story, field)
-    return text
+    if field == "text":
+        if language == story.language.id:
+            return story.text
+        return next((t.text for t in story.translations if t.language.id == language), None)
+    texts = dict(story.titles if field == "title" else story.summaries)
+    return texts.get(language)
 
 
 # The words of a raw word of text, with their stems. Texts repeat their
@@ -344,29 +421,45 @@ def _matched(
     return found
 
 
-def snippet(story: Story, matches: Callable[[str, str], bool], width: int) -> Snippet:
-    """The excerpt of *story* around its best match.
+def snippet(
+    story: Story, language: str, matches: Callable[[str, str], bool], width: int
+) -> Snippet:
+    """The excerpt of *story*, in *language*, around its best match.
 
     The field is the one with the most distinct matched terms (the passage
     first on a tie); within it, the place with the most distinct matched
-    terms within *width* characters, the earliest on a tie.
+    terms within *width* characters, the earliest on a tie. A row of the
+    original also holds the texts written in languages the story has no
+    translation into, so those are looked in too.
     """
-    best: tuple[str, str, list[tuple[int, int, frozenset[str]]]] | None = None
+    own = story.language.id
+    languages = [language]
+    if language == own:
+        translated = {t.language.id for t in story.translations}
+        languages += [t for t, _ in (*story.titles, *story.summaries) if t not in translated]
+    best: tuple[str, str, str, list[tuple[int, int, frozenset[str]]]] | None = None
     best_count = 0
     for field in SEARCH_FIELDS:
-        text = _field_text(story, field)
-        found = _matched(text, matches)
-        count = len(frozenset().union(*(terms for _, _, terms in found)))
-        if count > best_count:
-            best, best_count = (field, text, found), count
+        for tag in dict.fromkeys(languages):
+            text = _field_text(story, tag, field)
+            if text is None:
+                continue
+            found = _matched(text, matches)
+            count = len(frozenset().union(*(terms for _, _, terms in found)))
+            if count > best_count:
+                best, best_count = (field, tag, text, found), count
     if best is None:
         # Matched through a company alias only: show the passage's beginning.
-        return _excerpt("text", story.text, [], width)
+        return _excerpt("text", language, story.text_in(language), [], width)
     return _excerpt(*best, width)
 
 
 def _excerpt(
-    field: str, text: str, found: Sequence[tuple[int, int, frozenset[str]]], width: int
+    field: str,
+    language: str,
+    text: str,
+    found: Sequence[tuple[int, int, frozenset[str]]],
+    width: int,
 ) -> Snippet:
     if len(text) <= width:
         begin, end = 0, len(text)
@@ -388,6 +481,7 @@ def _excerpt(
     offset = begin + len(excerpt) - len(excerpt.lstrip())
     return Snippet(
         field=field,
+        language=language,
         text=excerpt.strip(),
         start=offset,
         highlights=tuple(
