@@ -142,9 +142,20 @@ def test_json_listings_have_the_export_shape() -> None:
         "span",
         "channel",
         "text",
+        "titles",
+        "summaries",
+        "languages",
+        "translations",
     }
     story = clientocracy.story(first["id"])
     assert first["text"] == story.text
+    assert first["languages"] == ["ru", "en", "fa"]
+    for translation, record in zip(first["translations"], story.translations, strict=True):
+        assert translation["language"] == record.language.id
+        assert translation["text"] == record.text
+        assert [s["original"] for s in translation["segments"]] == [
+            s.original for s in record.segments
+        ]
     assert first["span"] == {"start": story.span.start, "end": story.span.end}
     shown = json.loads(run("show", first["id"], "--json").stdout)
     assert shown == first

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import string
 from pathlib import Path
@@ -23,9 +24,11 @@ from clientocracy import (
     Language,
     Principle,
     Quote,
+    Segment,
     Source,
     Span,
     Story,
+    Translation,
 )
 
 DATA = importlib_resources.files("clientocracy") / "data"
@@ -92,6 +95,35 @@ def user_catalog(**story_changes: Any) -> dict[str, Any]:
         ],
         "stories": [story],
     }
+
+
+# The same story in version 2, translated into Russian in two segments.
+TRANSLATION = {
+    "language": "ru",
+    "translator": "Acme staff",
+    "review": "Read against the original by a second person.",
+    "segments": [
+        {"start": 10, "end": 42, "text": "Покупательница забыла зонтик;"},
+        {"start": 43, "end": 65, "text": "мы отвезли его к ней домой."},
+    ],
+}
+
+
+def user_catalog_v2(**translation_changes: Any) -> dict[str, Any]:
+    """The catalog of user_catalog() in version 2, with a Russian translation."""
+    catalog = user_catalog()
+    catalog["version"] = 2
+    source = catalog["sources"][0]
+    source["title"] = {"en": source.pop("title_en")}
+    story = catalog["stories"][0]
+    del story["title_en"]
+    story["title"] = {"en": "The umbrella", "ru": "Зонтик"}
+    story["summary"] = {
+        "en": story["summary"],
+        "ru": "Покупательница забыла зонтик, и магазин отвёз его ей.",
+    }
+    story["translations"] = [{**TRANSLATION, **translation_changes}]
+    return catalog
 
 
 def user_corpus(tmp_path: Path, **story_changes: Any) -> Path:
@@ -339,6 +371,23 @@ sentences = st.lists(words, min_size=1, max_size=8).map(" ".join)
 
 
 @st.composite
+def segment_spans(draw: st.DrawFn, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans that cover text[start:end] in order, cut at some of its runs of white space."""
+    runs = [
+        (start + a, start + b) for a, b in (m.span() for m in re.finditer(r"\s+", text[start:end]))
+    ]
+    cuts = sorted(draw(st.lists(st.sampled_from(runs), unique=True))) if runs else []
+    pieces, position = [], start
+    for a, b in cuts:
+        if a > position:
+            pieces.append((position, a))
+        position = b
+    if end > position:
+        pieces.append((position, end))
+    return pieces
+
+
+@st.composite
 def corpora(draw: st.DrawFn) -> Corpus:
     languages = [
         Language(id="ru", name="Russian", native_name="русский", direction="ltr"),
@@ -387,13 +436,36 @@ def corpora(draw: st.DrawFn) -> Corpus:
         source = draw(st.sampled_from(sources))
         start = draw(st.integers(0, len(source.text) - 1))
         end = draw(st.integers(start + 1, len(source.text)))
+        others = [lang for lang in languages if lang.id != source.language.id]
+        translated = draw(st.lists(st.sampled_from(others), max_size=2, unique_by=lambda x: x.id))
+        pieces = draw(segment_spans(source.text, start, end)) if translated else []
+        translations = tuple(
+            Translation(
+                language=language,
+                segments=tuple(
+                    Segment(
+                        span=Span(start=a, end=b),
+                        original=source.text[a:b],
+                        text=draw(sentences),
+                        paragraph=n > 0 and "\n" in source.text[pieces[n - 1][1] : a],
+                    )
+                    for n, (a, b) in enumerate(pieces)
+                ),
+                translator=draw(sentences),
+                review=draw(st.none() | sentences),
+            )
+            for language in (translated if pieces else [])
+        )
+        tags = dict.fromkeys([source.language.id, "en", *(t.language.id for t in translations)])
         stories.append(
             Story(
                 id=f"story-{i}",
-                titles=((source.language.id, draw(sentences)), ("en", draw(sentences)))
-                if source.language.id != "en"
-                else (("en", draw(sentences)),),
-                summaries=(("en", draw(sentences)),),
+                titles=tuple((tag, draw(sentences)) for tag in tags),
+                summaries=tuple(
+                    (tag, draw(sentences))
+                    for tag in tags
+                    if tag != source.language.id or tag == "en"
+                ),
                 company=draw(st.sampled_from(companies)),
                 principles=tuple(
                     draw(
@@ -409,6 +481,7 @@ def corpora(draw: st.DrawFn) -> Corpus:
                 source=source,
                 span=Span(start=start, end=end),
                 channel=draw(st.sampled_from([None, *clientocracy.CHANNELS])),
+                translations=translations,
             )
         )
     return Corpus(
@@ -438,7 +511,7 @@ MUTATIONS = st.sampled_from(["drop", "null", "number", "string", "list", "huge",
 def test_loading_returns_a_corpus_or_raises_corpus_error(
     tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
-    catalog: Any = user_catalog()
+    catalog: Any = data.draw(st.sampled_from([user_catalog, user_catalog_v2]))()
     for _ in range(data.draw(st.integers(1, 4))):
         # Walk to a random place in the catalog and break it.
         node = catalog
@@ -547,3 +620,103 @@ def test_indexed_filters_on_a_corpus_of_many_stories() -> None:
             ]
             assert list(got) == expected
             assert got
+
+
+# -- translations ------------------------------------------------------------
+
+
+def translation_problems(tmp_path: Path, catalog: dict[str, Any]) -> tuple[str, ...]:
+    return problems_of(write_corpus(tmp_path / "v2", catalog, {"texts/acme.txt": TEXT.encode()}))
+
+
+def test_a_version_2_catalog_loads_with_its_translation(tmp_path: Path) -> None:
+    folder = write_corpus(tmp_path / "v2", user_catalog_v2(), {"texts/acme.txt": TEXT.encode()})
+    story = clientocracy.load(folder).story("acme-umbrella")
+    assert [language.id for language in story.languages] == ["en", "ru"]
+    translation = story.translation("Russian")
+    assert [s.original for s in translation.segments] == [TEXT[10:42], TEXT[43:65]]
+    assert story.text_in("ru") == "Покупательница забыла зонтик; мы отвезли его к ней домой."
+    assert story.title_in("русский") == "Зонтик"
+    assert translation.translator == "Acme staff"
+    with pytest.raises(LookupError, match="no translation into 'fa'"):
+        story.translation("fa")
+
+
+@pytest.mark.parametrize(
+    ("segments", "expected"),
+    [
+        ([], "must list at least one segment"),
+        ([{"start": 10, "end": 42, "text": "a"}], "[42, 65) at the end of the passage"),
+        ([{"start": 20, "end": 65, "text": "a"}], "leaves [10, 20) of the passage untranslated"),
+        (
+            [{"start": 10, "end": 42, "text": "a"}, {"start": 40, "end": 65, "text": "b"}],
+            "inside the previous segment",
+        ),
+        ([{"start": 0, "end": 65, "text": "a"}], "within the story's span [10, 65)"),
+        ([{"start": 10, "end": 65, "text": " "}], "field 'text': must not be empty"),
+        ([{"start": 10, "end": 65}], "missing field 'text'"),
+        ([{"start": "10", "end": 65, "text": "a"}], "field 'start': expected a whole number"),
+        ([{"start": 10, "end": 65, "text": "a", "colour": 1}], "unknown field 'colour'"),
+        ([{"start": 10, "end": 65, "text": "a", "begins": "Z"}], "but the catalog says it begins"),
+    ],
+)
+def test_bad_segments_are_refused_with_their_place(
+    tmp_path: Path, segments: list[Any], expected: str
+) -> None:
+    problems = translation_problems(tmp_path, user_catalog_v2(segments=segments))
+    assert any(expected in problem for problem in problems), problems
+    assert all("stories[0] ('acme-umbrella'): translations[0] ('ru')" in p for p in problems)
+
+
+def test_every_bad_segment_is_reported_at_once(tmp_path: Path) -> None:
+    segments = [
+        {"start": 10, "end": 42, "text": ""},
+        {"start": 43, "end": 99, "text": "b"},
+        {"start": 43, "text": "c"},
+    ]
+    problems = translation_problems(tmp_path, user_catalog_v2(segments=segments))
+    assert [p.split(": segments")[1][:3] for p in problems] == ["[0]", "[1]", "[2]"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"language": "en"}, "is the story's own language"),
+        ({"language": "xx"}, "no language has id 'xx'"),
+        ({"translator": ""}, "field 'translator': must not be empty"),
+        ({"segments": "all"}, "field 'segments': expected a list"),
+    ],
+)
+def test_bad_translations_are_refused(
+    tmp_path: Path, changes: dict[str, Any], expected: str
+) -> None:
+    problems = translation_problems(tmp_path, user_catalog_v2(**changes))
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_a_translation_needs_a_title_and_summary_in_its_language(tmp_path: Path) -> None:
+    catalog = user_catalog_v2()
+    del catalog["stories"][0]["title"]["ru"]
+    catalog["stories"][0]["summary"] = {"en": "x"}
+    problems = translation_problems(tmp_path, catalog)
+    assert any("field 'title': needs a text in 'ru'" in p for p in problems), problems
+    assert any("field 'summary': needs a text in 'ru'" in p for p in problems), problems
+
+
+def test_two_translations_into_one_language_are_refused(tmp_path: Path) -> None:
+    catalog = user_catalog_v2()
+    catalog["stories"][0]["translations"].append(TRANSLATION)
+    problems = translation_problems(tmp_path, catalog)
+    assert any("a second translation into 'ru'" in p for p in problems), problems
+
+
+def test_version_1_catalogs_load_and_save_as_version_2(tmp_path: Path) -> None:
+    corpus = clientocracy.load(user_corpus(tmp_path))
+    story = corpus.story("acme-umbrella")
+    assert story.titles == (("en", "The umbrella"),)
+    assert story.summary_in("en").startswith("A customer forgot")
+    assert story.translations == ()
+    corpus.save(tmp_path / "saved")
+    saved = json.loads((tmp_path / "saved" / "catalog.json").read_text("utf-8"))
+    assert saved["version"] == 2
+    assert clientocracy.load(tmp_path / "saved") == corpus

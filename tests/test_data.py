@@ -219,3 +219,90 @@ def test_the_bundled_catalog_declares_the_true_hashes() -> None:
     verified = load_bundled(verify_hashes=True)
     assert [s.sha256 for s in verified.sources()] == [s.sha256 for s in clientocracy.sources()]
     assert verified.stories().ids() == clientocracy.stories().ids()
+
+
+# -- translations -------------------------------------------------------------
+
+LANGUAGES = ("ru", "fa", "en")
+
+
+def written_for_the_dataset() -> list[tuple[str, str, str]]:
+    """(language, where, text) of every text the dataset's editors wrote."""
+    texts = []
+    for story in clientocracy.stories():
+        texts += [(tag, f"{story.id} title", text) for tag, text in story.titles]
+        texts += [(tag, f"{story.id} summary", text) for tag, text in story.summaries]
+        for translation in story.translations:
+            texts += [
+                (translation.language.id, f"{story.id} {translation.language.id} [{n}]", s.text)
+                for n, s in enumerate(translation.segments)
+            ]
+    for principle in clientocracy.principles():
+        texts += [(tag, f"{principle.id} name", text) for tag, text in principle.names]
+        texts += [(tag, f"{principle.id} definition", text) for tag, text in principle.definitions]
+    for source in clientocracy.sources():
+        texts += [(tag, f"{source.id} title", text) for tag, text in source.titles]
+    return texts
+
+
+def test_every_story_reads_in_all_three_languages() -> None:
+    for story in clientocracy.stories():
+        assert sorted(lang.id for lang in story.languages) == sorted(LANGUAGES), story.id
+        for language in LANGUAGES:
+            assert story.text_in(language).strip()
+            assert story.title_in(language).strip()
+            assert story.summary_in(language).strip()
+
+
+def test_segments_cover_every_passage_in_order() -> None:
+    for story in clientocracy.stories():
+        for translation in story.translations:
+            covered = story.span.start
+            for segment in translation.segments:
+                assert segment.original == story.source.text[segment.span.slice()]
+                gap = story.source.text[covered : segment.span.start]
+                assert not gap.strip(), (story.id, translation.language.id, gap)
+                covered = segment.span.end
+            assert covered == story.span.end, story.id
+            # Every sentence of the original is a segment or part of one:
+            # a translation is not a summary.
+            assert len(translation.segments) >= story.text.count(". ") // 2, story.id
+
+
+def test_translations_are_provenanced() -> None:
+    for story in clientocracy.stories():
+        for translation in story.translations:
+            assert "clientocracy maintainers" in translation.translator
+            assert translation.review
+            assert "second" in translation.review
+
+
+def test_the_three_languages_follow_their_orthography() -> None:
+    for language, where, text in written_for_the_dataset():
+        assert '"' not in text, (where, "straight double quote")
+        if language == "fa":
+            assert not re.search("[يك]", text), (where, "Arabic yeh or kaf")
+            assert not re.search("[0-9٠-٩]", text), (where, "non-Persian digits")
+            assert not re.search("[A-Za-zА-Яа-яЁё]", text), (where, "Latin or Cyrillic letters")
+            # The prefix of the continuous tense is joined with a ZWNJ.
+            assert not re.search(r"(^|\s)(می|نمی) ", text), (where, "می without ZWNJ")
+            assert "  " not in text, where
+            assert " ،" not in text, where
+        if language == "ru":
+            assert not re.search("[\u0600-\u06ff]", text), where
+        if language == "en":
+            assert "'" not in text, (where, "straight apostrophe")
+            assert not re.search("[\u0400-\u04ff\u0600-\u06ff]", text), where
+
+
+def test_people_are_named_alike_in_every_language() -> None:
+    # The names of people in the passages, as each language's texts write them.
+    names = {
+        "lego-letter-from-sensei-wu": {"en": "Luka", "ru": "Лука", "fa": "لوکا"},
+        "sainsburys-giraffe-bread": {"en": "Lily Robinson", "ru": "Лили Робинсон"},
+        "jetblue-free-coffee-at-the-gate": {"en": "Paul", "ru": "Пол", "fa": "پل"},
+    }
+    for story_id, by_language in names.items():
+        story = clientocracy.story(story_id)
+        for language, name in by_language.items():
+            assert name in story.text_in(language), (story_id, language, name)

@@ -472,3 +472,66 @@ def test_search_agrees_with_a_linear_scan(passages: list[str], data: st.DataObje
     expected = [story.id for story in corpus.stories() if terms and matches(story)]
     hits = corpus.search(" ".join(query) + " ", limit=None)
     assert sorted(ids(hits)) == sorted(expected)
+
+
+# -- across languages ------------------------------------------------------------
+
+
+def test_a_persian_query_finds_a_russian_story_through_its_translation() -> None:
+    (hit,) = search("قهوه")
+    assert hit.story.id == "jetblue-free-coffee-at-the-gate"
+    assert hit.story.language.id == "ru"
+    assert hit.language.id == hit.snippet.language == "fa"
+    assert "قهوه" in highlighted(hit)
+    assert hit.snippet.text in field_text(hit.story, hit.snippet.field, "fa")
+
+
+def test_a_russian_query_finds_a_persian_story_through_its_translation() -> None:
+    hits = search("бриллиантовое кольцо")
+    assert ids(hits) == ["nordstrom-lost-diamond-ring"]
+    assert hits[0].story.language.id == "fa"
+    assert hits[0].language.id == "ru"
+
+
+def test_the_language_filter_keeps_meaning_the_original_language() -> None:
+    # The Persian translation matches, but the story was told in Russian.
+    assert ids(search("قهوه", language="fa")) == []
+    assert ids(search("قهوه", language="ru")) == ["jetblue-free-coffee-at-the-gate"]
+
+
+def test_a_story_is_one_hit_however_many_of_its_languages_match() -> None:
+    # "Zappos" is written alike in the original and both translations.
+    hits = search("Zappos", limit=None)
+    assert sorted(ids(hits)) == ["zappos-flowers-for-a-mother", "zappos-ten-hour-call"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("حلقه‌ها", ["nordstrom-lost-diamond-ring"]),  # joined with a ZWNJ
+        ("حلقه ها", ["nordstrom-lost-diamond-ring"]),  # with a space
+        ("حلقهها", ["nordstrom-lost-diamond-ring"]),  # joined
+        ("حلقهٔ", ["nordstrom-lost-diamond-ring"]),  # with the ezafe mark
+    ],
+)
+def test_persian_plurals_and_suffixes_find_their_base_word(query: str, expected: list[str]) -> None:
+    assert ids(search(query + " ")) == expected
+
+
+def test_persian_plural_and_singular_find_the_same_stories() -> None:
+    singular = set(ids(search("مشتری ", limit=None)))
+    assert singular == set(ids(search("مشتریان ", limit=None)))
+    assert singular == set(ids(search("مشتری‌ها ", limit=None)))
+    assert "nordstrom-lost-diamond-ring" in singular
+
+
+@given(st.sampled_from(["ها", "های", "هایی"]), st.sampled_from(["\u200c", " ", ""]))
+def test_a_persian_plural_has_the_terms_of_its_singular(suffix: str, joiner: str) -> None:
+    for word in ("حلقه", "کفش", "مشتری", "فروشگاه"):
+        assert search_terms(word + joiner + suffix) == search_terms(word)
+
+
+def test_short_persian_words_keep_their_endings() -> None:
+    # Taking an ending off these would make them other words.
+    for word in ("تنها", "مهمان", "زبان"):
+        assert search_terms(word) == (clientocracy.normalize(word),)

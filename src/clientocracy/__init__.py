@@ -26,7 +26,7 @@ from ._bundled import (
 )
 from ._corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryCollection
 from ._errors import CorpusError, UnknownValueError
-from ._export import FORMATS, ExportFormat, as_dict, export
+from ._export import FORMATS, ExportFormat, as_dict, export, segment_rows
 from ._normalize import name_key, normalize
 from ._records import (
     CHANNELS,
@@ -35,10 +35,12 @@ from ._records import (
     Principle,
     Quote,
     SearchHit,
+    Segment,
     Snippet,
     Source,
     Span,
     Story,
+    Translation,
 )
 from ._search import search_terms
 from ._version import __version__
@@ -57,11 +59,13 @@ __all__ = [
     "PrincipleLike",
     "Quote",
     "SearchHit",
+    "Segment",
     "Snippet",
     "Source",
     "Span",
     "Story",
     "StoryCollection",
+    "Translation",
     "UnknownValueError",
     "__version__",
     "as_dict",
@@ -77,6 +81,7 @@ __all__ = [
     "principles",
     "search",
     "search_terms",
+    "segment_rows",
     "sources",
     "stories",
     "story",

@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from ._corpus import Corpus
-from ._records import Company, Language, Principle, SearchHit, Source, Story
+from ._records import Company, Language, Principle, SearchHit, Source, Story, Translation
 
-__all__ = ["FORMATS", "ExportFormat", "as_dict", "export"]
+__all__ = ["FORMATS", "ExportFormat", "as_dict", "export", "segment_rows"]
 
 ExportFormat = Literal["json", "jsonl", "csv"]
 #: The formats :func:`export` writes.
@@ -32,6 +32,17 @@ _CSV_COLUMNS = (
     "span_end",
     "channel",
     "text",
+)
+# The flat table of aligned segments: one row a segment of a translation.
+_SEGMENT_COLUMNS = (
+    "story",
+    "source_language",
+    "language",
+    "segment",
+    "start",
+    "end",
+    "original",
+    "translation",
 )
 
 
@@ -55,8 +66,10 @@ def as_dict(
         snippet = record.snippet
         return {
             "score": record.score,
+            "language": record.language.id,
             "snippet": {
                 "field": snippet.field,
+                "language": snippet.language,
                 "text": snippet.text,
                 "start": snippet.start,
                 "highlights": [{"start": s.start, "end": s.end} for s in snippet.highlights],
@@ -71,13 +84,17 @@ def as_dict(
             "title": record.title,
             "title_en": record.title_en,
             "summary": record.summary,
+            "titles": dict(record.titles),
+            "summaries": dict(record.summaries),
             "company": {"id": record.company.id, "name": record.company.name},
             "principles": [p.id for p in record.principles],
             "language": record.language.id,
+            "languages": [language.id for language in record.languages],
             "source": record.source.id,
             "span": {"start": record.span.start, "end": record.span.end},
             "channel": record.channel,
             "text": record.text,
+            "translations": [_translation(t) for t in record.translations],
         }
     data: dict[str, Any]
     if isinstance(record, Company):
@@ -97,6 +114,7 @@ def as_dict(
             "names": dict(record.names),
             "aliases": list(record.aliases),
             "definition": record.definition,
+            "definitions": dict(record.definitions),
             "statement": {
                 "source": record.statement.source.id,
                 "start": record.statement.span.start,
@@ -122,6 +140,7 @@ def as_dict(
             "language": record.language.id,
             "title": record.title,
             "title_en": record.title_en,
+            "titles": dict(record.titles),
             "sha256": record.sha256,
             "origin": record.origin,
             "origin_url": record.origin_url,
@@ -133,18 +152,85 @@ def as_dict(
     return data
 
 
-def export(stories: Iterable[Story], format: ExportFormat = "json") -> str:
+def _translation(translation: Translation) -> dict[str, Any]:
+    return {
+        "language": translation.language.id,
+        "translator": translation.translator,
+        "review": translation.review,
+        "text": translation.text,
+        "segments": [
+            {
+                "start": segment.span.start,
+                "end": segment.span.end,
+                "original": segment.original,
+                "text": segment.text,
+                "paragraph": segment.paragraph,
+            }
+            for segment in translation.segments
+        ],
+    }
+
+
+def segment_rows(stories: Iterable[Story]) -> list[dict[str, Any]]:
+    """Return the aligned segments of *stories* as a flat table, one row a segment.
+
+    Each row has the columns `story` (its id), `source_language` and
+    `language` (the tags of the original and of the translation),
+    `segment` (its number within the translation, from 0), `start` and
+    `end` (the original's offsets in the source text), `original` and
+    `translation`: a sentence-aligned parallel corpus, ready for a data
+    frame or a spreadsheet.
+
+    ```pycon
+    >>> import clientocracy
+    >>> rows = clientocracy.segment_rows(clientocracy.stories(company="Nordstrom"))
+    >>> row = rows[0]
+    >>> row["story"], row["source_language"], row["language"], row["segment"]
+    ('nordstrom-lost-diamond-ring', 'fa', 'en', 0)
+    >>> row["translation"][:30]
+    'In reality, Nordstrom’s record'
+
+    ```
+    """
+    return [
+        {
+            "story": story.id,
+            "source_language": story.language.id,
+            "language": translation.language.id,
+            "segment": number,
+            "start": segment.span.start,
+            "end": segment.span.end,
+            "original": segment.original,
+            "translation": segment.text,
+        }
+        for story in stories
+        for translation in story.translations
+        for number, segment in enumerate(translation.segments)
+    ]
+
+
+def export(
+    stories: Iterable[Story], format: ExportFormat = "json", *, segments: bool = False
+) -> str:
     """Return *stories* as one document in *format*: ``json``, ``jsonl`` or ``csv``.
 
     JSON is an array of :func:`as_dict` shapes; JSONL has one such object a
     line; CSV has a header row and flattens a story to the columns ``id``,
     ``title``, ``title_en``, ``summary``, ``company``, ``company_name``,
     ``principles`` (ids joined by ``;``), ``language``, ``source``,
-    ``span_start``, ``span_end``, ``channel`` and ``text``. Non-ASCII text is
+    ``span_start``, ``span_end``, ``channel`` and ``text``, then, for every
+    language the stories read in, ``title_<tag>``, ``summary_<tag>`` and
+    ``text_<tag>`` (the original or the translation). Non-ASCII text is
     written as is; the caller encodes the result as UTF-8.
+
+    With *segments*, the document holds the aligned segments of the
+    stories' translations instead, one row (object) a segment, as
+    [`segment_rows`][clientocracy.segment_rows] gives them.
     """
     import json
 
+    if segments:
+        return _export_rows(segment_rows(stories), _SEGMENT_COLUMNS, format)
     if format == "json":
         items = [as_dict(story) for story in stories]
         return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
@@ -154,10 +240,20 @@ def export(stories: Iterable[Story], format: ExportFormat = "json") -> str:
         import csv
         import io
 
+        stories = list(stories)
+        languages = list(dict.fromkeys(lang.id for s in stories for lang in s.languages))
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(_CSV_COLUMNS)
+        writer.writerow(
+            [
+                *_CSV_COLUMNS,
+                *(f"{field}_{tag}" for tag in languages for field in ("title", "summary", "text")),
+            ]
+        )
         for story in stories:
+            titles, summaries = dict(story.titles), dict(story.summaries)
+            texts = {t.language.id: t.text for t in story.translations}
+            texts[story.language.id] = story.text
             writer.writerow(
                 (
                     story.id,
@@ -173,7 +269,34 @@ def export(stories: Iterable[Story], format: ExportFormat = "json") -> str:
                     story.span.end,
                     story.channel or "",
                     story.text,
+                    *(
+                        texts.get(tag, "")
+                        if field == "text"
+                        else (titles if field == "title" else summaries).get(tag, "")
+                        for tag in languages
+                        for field in ("title", "summary", "text")
+                    ),
                 )
             )
+        return buffer.getvalue()
+    raise ValueError(f"unknown export format {format!r}; expected one of {', '.join(FORMATS)}")
+
+
+def _export_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], format: str) -> str:
+    """A flat table as one document: a JSON array, JSON lines, or CSV with a header."""
+    import json
+
+    if format == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    if format == "jsonl":
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    if format == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
         return buffer.getvalue()
     raise ValueError(f"unknown export format {format!r}; expected one of {', '.join(FORMATS)}")

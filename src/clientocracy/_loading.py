@@ -412,13 +412,7 @@ class _Resolver:
                 pass
             else:
                 if record.id == ident:
-                    self.borrowed[(facet, ident)] = record
-                    if isinstance(record, Principle):
-                        self.borrowed[("source", record.statement.source.id)] = (
-                            record.statement.source
-                        )
-                    if isinstance(record, Source):
-                        self.borrowed[("language", record.language.id)] = record.language
+                    self._borrow(facet, record)
                     return record
         known = sorted(local)
         if self.base is not None:
@@ -426,6 +420,32 @@ class _Resolver:
         shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "") or "none"
         self.problems.add(where, f"field {field!r}: no {facet} has id {ident!r} (known: {shown})")
         return None
+
+    def _borrow(self, facet: str, record: Any) -> None:
+        """Take *record* from the base corpus, with every record it refers to.
+
+        A borrowed record then is a whole: saved and loaded again, it finds
+        what it names (a principle's source, the languages of its names) in
+        the corpus itself.
+        """
+        if (facet, record.id) in self.borrowed:
+            return
+        self.borrowed[(facet, record.id)] = record
+        tags: list[str] = []
+        if isinstance(record, Principle):
+            self._borrow("source", record.statement.source)
+            tags = [tag for tag, _ in (*record.names, *record.definitions)]
+        elif isinstance(record, Source):
+            self._borrow("language", record.language)
+            tags = [tag for tag, _ in record.titles]
+        assert self.base is not None
+        for tag in tags:
+            try:
+                language = self.base.language(tag)
+            except LookupError:
+                continue
+            if language.id == tag:
+                self._borrow("language", language)
 
 
 _PLURAL = {
@@ -510,9 +530,8 @@ def _build_sources(
         file = item["file"]
         language = build.language(item["language"], label, "language")
         if build.version == 1:
-            titles: tuple[tuple[str, str], ...] | None = (
-                (item["language"], item["title"]),
-                ("en", item["title_en"]),
+            titles: tuple[tuple[str, str], ...] | None = _v1_titles(
+                item["language"], item["title"], item["title_en"]
             )
         else:
             titles = build.texts(item["title"], label, "title", (item["language"], "en"))
@@ -558,6 +577,11 @@ def _build_sources(
             origin_span=origin_span,
             tags=tuple(item.get("tags", ())),
         )
+
+
+def _v1_titles(own: str, title: str, title_en: str) -> tuple[tuple[str, str], ...]:
+    """A version 1 title and English title; one title when the text is English."""
+    return ((own, title),) if own == "en" else ((own, title), ("en", title_en))
 
 
 def _english_first(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
@@ -615,28 +639,22 @@ def _build_stories(items: _Good, build: _Build) -> None:
         if not refs_ok:
             continue
         own = source.language.id
-        if build.version == 1:
-            titles: tuple[tuple[str, str], ...] | None = (
-                (own, item["title"]),
-                ("en", item["title_en"]),
+        span = _check_span(item["span"], source.text, label, "span", problems)
+        translations = None
+        if span is not None:
+            translations = _build_translations(
+                item.get("translations", []), source, span, f"{label}: translations", build
             )
-            summaries: tuple[tuple[str, str], ...] | None = (("en", item["summary"]),)
-            translated: list[str] = []
+        titles: tuple[tuple[str, str], ...] | None
+        summaries: tuple[tuple[str, str], ...] | None
+        if build.version == 1:
+            titles = _v1_titles(own, item["title"], item["title_en"])
+            summaries = (("en", item["summary"]),)
         else:
-            translated = [
-                t["language"]
-                for t in item.get("translations", ())
-                if isinstance(t, dict) and isinstance(t.get("language"), str)
-            ]
+            translated = [t.language.id for t in translations or ()]
             titles = build.texts(item["title"], label, "title", (own, "en", *translated))
             summaries = build.texts(item["summary"], label, "summary", ("en", *translated))
-        span = _check_span(item["span"], source.text, label, "span", problems)
-        if span is None or titles is None or summaries is None:
-            continue
-        translations = _build_translations(
-            item.get("translations", []), source, span, f"{label}: translations", build
-        )
-        if translations is None:
+        if span is None or translations is None or titles is None or summaries is None:
             continue
         build.defined("story", item["id"], label)
         build.stories.append(
