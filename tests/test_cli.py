@@ -290,7 +290,8 @@ def on_a_tty(*args: str, env: dict[str, str] | None = None) -> str:
     pty = pytest.importorskip("pty")
     leader, follower = pty.openpty()
     full_env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    full_env.update(TERM="xterm", PYTHONIOENCODING="utf-8", **(env or {}))
+    # Paging is tested on its own (test_cli_terminal.py); here only the output counts.
+    full_env.update(TERM="xterm", PYTHONIOENCODING="utf-8", PAGER="", **(env or {}))
     process = subprocess.Popen([SCRIPT, *args], stdout=follower, stderr=follower, env=full_env)
     os.close(follower)
     chunks = []
@@ -432,7 +433,7 @@ def test_validate_a_good_and_a_bad_corpus(tmp_path: Path) -> None:
     good = _user_corpus(tmp_path / "good")
     result = run("validate", str(good))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "valid: 1 stories" in result.stdout
+    assert "valid. It defines 1 story, 1 source and 1 company" in result.stdout
     bad = tmp_path / "bad"
     shutil.copytree(good, bad)
     catalog = json.loads((bad / "catalog.json").read_text(encoding="utf-8"))

@@ -64,12 +64,16 @@ def test_python_examples_run(
 
 
 def commands() -> list[tuple[str, str]]:
-    return [
-        (where, line)
-        for where, code in blocks("sh")
-        for line in code.splitlines()
-        if line.startswith("clientocracy ")
-    ]
+    """Each ``clientocracy`` line of an ``sh`` block, after the block's ``mkdir`` lines."""
+    found = []
+    for where, code in blocks("sh"):
+        setup = [line for line in code.splitlines() if line.startswith("mkdir ")]
+        found += [
+            (where, " && ".join([*setup, line]))
+            for line in code.splitlines()
+            if line.startswith("clientocracy ")
+        ]
+    return found
 
 
 @pytest.mark.parametrize(("where", "command"), commands())
@@ -81,7 +85,13 @@ def test_command_examples_run(where: str, command: str, workspace: Path) -> None
         capture_output=True,
         text=True,
         encoding="utf-8",
-        env={**os.environ, "PATH": scripts + os.pathsep + os.environ["PATH"]},
+        # A home of its own: examples that install files (completion, the
+        # manual page) must not touch the real one.
+        env={
+            **os.environ,
+            "PATH": scripts + os.pathsep + os.environ["PATH"],
+            "HOME": str(workspace),
+        },
         timeout=60,
     )
     # 141: `| head -1` closes the pipe early, which the command reports so.

@@ -85,6 +85,17 @@ examples:
   clientocracy validate my-stories/
   clientocracy --corpus my-stories/ list      # the bundled stories and yours
 """,
+    "completion": """\
+examples:
+  eval "$(clientocracy completion bash)"           # in ~/.bashrc
+  clientocracy completion zsh > ~/.zfunc/_clientocracy
+  clientocracy completion fish > ~/.config/fish/completions/clientocracy.fish
+""",
+    "man": """\
+examples:
+  clientocracy man | man -l -
+  clientocracy man > ~/.local/share/man/man1/clientocracy.1
+""",
     "export": """\
 examples:
   clientocracy export --format jsonl | head -1
@@ -114,15 +125,17 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_corpus_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
-    # Given before or after the command; SUPPRESS keeps a subparser's unset
-    # defaults from overwriting what was given before the command.
-    default = None if top else argparse.SUPPRESS
+    # Given before or after the command. A subparser's values replace the
+    # program's, so those given after the command get a destination of
+    # their own (joined in _corpus_paths), and SUPPRESS keeps a subparser's
+    # unset flags from overwriting what was given before the command.
     group = parser.add_argument_group("corpora")
     group.add_argument(
         "--corpus",
         action="append",
+        dest="corpus" if top else "corpus_after",
         metavar="PATH",
-        default=default,
+        default=[],
         help="also read the corpus in folder PATH (repeatable)",
     )
     group.add_argument(
@@ -130,6 +143,19 @@ def _add_corpus_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         action="store_true",
         default=False if top else argparse.SUPPRESS,
         help="leave the bundled stories out (use with --corpus)",
+    )
+    display = parser.add_argument_group("display")
+    display.add_argument(
+        "--no-pager",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="never page long output (default: page it on a terminal, as git does)",
+    )
+    display.add_argument(
+        "--bidi",
+        action="store_true",
+        default=bool(os.environ.get("CLIENTOCRACY_BIDI")) if top else argparse.SUPPRESS,
+        help="reorder Persian for terminals without bidi support, such as xterm and tmux",
     )
 
 
@@ -212,6 +238,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     validate = command("validate", "check a corpus folder and report every problem found")
     validate.add_argument("path", metavar="PATH", help="the corpus folder (or its catalog.json)")
+
+    completion = command(
+        "completion", "print a shell completion script (ids and names come from the data)"
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell")
+    command("man", "print the manual page, clientocracy(1), as roff")
     return parser
 
 
@@ -230,33 +262,33 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def _table(rows: Sequence[Sequence[str]], header: Sequence[str], style: Style) -> None:
+def _table(
+    rows: Sequence[Sequence[str]], header: Sequence[str], style: Style, width: int | None
+) -> None:
+    """Print an aligned table; on a terminal (*width* given) shortened to fit, the id kept."""
+    from ._tables import fit_table
     from ._terminal import one_line
 
     cells = [[one_line(cell) for cell in row] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(header)]
-    out = sys.stdout
-
-    def line(row: Sequence[str]) -> str:
-        padded = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)]
-        return "  ".join([*padded, row[-1]]).rstrip()
-
-    out.write(style.bold(line(header)) + "\n")
-    for row in cells:
-        out.write(line(row) + "\n")
+    head, *body = fit_table(cells, header, width, fixed=(0,))
+    sys.stdout.write(style.bold(head) + "\n")
+    sys.stdout.writelines(line + "\n" for line in body)
 
 
 def _stories(corpus: Corpus, args: argparse.Namespace) -> StoryCollection:
     return corpus.stories(company=args.company, principle=args.principle, language=args.language)
 
 
-def _no_match(args: argparse.Namespace) -> int:
-    given = [
+def _given_filters(args: argparse.Namespace) -> list[str]:
+    return [
         f"--{facet} {' / '.join(values)}"
         for facet in ("company", "principle", "language")
         if (values := getattr(args, facet, None))
     ]
-    sys.stderr.write(f"{_PROG}: no story matches {' and '.join(given)}.\n")
+
+
+def _no_match(args: argparse.Namespace) -> int:
+    sys.stderr.write(f"{_PROG}: no story matches {' and '.join(_given_filters(args))}.\n")
     return EXIT_NO_MATCH
 
 
@@ -271,7 +303,7 @@ def _cmd_list(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
         _print_json([as_dict(story) for story in stories])
     elif stories:
         rows = [(s.id, s.company.name, s.language.id, s.title_en) for s in stories]
-        _table(rows, ("ID", "COMPANY", "LANG", "TITLE"), style)
+        _table(rows, ("ID", "COMPANY", "LANG", "TITLE"), style, args.fit_width)
     return EXIT_OK if stories else _no_match(args)
 
 
@@ -297,16 +329,43 @@ def _cmd_search(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
             story = hit.story
             if number:
                 sys.stdout.write("\n")
+            # No score: BM25 values mean nothing to a reader (a word found in
+            # every story scores about 0), and the order already ranks the hits.
             sys.stdout.write(
                 f"{style.bold(one_line(story.id))}  {style.dim(one_line(story.company.name))}"
-                f"{style.dim(f' · {story.language.id} · {hit.score:.2f}')}\n"
+                f"{style.dim(f' · {story.language.id}')}\n"
             )
             sys.stdout.write(wrap(one_line(story.title_en), width, indent="  ") + "\n")
             sys.stdout.write(_highlighted(hit, width, style) + "\n")
     if not hits:
-        sys.stderr.write(f"{_PROG}: no story matches {one_line(query)!r}.\n")
-        return EXIT_NO_MATCH
+        return _no_search_match(corpus, query, args)
     return EXIT_OK
+
+
+def _no_search_match(corpus: Corpus, query: str, args: argparse.Namespace) -> int:
+    """Say that nothing matched, naming the filters, and whether they are why."""
+    from ._terminal import one_line
+
+    filters = _given_filters(args)
+    message = f"no story matches {one_line(query)!r}"
+    if filters:
+        message += f" with {' and '.join(filters)}"
+        unfiltered = len(corpus.search(query, limit=None))
+        if unfiltered:
+            message += f"; without the filters, {_count(unfiltered, 'story', 'stories')} "
+            message += "does" if unfiltered == 1 else "do"
+    sys.stderr.write(f"{_PROG}: {message}.\n")
+    return EXIT_NO_MATCH
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    """*number* with the noun it counts: ``1 story``, ``2 stories``, ``0 stories``."""
+    return f"{number} {singular if number == 1 else plural}"
+
+
+def _listed(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # Highlights are marked with two private-use characters before wrapping (so
@@ -394,7 +453,7 @@ def _vocabulary(
     if args.json:
         _print_json([as_dict(record, corpus=corpus) for record in records])
     else:
-        _table([row(record) for record in records], header, style)
+        _table([row(record) for record in records], header, style, args.fit_width)
     return EXIT_OK
 
 
@@ -485,17 +544,46 @@ def _cmd_validate(corpus: Corpus, args: argparse.Namespace, style: Style) -> int
     except CorpusError as error:
         sys.stdout.write(neutralize(str(error)) + "\n")
         return EXIT_NO_MATCH
-    counts = ", ".join(
-        f"{len(records)} {name}"
-        for name, records in (
-            ("stories", loaded.stories()),
-            ("companies", loaded.companies()),
-            ("principles", loaded.principles()),
-            ("languages", loaded.languages()),
-            ("sources", loaded.sources()),
-        )
-    )
-    sys.stdout.write(f"{neutralize(args.path)}: valid: {counts}\n")
+    sys.stdout.write(f"{neutralize(args.path)}: valid. {_defines_and_borrows(loaded, corpus)}\n")
+    return EXIT_OK
+
+
+def _defines_and_borrows(loaded: Corpus, base: Corpus) -> str:
+    """What a loaded catalog defines itself and what it takes from *base*, in a sentence."""
+    defined: list[str] = []
+    borrowed: list[str] = []
+    for singular, plural, mine, theirs in (
+        ("story", "stories", loaded.stories(), base.stories()),
+        ("source", "sources", loaded.sources(), base.sources()),
+        ("company", "companies", loaded.companies(), base.companies()),
+        ("principle", "principles", loaded.principles(), base.principles()),
+        ("language", "languages", loaded.languages(), base.languages()),
+    ):
+        # A borrowed record is the base's very object; one the catalog
+        # defines is its own, even when equal to one of the base's.
+        known = {id(record) for record in theirs}
+        taken = sum(id(record) in known for record in mine)
+        if len(mine) - taken:
+            defined.append(_count(len(mine) - taken, singular, plural))
+        if taken:
+            borrowed.append(_count(taken, singular, plural))
+    sentence = f"It defines {_listed(defined)}" if defined else "It defines nothing"
+    if borrowed:
+        sentence += f", and uses {_listed(borrowed)} defined by the corpora it builds on"
+    return sentence + "."
+
+
+def _cmd_completion(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+    from ._completion import completion_script
+
+    sys.stdout.write(completion_script(args.shell, build_parser(), corpus))
+    return EXIT_OK
+
+
+def _cmd_man(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+    from ._manpage import manual_page
+
+    sys.stdout.write(manual_page(build_parser()))
     return EXIT_OK
 
 
@@ -509,7 +597,21 @@ _COMMANDS: dict[str, Callable[[Corpus, argparse.Namespace, Style], int]] = {
     "languages": _cmd_languages,
     "export": _cmd_export,
     "validate": _cmd_validate,
+    "completion": _cmd_completion,
+    "man": _cmd_man,
 }
+
+# The commands whose output may be long enough to page (export only to stdout).
+_PAGED = frozenset(("list", "search", "show", "random", "companies", "principles", "languages"))
+
+# Output that is data for a program, never reordered for display.
+_RAW = frozenset(("export", "completion", "man"))
+
+
+def _reorders(args: argparse.Namespace) -> bool:
+    """Whether to reorder right-to-left text: asked for, and output for reading, not data."""
+    return bool(args.bidi) and args.command not in _RAW and not getattr(args, "json", False)
+
 
 _LISTING_COMMANDS = {
     "company": "clientocracy companies",
@@ -523,7 +625,8 @@ def _corpus(args: argparse.Namespace) -> Corpus:
     """The bundled corpus (unless --no-bundled) merged with every --corpus."""
     bundled = Corpus.bundled()
     corpora = [] if args.no_bundled else [bundled]
-    corpora += [Corpus.load(path, base=bundled) for path in args.corpus or ()]
+    paths = [*args.corpus, *getattr(args, "corpus_after", ())]
+    corpora += [Corpus.load(path, base=bundled) for path in paths]
     if not corpora:
         return Corpus(languages=(), companies=(), principles=(), sources=(), stories=())
     return corpora[0].merge(*corpora[1:])
@@ -573,11 +676,26 @@ def _command_name(arguments: Sequence[str]) -> str | None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import shutil
+
+    from ._bidi import BidiUnavailableError, bidi_display
+    from ._pager import paged
     from ._terminal import Style, neutralize, one_line
 
+    # Decided before a pager takes over standard output: what matters is
+    # whether the user looks at a terminal, and how wide it is.
+    style = Style(sys.stdout)
+    args.fit_width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    page = not args.no_pager and (
+        args.command in _PAGED or (args.command == "export" and args.output is None)
+    )
     try:
         corpus = _corpus(args)
-        return _COMMANDS[args.command](corpus, args, Style(sys.stdout))
+        with paged(page), bidi_display(_reorders(args)):
+            return _COMMANDS[args.command](corpus, args, style)
+        return EXIT_OK  # the user quit the pager before the end
+    except BidiUnavailableError as error:
+        return _fail(str(error))
     except UnknownValueError as error:
         listing = _LISTING_COMMANDS.get(error.facet, f"{_PROG} --help")
         return _fail(f"{one_line(error.brief)}\nRun '{listing}' to see them all.")

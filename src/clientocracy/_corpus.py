@@ -33,6 +33,10 @@ PrincipleLike: TypeAlias = "Principle | str | Iterable[Principle | str]"
 LanguageLike: TypeAlias = "Language | str | Iterable[Language | str]"
 
 
+# Enough to show every story of a company, few enough to read in one line.
+_MAX_STORY_SUGGESTIONS = 5
+
+
 class _Facet(Generic[_R]):
     """Resolves the names of one kind of record to the records themselves."""
 
@@ -380,11 +384,24 @@ class Corpus:
             keys = self._story_keys = {name_key(s.id): s for s in self._stories}
         story = keys.get(name_key(id))
         if story is None:
-            import difflib
-
-            close = difflib.get_close_matches(name_key(id), list(keys), n=3)
-            raise UnknownValueError("story", id, [keys[k].id for k in close])
+            raise UnknownValueError("story", id, self._suggest_stories(id, keys))
         return story
+
+    def _suggest_stories(self, value: str, keys: Mapping[str, Story]) -> list[str]:
+        """Ids for a mistyped one: those starting with or containing it, a company's, close ones."""
+        import difflib
+
+        key = name_key(value)
+        found: dict[str, None] = {}
+        if key:
+            found.update((s.id, None) for k, s in keys.items() if k.startswith(key))
+            found.update((s.id, None) for k, s in keys.items() if key in k)
+        company = self._companies.by_key.get(key)
+        if company is not None:
+            found.update((s.id, None) for s in self.stories(company=company))
+        close = difflib.get_close_matches(key, list(keys), n=3)
+        found.update((keys[k].id, None) for k in close)
+        return list(found)[:_MAX_STORY_SUGGESTIONS]
 
     def companies(self) -> tuple[Company, ...]:
         """Return every company, in catalog order."""

@@ -31,7 +31,9 @@ class UnknownValueError(LookupError):
         """The message without the pointer to the listing function."""
         message = f"unknown {self.facet}: {self.value!r}."
         if self.suggestions:
-            message += " Did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+            quoted = [repr(s) for s in self.suggestions]
+            either = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+            message += f" Did you mean {either}?"
         return message
 
     def _message(self) -> str:
