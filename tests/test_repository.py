@@ -28,6 +28,14 @@ def test_ci_runs_the_readme_commands_word_for_word() -> None:
         assert command in ci
 
 
+def test_the_docs_install_from_a_checkout_with_the_readme_commands() -> None:
+    # Until a release exists, `pip install clientocracy` would install nothing.
+    index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    for command in readme_commands():
+        assert f"```sh\n{command}\n```" in index
+    assert "```sh\npip install clientocracy" not in index
+
+
 def test_changelog_has_an_unreleased_section() -> None:
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "## [Unreleased]" in changelog

@@ -8,15 +8,18 @@ clean. Without Chromium or the docs tools these tests are skipped, unless
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,8 +100,11 @@ def test_the_stories_page_has_a_card_per_story(site: Path) -> None:
     assert stories.count('<article class="story"') == len(clientocracy.stories())
     for story in clientocracy.stories():
         assert f'id="{story.id}"' in stories
-    assert 'class="passage" lang="fa" dir="rtl"' in stories
-    assert 'class="passage" lang="ru" dir="ltr"' in stories
+    passages = {
+        tuple(sorted(re.findall(r'(lang|dir)="([^"]+)"', tag)))
+        for tag in re.findall(r'<blockquote class="passage"[^>]*>', stories)
+    }
+    assert passages == {(("dir", "rtl"), ("lang", "fa")), (("dir", "ltr"), ("lang", "ru"))}
 
 
 @pytest.fixture(scope="module")
@@ -117,41 +123,87 @@ def served(site: Path) -> Iterator[str]:
     thread.join()
 
 
-def test_the_stories_page_renders_in_chromium(served: str, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def browser(served: str) -> Iterator[Any]:
+    """Headless Chromium, offline: a request that leaves the local site fails the test."""
     if CHROMIUM is None:
         unavailable("Chromium is not installed (Debian: apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         unavailable("playwright is not installed (pip install -e '.[test]')")
-    problems: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         try:
-            browser_page = browser.new_page()
-            browser_page.on(
-                "console",
-                lambda message: problems.append(message.text) if message.type == "error" else None,
-            )
-            browser_page.on("pageerror", lambda error: problems.append(str(error)))
-            browser_page.goto(f"{served}/stories/", wait_until="networkidle")
-            cards = browser_page.locator("article.story")
-            assert cards.count() == len(clientocracy.stories())
-            persian = browser_page.locator('blockquote.passage[lang="fa"]').first
-            russian = browser_page.locator('blockquote.passage[lang="ru"]').first
-            direction = "element => getComputedStyle(element).direction"
-            assert persian.evaluate(direction) == "rtl"
-            assert russian.evaluate(direction) == "ltr"
-            box = persian.bounding_box()
-            assert box is not None
-            assert box["height"] > 20
-            assert persian.is_visible()
-            # Right-to-left text is aligned to the right edge of its block.
-            assert persian.evaluate("e => getComputedStyle(e).textAlign") in ("start", "right")
-            browser_page.screenshot(path=str(tmp_path / "stories.png"), full_page=True)
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
+
+
+@contextlib.contextmanager
+def opened(browser: Any, served: str, path: str) -> Iterator[Any]:
+    """A page of the site at desktop size; it fails on console errors and outside requests."""
+    problems: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.on(
+        "console",
+        lambda message: problems.append(message.text) if message.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith((served, "data:", "blob:"))
+            else problems.append(f"outside request: {request.url}")
+        ),
+    )
+    try:
+        page.goto(f"{served}{path}", wait_until="networkidle")
+        yield page
+    finally:
+        page.close()
     assert problems == []
+
+
+def test_the_stories_page_renders_in_chromium(browser: Any, served: str, tmp_path: Path) -> None:
+    with opened(browser, served, "/stories/") as browser_page:
+        cards = browser_page.locator("article.story")
+        assert cards.count() == len(clientocracy.stories())
+        persian = browser_page.locator('blockquote.passage[lang="fa"]').first
+        russian = browser_page.locator('blockquote.passage[lang="ru"]').first
+        direction = "element => getComputedStyle(element).direction"
+        assert persian.evaluate(direction) == "rtl"
+        assert russian.evaluate(direction) == "ltr"
+        box = persian.bounding_box()
+        assert box is not None
+        assert box["height"] > 20
+        assert persian.is_visible()
+        # Right-to-left text is aligned to the right edge of its block.
+        assert persian.evaluate("e => getComputedStyle(e).textAlign") in ("start", "right")
+        browser_page.screenshot(path=str(tmp_path / "stories.png"), full_page=True)
+
+
+def test_the_stories_page_has_a_table_of_contents_and_deep_links(browser: Any, served: str) -> None:
+    stories = clientocracy.stories()
+    with opened(browser, served, "/stories/") as browser_page:
+        toc = browser_page.locator(".md-sidebar--secondary nav.md-nav--secondary a.md-nav__link")
+        assert toc.count() == len(stories)
+        assert toc.first.is_visible()
+        hrefs = [toc.nth(i).get_attribute("href") for i in range(toc.count())]
+        assert hrefs == [f"#{story.id}" for story in stories]
+        assert toc.first.inner_text().strip() == stories[0].title_en
+        # Persian (and every) original title is upright: slanted Arabic script reads badly.
+        for title in browser_page.locator("p.original-title").all():
+            assert title.evaluate("e => getComputedStyle(e).fontStyle") == "normal"
+    last = stories[-1]
+    with opened(browser, served, f"/stories/#{last.id}") as browser_page:
+        heading = browser_page.locator(f"h2[id='{last.id}']")
+        assert heading.inner_text().strip().startswith(last.title_en)
+        assert browser_page.evaluate("window.scrollY") > 0
+        box = heading.bounding_box()
+        assert box is not None
+        assert 0 <= box["y"] < 900 / 2  # scrolled to the top of the window, below the header

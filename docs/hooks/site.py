@@ -66,9 +66,11 @@ def story_cards() -> str:
             if paragraph.strip()
         )
         principles = ", ".join(html.escape(p.name) for p in story.principles)
+        # A Markdown heading, so that the page's table of contents lists every
+        # story and its id is the story's own: /stories/#zappos-ten-hour-call.
         cards.append(
-            f'<article class="story" id="{html.escape(story.id)}">\n'
-            f"<h2>{html.escape(story.title_en)}</h2>\n"
+            f'<article class="story" markdown="block">\n\n'
+            f"## {_markdown_text(story.title_en)} {{ #{story.id} }}\n\n"
             f'<p class="original-title" lang="{lang.id}" dir="{lang.direction}">'
             f"{html.escape(story.title)}</p>\n"
             f'<dl class="facts">'
@@ -79,6 +81,12 @@ def story_cards() -> str:
             f'<p class="summary">{html.escape(story.summary)}</p>\n'
             f'<blockquote class="passage" lang="{lang.id}" dir="{lang.direction}">'
             f"{passage}</blockquote>\n"
-            f"</article>"
+            f"\n</article>"
         )
     return "\n\n".join(cards) + "\n"
+
+
+def _markdown_text(text: str) -> str:
+    """*text* as literal Markdown inline text: escaped for HTML and for Markdown."""
+    escaped = html.escape(text, quote=False)
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!<>|" else c for c in escaped)
