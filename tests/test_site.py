@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import inspect
 import os
 import re
 import shutil
@@ -207,3 +208,53 @@ def test_the_stories_page_has_a_table_of_contents_and_deep_links(browser: Any, s
         box = heading.bounding_box()
         assert box is not None
         assert 0 <= box["y"] < 900 / 2  # scrolled to the top of the window, below the header
+
+
+def _documented_with_examples() -> list[str]:
+    """The public names whose own docstring has a `>>>` example."""
+    names = []
+    for name in clientocracy.__all__:
+        doc = inspect.getdoc(getattr(clientocracy, name)) or ""
+        if ">>>" in doc and not name.startswith("_"):
+            names.append(name)
+    return names
+
+
+def test_the_api_page_reads_like_a_reference_in_chromium(
+    browser: Any, served: str, tmp_path: Path
+) -> None:
+    with opened(browser, served, "/api/") as browser_page:
+        text = browser_page.locator("article").inner_text()
+        # Every example is a code block that keeps its prompts, with its
+        # code highlighted and its output apart.
+        for name in _documented_with_examples():
+            heading = browser_page.locator(f"[id='clientocracy.{name}']")
+            assert heading.count() == 1, name
+            entry = heading.locator("xpath=ancestor::div[contains(@class, 'doc-object')][1]")
+            blocks = entry.locator("div.language-pycon pre code")
+            assert blocks.count() >= 1, name
+            example = blocks.first
+            assert example.is_visible(), name
+            assert example.inner_text().startswith(">>> "), name
+            assert example.locator("span.gp").first.inner_text().strip() == ">>>", name
+            assert example.locator("span.go").count() >= 1, name
+            assert example.evaluate("e => getComputedStyle(e).fontFamily").lower().find("mono") >= 0
+        # No example is left to Markdown, which would nest it in block quotes.
+        assert browser_page.locator("article blockquote").count() == 0
+        assert ">>>" not in "".join(browser_page.locator("article p, article li").all_inner_texts())
+        # Cross-references are links to the entries they name.
+        links = browser_page.locator("div.doc-contents a[href^='#clientocracy.']")
+        assert links.count() > 30
+        targets = {link.get_attribute("href") for link in links.all()}
+        assert {"#clientocracy.Story", "#clientocracy.UnknownValueError"} <= targets
+        for target in targets:
+            assert browser_page.locator(f"[id='{target[1:]}']").count() == 1, target
+        # Neither Sphinx roles nor unresolved Markdown references show as text.
+        for leftover in (":func:", ":class:", ":meth:", ":data:", ":attr:", "``", "][clientocracy"):
+            assert leftover not in text, leftover
+        # No boxed "module-attribute" style labels; small symbol badges instead.
+        assert "module-attribute" not in text
+        assert "instance-attribute" not in text
+        assert browser_page.locator(".doc-label").count() == 0
+        assert browser_page.locator("h3 code.doc-symbol-class").count() >= 9
+        browser_page.screenshot(path=str(tmp_path / "api.png"), full_page=False)

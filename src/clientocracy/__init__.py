@@ -3,12 +3,12 @@
 A curated, typed, multilingual dataset of customer-service stories taken
 from two public texts (one Russian, one Persian), with a query API by
 company, principle and language that accepts names as people write them.
-
->>> import clientocracy
->>> tuple(s.company.name for s in clientocracy.stories(principle="no red tape"))
-('Trader Joe’s', 'Zappos')
-
 Importing the package reads nothing: the dataset is loaded on first use.
+
+Examples:
+    >>> import clientocracy
+    >>> tuple(s.company.name for s in clientocracy.stories(principle="no red tape"))
+    ('Trader Joe’s', 'Zappos')
 """
 
 from ._bundled import (

@@ -1,4 +1,4 @@
-"""``python -m clientocracy``: the same as the ``clientocracy`` command."""
+"""`python -m clientocracy`: the same as the `clientocracy` command."""
 
 import sys
 

@@ -2,9 +2,9 @@
 
 Most terminal emulators (xterm, the Linux console, tmux and screen, the
 older macOS Terminal) print characters in the order they are stored, so a
-Persian line reads backwards. With ``--bidi`` (or ``CLIENTOCRACY_BIDI=1``)
+Persian line reads backwards. With `--bidi` (or `CLIENTOCRACY_BIDI=1`)
 each line that holds right-to-left letters is reordered for display with
-python-bidi (``pip install 'clientocracy[bidi]'``). Terminals that do their
+python-bidi (`pip install 'clientocracy[bidi]'`). Terminals that do their
 own layout (GNOME Terminal and other VTE terminals, Konsole, mlterm, iTerm2
 with bidi on) must not get it: they would reverse the text again.
 """
@@ -27,7 +27,7 @@ _WHOLE_LINE_STYLE = re.compile("^(\x1b\\[[0-9;]*m)([^\x1b]*)(\x1b\\[0m)$")
 
 
 class BidiUnavailableError(RuntimeError):
-    """``--bidi`` was asked for, but python-bidi is not installed."""
+    """`--bidi` was asked for, but python-bidi is not installed."""
 
     def __init__(self) -> None:
         super().__init__(
@@ -100,7 +100,7 @@ class _BidiWriter(io.TextIOBase):
 
 @contextlib.contextmanager
 def bidi_display(enabled: bool) -> Iterator[None]:
-    """Reorder right-to-left lines written to ``sys.stdout`` inside the block.
+    """Reorder right-to-left lines written to `sys.stdout` inside the block.
 
     Raises [`BidiUnavailableError`][clientocracy._bidi.BidiUnavailableError]
     when *enabled* and python-bidi is missing.

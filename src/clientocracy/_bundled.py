@@ -1,4 +1,4 @@
-"""The module-level API: the queries of :class:`Corpus`, over the bundled dataset."""
+"""The module-level API: the queries of [`Corpus`][clientocracy.Corpus] over the bundled data."""
 
 from __future__ import annotations
 
@@ -32,18 +32,28 @@ def stories(
 
     Each keyword takes one value or an iterable of values: a story matches a
     facet when it matches any of the values (OR), and must match every facet
-    given (AND). ``None`` leaves the facet out. A value is a record, its id,
-    or any of its names and aliases, in any script and case:
+    given (AND). A value is a record, its id, or any of its names and
+    aliases, in any script and case. A known value that matches no story
+    gives an empty collection.
 
-    >>> import clientocracy
-    >>> clientocracy.stories(company="Zappos").ids()
-    ('zappos-ten-hour-call', 'zappos-flowers-for-a-mother')
-    >>> clientocracy.stories(company="زاپوس", language="Farsi").ids()
-    ('zappos-flowers-for-a-mother',)
+    Args:
+        company: The companies to keep; `None` leaves the facet out.
+        principle: The principles to keep; `None` leaves the facet out.
+        language: The languages to keep; `None` leaves the facet out.
 
-    Raises :class:`UnknownValueError` (a :class:`LookupError`) for a value
-    that names nothing; a known value that matches no story gives an empty
-    collection.
+    Returns:
+        The matching stories, as an immutable
+            [`StoryCollection`][clientocracy.StoryCollection].
+
+    Raises:
+        UnknownValueError: A value names nothing (it is a `LookupError`).
+
+    Examples:
+        >>> import clientocracy
+        >>> clientocracy.stories(company="Zappos").ids()
+        ('zappos-ten-hour-call', 'zappos-flowers-for-a-mother')
+        >>> clientocracy.stories(company="زاپوس", language="Farsi").ids()
+        ('zappos-flowers-for-a-mother',)
     """
     return Corpus.bundled().stories(company=company, principle=principle, language=language)
 
@@ -58,19 +68,34 @@ def search(
 ) -> tuple[SearchHit, ...]:
     """Search the bundled stories; the best match first.
 
-    Every word must match; ``"quoted words"`` match as a phrase; the last
+    Every word must match; `"quoted words"` match as a phrase; the last
     word also matches as a prefix while it is being typed. Russian and
     English words match their other forms, and any script or spelling that
-    :func:`normalize` equates matches too. Filters are those of
-    :func:`stories`; *limit* caps the hits (``None``: all of them).
+    [`normalize()`][clientocracy.normalize] equates matches too. See
+    [`Corpus.search()`][clientocracy.Corpus.search] for the details.
 
-    >>> clientocracy.search("будильники")[0].story.id
-    'gaylord-opryland-alarm-clocks'
-    >>> hit = clientocracy.search("bouquet")[0]
-    >>> hit.story.language.id, hit.language.id, hit.snippet.field
-    ('fa', 'en', 'text')
+    Args:
+        query: What to look for.
+        company: Keep only the hits of these companies, as in
+            [`stories()`][clientocracy.stories].
+        principle: Keep only the hits that show these principles.
+        language: Keep only the hits in these languages.
+        limit: The most hits to return; `None` for all of them.
 
-    See :meth:`Corpus.search` for the details.
+    Returns:
+        The hits, best first, each a [`SearchHit`][clientocracy.SearchHit]
+            with its story, score and snippet.
+
+    Raises:
+        UnknownValueError: A filter value names nothing.
+
+    Examples:
+        >>> import clientocracy
+        >>> clientocracy.search("будильники")[0].story.id
+        'gaylord-opryland-alarm-clocks'
+        >>> hit = clientocracy.search("bouquet")[0]
+        >>> hit.story.language.id, hit.language.id, hit.snippet.field
+        ('fa', 'en', 'text')
     """
     return Corpus.bundled().search(
         query, company=company, principle=principle, language=language, limit=limit
@@ -78,18 +103,29 @@ def search(
 
 
 def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
-    """Load a corpus from a folder holding ``catalog.json`` and the texts it names.
+    """Load a corpus from a folder holding `catalog.json` and the texts it names.
 
-    *path* is the folder, or the catalog file in it. Ids the catalog refers
-    to but does not define are looked up in *base* (default: the bundled
-    corpus), so a user's stories can name bundled companies, principles and
-    languages. Combine corpora with ``|``::
+    Ids the catalog refers to but does not define are looked up in *base*,
+    so a user's stories can name bundled companies, principles and
+    languages. Nothing is loaded unless the whole corpus is valid. Combine
+    corpora with `|`:
 
-        corpus = clientocracy.Corpus.bundled() | clientocracy.load("my-stories")
+    ```python
+    corpus = clientocracy.Corpus.bundled() | clientocracy.load("my-stories")
+    ```
 
-    Raises :class:`CorpusError` (a :class:`ValueError`) that lists every
-    problem found, each naming the file, the record and the field; nothing is
-    loaded unless the whole corpus is valid.
+    Args:
+        path: The folder, or the catalog file in it.
+        base: Where to look up what the catalog refers to but does not
+            define; by default the bundled corpus.
+
+    Returns:
+        The loaded corpus: the catalog's records and those it uses from *base*.
+
+    Raises:
+        CorpusError: The corpus is not valid. It lists every problem found,
+            each naming the file, the record and the field.
+        OSError: The folder or a file in it cannot be read.
     """
     from ._loading import load as load_corpus
 
@@ -97,10 +133,18 @@ def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
 
 
 def story(id: str) -> Story:
-    """Return the bundled story with this id.
+    """Return the bundled story with this id (compared as names are).
 
-    >>> clientocracy.story("sainsburys-giraffe-bread").company.name
-    'Sainsbury’s'
+    Raises:
+        UnknownValueError: No story has this id. Its
+            [`suggestions`][clientocracy.UnknownValueError] are the ids that
+            start with or contain what was given, and the stories of a
+            company of that name.
+
+    Examples:
+        >>> import clientocracy
+        >>> clientocracy.story("sainsburys-giraffe-bread").company.name
+        'Sainsbury’s'
     """
     return Corpus.bundled().story(id)
 
@@ -116,7 +160,7 @@ def principles() -> tuple[Principle, ...]:
 
 
 def languages() -> tuple[Language, ...]:
-    """Return every language of the bundled dataset (``ru``, ``fa`` and ``en``)."""
+    """Return every language of the bundled dataset (`ru`, `fa` and `en`)."""
     return Corpus.bundled().languages()
 
 
@@ -128,8 +172,13 @@ def sources() -> tuple[Source, ...]:
 def company(value: Company | str) -> Company:
     """Return the company that *value* names: id, name or alias, in any script.
 
-    >>> clientocracy.company("trader joes").name
-    'Trader Joe’s'
+    Raises:
+        UnknownValueError: *value* names no company.
+
+    Examples:
+        >>> import clientocracy
+        >>> clientocracy.company("trader joes").name
+        'Trader Joe’s'
     """
     return Corpus.bundled().company(value)
 
@@ -137,8 +186,13 @@ def company(value: Company | str) -> Company:
 def principle(value: Principle | str) -> Principle:
     """Return the principle that *value* names: id, or a name in any language.
 
-    >>> clientocracy.principle("Мелочи важны").id
-    'small-things-matter'
+    Raises:
+        UnknownValueError: *value* names no principle.
+
+    Examples:
+        >>> import clientocracy
+        >>> clientocracy.principle("Мелочи важны").id
+        'small-things-matter'
     """
     return Corpus.bundled().principle(value)
 
@@ -146,7 +200,12 @@ def principle(value: Principle | str) -> Principle:
 def language(value: Language | str) -> Language:
     """Return the language that *value* names: tag, ISO 639 code or name.
 
-    >>> clientocracy.language("Farsi").id
-    'fa'
+    Raises:
+        UnknownValueError: *value* names no language.
+
+    Examples:
+        >>> import clientocracy
+        >>> clientocracy.language("Farsi").id
+        'fa'
     """
     return Corpus.bundled().language(value)

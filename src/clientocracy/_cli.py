@@ -1,9 +1,9 @@
-"""The ``clientocracy`` command: browse, read, pick and export stories.
+"""The `clientocracy` command: browse, read, pick and export stories.
 
 A thin layer over the public API: every query goes through
-:class:`clientocracy.Corpus`; this module only parses arguments and prints.
+[`Corpus`][clientocracy.Corpus]; this module only parses arguments and prints.
 Modules a command does not need are imported inside that command, so that
-``clientocracy show ID`` starts about as fast as Python itself.
+`clientocracy show ID` starts about as fast as Python itself.
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def _add_json(
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """Return the argument parser of the ``clientocracy`` command.
+    """Return the argument parser of the `clientocracy` command.
 
     With *only*, the parser knows just that one command: building all of
     them costs a few milliseconds that a single run never needs.
@@ -359,12 +359,12 @@ def _no_search_match(corpus: Corpus, query: str, args: argparse.Namespace) -> in
 
 
 def _count(number: int, singular: str, plural: str) -> str:
-    """*number* with the noun it counts: ``1 story``, ``2 stories``, ``0 stories``."""
+    """*number* with the noun it counts: `1 story`, `2 stories`, `0 stories`."""
     return f"{number} {singular if number == 1 else plural}"
 
 
 def _listed(items: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
+    """`a`, `a and b`, `a, b and c`."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -638,7 +638,7 @@ def _fail(message: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``clientocracy`` command with *argv* (default: ``sys.argv[1:]``).
+    """Run the `clientocracy` command with *argv* (default: `sys.argv[1:]`).
 
     Returns the exit status: 0 on success, 1 when no story matches, 2 for a
     usage error or a value that names nothing.

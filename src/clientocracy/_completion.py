@@ -1,9 +1,9 @@
 """Shell completion for bash, zsh and fish, generated from the command's own parser.
 
 The commands, options and choices come from the argparse parser, so a new
-option completes without anyone editing a script. The values of ``--company``,
-``--principle``, ``--language`` and the id of ``show`` come from the data
-(the bundled stories, and any ``--corpus`` given when the script is
+option completes without anyone editing a script. The values of `--company`,
+`--principle`, `--language` and the id of `show` come from the data
+(the bundled stories, and any `--corpus` given when the script is
 generated), embedded in the script: pressing Tab never starts Python.
 """
 
@@ -48,7 +48,7 @@ class Argument:
 
 @attrs.frozen(kw_only=True)
 class Command:
-    """A command (or the program itself, with name ``""``) and its arguments."""
+    """A command (or the program itself, with name `""`) and its arguments."""
 
     name: str
     help: str
@@ -82,7 +82,7 @@ def _arguments(parser: argparse.ArgumentParser) -> tuple[Argument, ...]:
 
 
 def commands(parser: argparse.ArgumentParser) -> tuple[Command, ...]:
-    """The program (first, named ``""``) and each of its commands, from *parser*."""
+    """The program (first, named `""`) and each of its commands, from *parser*."""
     subparsers = next(
         (a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None
     )

@@ -25,12 +25,14 @@ __all__ = [
 
 _R = TypeVar("_R", bound=Language | Company | Principle | Source)
 
-#: A company given by record, id, name or alias (or several of them).
 CompanyLike: TypeAlias = "Company | str | Iterable[Company | str]"
-#: A principle given by record, id, name or alias (or several of them).
+"""A company given by record, id, name or alias, or several of them (the `company=` filter)."""
+
 PrincipleLike: TypeAlias = "Principle | str | Iterable[Principle | str]"
-#: A language given by record, tag, ISO 639 code or name (or several of them).
+"""A principle given by record, id, name or alias, or several of them (`principle=`)."""
+
 LanguageLike: TypeAlias = "Language | str | Iterable[Language | str]"
+"""A language given by record, tag, ISO 639 code or name, or several of them (`language=`)."""
 
 
 # Enough to show every story of a company, few enough to read in one line.
@@ -101,10 +103,18 @@ class _Facet(Generic[_R]):
 class StoryCollection(Sequence[Story]):
     """An immutable, ordered collection of stories.
 
-    It is a :class:`~collections.abc.Sequence` (``len``, iteration, indexing
-    and slicing), keeps the corpus order, and narrows further with
-    :meth:`filter`. Two collections are equal when they hold the same stories
-    in the same order.
+    It is a `Sequence` (`len`, iteration, indexing and slicing), keeps the
+    corpus order, and narrows further with
+    [`filter()`][clientocracy.StoryCollection.filter]. Two collections are
+    equal when they hold the same stories in the same order.
+
+    Examples:
+        >>> import clientocracy
+        >>> russian = clientocracy.stories(language="ru")
+        >>> len(russian), russian[0].id
+        (8, 'jetblue-free-coffee-at-the-gate')
+        >>> russian.filter(company="LEGO").ids()
+        ('lego-emerald-night-train', 'lego-letter-from-sensei-wu')
     """
 
     __slots__ = ("_corpus", "_stories")
@@ -157,7 +167,11 @@ class StoryCollection(Sequence[Story]):
     ) -> StoryCollection:
         """Return the stories of this collection that match every given facet.
 
-        Takes the same keywords as :func:`clientocracy.stories`.
+        Takes the same keywords as [`stories()`][clientocracy.stories], and
+        keeps this collection's order.
+
+        Raises:
+            UnknownValueError: A value names nothing.
         """
         if self is self._corpus._stories:
             # The whole corpus: its facet indexes answer without a scan.
@@ -171,8 +185,18 @@ class StoryCollection(Sequence[Story]):
 class Corpus:
     """A set of stories with their companies, principles, languages and sources.
 
-    The bundled dataset is :meth:`Corpus.bundled`; the module-level functions
-    of :mod:`clientocracy` query it. A corpus is immutable once built.
+    The bundled dataset is [`Corpus.bundled()`][clientocracy.Corpus.bundled],
+    which the functions of the package query; [`load()`][clientocracy.load]
+    reads your own. A corpus is immutable once built, and its queries are
+    the package's functions, as methods.
+
+    Examples:
+        >>> from clientocracy import Corpus
+        >>> corpus = Corpus.bundled()
+        >>> corpus
+        <Corpus: 10 stories, 8 companies, 5 principles, 3 languages, 2 sources>
+        >>> corpus.stories(principle="no red tape").ids()
+        ('trader-joes-snowbound-delivery', 'zappos-flowers-for-a-mother')
     """
 
     __slots__ = (
@@ -237,16 +261,22 @@ class Corpus:
 
     @staticmethod
     def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
-        """Load a corpus from a folder in the catalog format; see :func:`clientocracy.load`."""
+        """Load a corpus from a catalog folder, as [`load()`][clientocracy.load] does."""
         from ._loading import load
 
         return load(path, base=base)
 
     def place(self, facet: str, id: str) -> str:
-        """Where the record of *facet* (``"company"``, ``"story"``, …) with *id* was defined.
+        """Tell where the record of *facet* with *id* was defined.
 
-        A catalog file and record, such as ``"stories/catalog.json: companies[2]"``,
-        or ``"(built in code)"`` for records passed to the constructor.
+        Args:
+            facet: `"story"`, `"company"`, `"principle"`, `"language"` or `"source"`.
+            id: The record's id.
+
+        Returns:
+            A catalog file and record, such as
+                `"stories/catalog.json: companies[2]"`, or `"(built in code)"`
+                for records passed to the constructor.
         """
         return self._places.get((facet, id), "(built in code)")
 
@@ -254,10 +284,13 @@ class Corpus:
         """Return one corpus holding the records of this corpus and of *others*.
 
         A record that two corpora define identically (a bundled company that
-        both refer to, say) is kept once. Two different records with the same
-        id, or two records of a facet answering to the same name, raise
-        :class:`CorpusError` naming both places: nothing is ever silently
-        overridden. ``a | b`` is ``a.merge(b)``.
+        both refer to, say) is kept once. Nothing is ever silently
+        overridden. `a | b` is `a.merge(b)`.
+
+        Raises:
+            CorpusError: Two different records have the same id, or two
+                records of a facet answer to the same name; the error names
+                both places.
         """
         from ._errors import CorpusError
         from ._loading import _Problems, check_names
@@ -324,8 +357,11 @@ class Corpus:
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write this corpus to a new folder in the catalog format, texts included.
 
-        The folder must not exist yet or be empty. :func:`clientocracy.load`
+        The folder must not exist yet or be empty. [`load()`][clientocracy.load]
         reads it back into an equal corpus.
+
+        Raises:
+            FileExistsError: The folder exists and is not empty.
         """
         from ._saving import save
 
@@ -351,12 +387,21 @@ class Corpus:
 
         Each keyword takes one value or an iterable of values; a story matches
         a facet when it matches any of its values (OR), and must match every
-        facet given (AND). ``None`` leaves a facet out; an empty iterable
+        facet given (AND). `None` leaves a facet out; an empty iterable
         matches nothing. A value is a record, its id, or any of its names or
-        aliases, compared with :func:`clientocracy.name_key`.
+        aliases, compared with [`name_key()`][clientocracy.name_key].
 
-        Raises :class:`UnknownValueError` for a value that names nothing, and
-        :class:`TypeError` for a value that is neither a string nor a record.
+        Args:
+            company: The companies to keep; `None` leaves the facet out.
+            principle: The principles to keep; `None` leaves the facet out.
+            language: The languages to keep; `None` leaves the facet out.
+
+        Returns:
+            The matching stories.
+
+        Raises:
+            UnknownValueError: A value names nothing.
+            TypeError: A value is neither a string nor a record.
         """
         companies, principles, languages = self._resolve_facets(
             company=company, principle=principle, language=language
@@ -373,7 +418,23 @@ class Corpus:
         return StoryCollection(self, self._facet_index.select(chosen))
 
     def story(self, id: str) -> Story:
-        """Return the story with this id (compared like names are)."""
+        """Return the story with this id (compared as names are).
+
+        Raises:
+            UnknownValueError: No story has this id; the suggestions are the
+                ids that start with or contain it, the stories of a company
+                of that name, and ids spelled alike.
+
+        Examples:
+            >>> from clientocracy import Corpus, UnknownValueError
+            >>> Corpus.bundled().story("LEGO-Letter-from-Sensei-Wu").id
+            'lego-letter-from-sensei-wu'
+            >>> try:
+            ...     Corpus.bundled().story("nordstrom")
+            ... except UnknownValueError as error:
+            ...     print(error.suggestions)
+            ('nordstrom-lost-diamond-ring',)
+        """
         if not isinstance(id, str):
             raise TypeError(f"a story id is a string, not {type(id).__name__}")
         story = self._story_ids.get(id)
@@ -444,19 +505,41 @@ class Corpus:
         language: LanguageLike | None = None,
         limit: int | None = 10,
     ) -> tuple[SearchHit, ...]:
-        """Return the stories that match *query*, best first, as :class:`SearchHit` records.
+        """Return the stories that match *query*, best first.
 
-        Every word of the query must match (AND); ``"quoted words"`` must match
+        Every word of the query must match (AND); `"quoted words"` must match
         as a phrase; the last word also matches as a prefix, unless the query
-        ends with a space. Words are compared after :func:`search_terms`:
-        normalized as names are, and Russian and English words stemmed. The
-        passage, both titles, the English summary and the company's names are
-        searched, titles and company names weighing more (BM25). Equal scores
-        keep corpus order. *company*, *principle* and *language* filter as in
-        :meth:`stories`; *limit* caps the number of hits (``None``: all).
+        ends with a space. Words are compared after
+        [`search_terms()`][clientocracy.search_terms]: normalized as names
+        are, and Russian and English words stemmed. The passage, both titles,
+        the English summary and the company's names are searched, titles and
+        company names weighing more (BM25). Equal scores keep corpus order.
 
         A query is never a syntax error: one with no letters or digits finds
         nothing. The index is built on the first search and kept.
+
+        Args:
+            query: What to look for.
+            company: Keep only the hits of these companies, as in
+                [`stories()`][clientocracy.Corpus.stories].
+            principle: Keep only the hits that show these principles.
+            language: Keep only the hits in these languages.
+            limit: The most hits to return; `None` for all of them.
+
+        Returns:
+            The hits, each a [`SearchHit`][clientocracy.SearchHit].
+
+        Raises:
+            UnknownValueError: A filter value names nothing.
+            ValueError: *limit* is negative.
+
+        Examples:
+            >>> from clientocracy import Corpus
+            >>> hits = Corpus.bundled().search('"alarm clock"')
+            >>> [hit.story.id for hit in hits]
+            ['gaylord-opryland-alarm-clocks']
+            >>> print(hits[0].snippet)
+            …Gaylord Opryland every year loved the alarm clock in her room, ...
         """
         from ._search import run_search
 
@@ -482,7 +565,7 @@ class Corpus:
     def _resolve_facets(
         self, *, company: object, principle: object, language: object
     ) -> tuple[frozenset[str] | None, frozenset[str] | None, frozenset[str] | None]:
-        """The ids each facet allows (``None``: not filtered), raising on unknown values."""
+        """The ids each facet allows (`None`: not filtered), raising on unknown values."""
         return (
             None if company is None else self._companies.resolve_many(company),
             None if principle is None else self._principles.resolve_many(principle),
@@ -513,7 +596,7 @@ class _FacetIndex:
 
     Every facet value has the tuple of its stories, so a filter on one value
     costs nothing; filters on several values or facets combine bit masks
-    over story positions (Python's big integers do ``&`` and ``|`` at C speed)
+    over story positions (Python's big integers do `&` and `|` at C speed)
     and read the positions back out of the result.
     """
 

@@ -10,10 +10,23 @@ __all__ = ["CorpusError", "UnknownValueError"]
 class UnknownValueError(LookupError):
     """A value names no record of its facet (company, principle, …).
 
-    ``facet`` is what was looked up (``"company"``, ``"principle"``,
-    ``"language"``, ``"source"`` or ``"story"``), ``value`` is what was given,
-    and ``suggestions`` holds the display names of the closest known records,
-    best first (possibly none).
+    It is a `LookupError`. Its message names the value and suggests the
+    closest known ones.
+
+    Attributes:
+        facet: What was looked up: `"company"`, `"principle"`,
+            `"language"`, `"source"` or `"story"`.
+        value: What was given.
+        suggestions: The display names (for a story, the ids) of the
+            closest known records, best first; possibly none.
+
+    Examples:
+        >>> import clientocracy
+        >>> try:
+        ...     clientocracy.company("Zapos")
+        ... except clientocracy.UnknownValueError as error:
+        ...     print(error.facet, error.suggestions)
+        company ('Zappos',)
     """
 
     facet: str
@@ -28,7 +41,7 @@ class UnknownValueError(LookupError):
 
     @property
     def brief(self) -> str:
-        """The message without the pointer to the listing function."""
+        """The message without its pointer to the listing function, for a command line."""
         message = f"unknown {self.facet}: {self.value!r}."
         if self.suggestions:
             quoted = [repr(s) for s in self.suggestions]
@@ -56,8 +69,11 @@ _LISTINGS = {
 class CorpusError(ValueError):
     """A corpus (catalog and texts) is not valid; nothing was loaded.
 
-    ``problems`` lists every problem found, each as one line that names the
-    file, the record or line, and the field. ``str(error)`` shows them all.
+    It is a `ValueError`; `str(error)` shows every problem, one a line.
+
+    Attributes:
+        problems: Every problem found, each as one line that names the
+            file, the record or line, and the field.
     """
 
     problems: tuple[str, ...]

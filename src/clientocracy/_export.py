@@ -1,7 +1,7 @@
 """Records as plain data: the documented JSON shapes, and JSON/JSONL/CSV export.
 
-The shapes here are the ones ``clientocracy export`` writes and every
-``--json`` listing prints, so a program can read any of them the same way.
+The shapes here are the ones `clientocracy export` writes and every
+`--json` listing prints, so a program can read any of them the same way.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from ._records import Company, Language, Principle, SearchHit, Source, Story, Tr
 __all__ = ["FORMATS", "ExportFormat", "as_dict", "export", "segment_rows"]
 
 ExportFormat = Literal["json", "jsonl", "csv"]
-#: The formats :func:`export` writes.
+"""A format [`export()`][clientocracy.export] writes, for type checkers."""
+
 FORMATS: tuple[ExportFormat, ...] = ("json", "jsonl", "csv")
+"""The formats [`export()`][clientocracy.export] writes."""
 
 _CSV_COLUMNS = (
     "id",
@@ -51,16 +53,29 @@ def as_dict(
     *,
     corpus: Corpus | None = None,
 ) -> dict[str, Any]:
-    """Return a record as JSON-ready plain data (the documented shape).
+    """Return a record as JSON-ready plain data, in the documented shape.
 
-    A story becomes ``{"id", "title", "title_en", "summary", "company":
+    A story becomes `{"id", "title", "title_en", "summary", "company":
     {"id", "name"}, "principles": [ids], "language", "source", "span":
-    {"start", "end"}, "channel", "text"}``. Companies, principles and
-    languages carry their fields, and, when *corpus* is given, ``"stories"``:
-    how many of its stories they are in. A source carries its fields but not
-    its text. A search hit becomes ``{"score", "snippet": {"field", "text",
+    {"start", "end"}, "channel", "text"}`. Companies, principles and
+    languages carry their fields. A source carries its fields but not its
+    text. A search hit becomes `{"score", "snippet": {"field", "text",
     "start", "highlights": [{"start", "end"}], "clipped_start",
-    "clipped_end"}, "story": {…}}``.
+    "clipped_end"}, "story": {…}}`.
+
+    Args:
+        record: A story, company, principle, language, source or search hit.
+        corpus: For a company, principle or language, add `"stories"`: how
+            many of this corpus's stories it is in.
+
+    Raises:
+        TypeError: *record* is not a clientocracy record.
+
+    Examples:
+        >>> import clientocracy
+        >>> data = clientocracy.as_dict(clientocracy.story("sainsburys-giraffe-bread"))
+        >>> data["company"], data["span"]
+        ({'id': 'sainsburys', 'name': 'Sainsbury’s'}, {'start': 3769, 'end': 4619})
     """
     if isinstance(record, SearchHit):
         snippet = record.snippet
@@ -181,16 +196,14 @@ def segment_rows(stories: Iterable[Story]) -> list[dict[str, Any]]:
     `translation`: a sentence-aligned parallel corpus, ready for a data
     frame or a spreadsheet.
 
-    ```pycon
-    >>> import clientocracy
-    >>> rows = clientocracy.segment_rows(clientocracy.stories(company="Nordstrom"))
-    >>> row = rows[0]
-    >>> row["story"], row["source_language"], row["language"], row["segment"]
-    ('nordstrom-lost-diamond-ring', 'fa', 'en', 0)
-    >>> row["translation"][:30]
-    'In reality, Nordstrom’s record'
-
-    ```
+    Examples:
+        >>> import clientocracy
+        >>> rows = clientocracy.segment_rows(clientocracy.stories(company="Nordstrom"))
+        >>> row = rows[0]
+        >>> row["story"], row["source_language"], row["language"], row["segment"]
+        ('nordstrom-lost-diamond-ring', 'fa', 'en', 0)
+        >>> row["translation"][:30]
+        'In reality, Nordstrom’s record'
     """
     return [
         {
@@ -212,20 +225,32 @@ def segment_rows(stories: Iterable[Story]) -> list[dict[str, Any]]:
 def export(
     stories: Iterable[Story], format: ExportFormat = "json", *, segments: bool = False
 ) -> str:
-    """Return *stories* as one document in *format*: ``json``, ``jsonl`` or ``csv``.
+    """Return *stories* as one document in *format*.
 
-    JSON is an array of :func:`as_dict` shapes; JSONL has one such object a
-    line; CSV has a header row and flattens a story to the columns ``id``,
-    ``title``, ``title_en``, ``summary``, ``company``, ``company_name``,
-    ``principles`` (ids joined by ``;``), ``language``, ``source``,
-    ``span_start``, ``span_end``, ``channel`` and ``text``, then, for every
-    language the stories read in, ``title_<tag>``, ``summary_<tag>`` and
-    ``text_<tag>`` (the original or the translation). Non-ASCII text is
+    JSON is an array of [`as_dict()`][clientocracy.as_dict] shapes; JSONL
+    has one such object a line; CSV has a header row and flattens a story to
+    the columns `id`, `title`, `title_en`, `summary`, `company`,
+    `company_name`, `principles` (ids joined by `;`), `language`,
+    `source`, `span_start`, `span_end`, `channel` and `text`, then, for
+    every language the stories read in, `title_<tag>`, `summary_<tag>` and
+    `text_<tag>` (the original or the translation). Non-ASCII text is
     written as is; the caller encodes the result as UTF-8.
 
-    With *segments*, the document holds the aligned segments of the
-    stories' translations instead, one row (object) a segment, as
-    [`segment_rows`][clientocracy.segment_rows] gives them.
+    Args:
+        stories: The stories to write, in order.
+        format: `"json"`, `"jsonl"` or `"csv"`.
+        segments: Write the aligned segments of the stories' translations
+            instead, one row (object) a segment, as
+            [`segment_rows()`][clientocracy.segment_rows] gives them.
+
+    Raises:
+        ValueError: *format* is not one of [`FORMATS`][clientocracy.FORMATS].
+
+    Examples:
+        >>> import clientocracy
+        >>> lego = clientocracy.stories(company="LEGO")
+        >>> print(clientocracy.export(lego, "csv").splitlines()[0])
+        id,title,title_en,summary,company,company_name,principles,language,source,...
     """
     import json
 

@@ -1,6 +1,6 @@
 """Reading a corpus: parse the catalog, check everything, then build records.
 
-A corpus is a catalog file (``catalog.json``) and the text files it names.
+A corpus is a catalog file (`catalog.json`) and the text files it names.
 Loading checks the whole catalog first and collects every problem it finds;
 records are built only when there is none, so a corpus loads whole or not
 at all.
@@ -130,7 +130,7 @@ _QUOTE_FIELDS = {"source": True, **_SPAN_FIELDS}
 
 
 class _Problems:
-    """Collects problems as ``file: where: field: what`` lines."""
+    """Collects problems as `file: where: field: what` lines."""
 
     def __init__(self, catalog: str) -> None:
         self.catalog = catalog
@@ -954,9 +954,9 @@ def load_bundled(*, verify_hashes: bool = False) -> Corpus:
     )
 
 
-#: The largest catalog file :func:`load` reads, in bytes.
+#: The largest catalog file [`load()`][clientocracy.load] reads, in bytes.
 MAX_CATALOG_BYTES = 512 * 1024 * 1024
-#: The largest text file :func:`load` reads, in bytes.
+#: The largest text file [`load()`][clientocracy.load] reads, in bytes.
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 
@@ -994,12 +994,12 @@ def _read_regular_file(root: str, name: str, limit: int, shown: str) -> bytes:
 
 
 def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
-    """Load a corpus from a folder holding ``catalog.json`` and its text files.
+    """Load a corpus from a folder holding `catalog.json` and its text files.
 
     *path* is the folder, or the catalog file in it. Ids the catalog refers
     to but does not define (companies, principles, languages, sources) are
     looked up in *base*, the bundled corpus by default; the records found
-    there become part of the loaded corpus. Raises :class:`CorpusError`
+    there become part of the loaded corpus. Raises [`CorpusError`][clientocracy.CorpusError]
     listing every problem found; nothing is loaded unless all is well.
     """
     from ._corpus import Corpus

@@ -1,7 +1,7 @@
 """The clientocracy(1) manual page, in roff, generated from the command's own parser.
 
-``clientocracy man`` prints it; ``clientocracy man | man -l -`` reads it, and
-saving it as ``clientocracy.1`` in a ``man1`` folder on ``MANPATH`` installs it.
+`clientocracy man` prints it; `clientocracy man | man -l -` reads it, and
+saving it as `clientocracy.1` in a `man1` folder on `MANPATH` installs it.
 """
 
 from __future__ import annotations

@@ -84,21 +84,23 @@ def _normalize_once(text: str) -> str:
 def normalize(text: str) -> str:
     """Return *text* in the form clientocracy compares text in.
 
-    The steps are: Unicode NFKC and case folding; Russian ``ё`` read as ``е``;
-    Arabic letter forms read as their Persian letters (``ي`` → ``ی``,
-    ``ك`` → ``ک``, ``ة`` → ``ه``, ``أ``/``إ``/``ٱ``/``آ`` → ``ا``); harakat,
+    The steps are: Unicode NFKC and case folding; Russian `ё` read as `е`;
+    Arabic letter forms read as their Persian letters (`ي` → `ی`,
+    `ك` → `ک`, `ة` → `ه`, `أ`/`إ`/`ٱ`/`آ` → `ا`); harakat,
     tatweel, zero-width and bidi control characters removed; the zero-width
     non-joiner read as a space; Persian and Arabic-Indic digits read as ASCII
-    digits; typographic apostrophes (``’``) read as ``'`` and dashes as ``-``;
+    digits; typographic apostrophes (`’`) read as `'` and dashes as `-`;
     runs of white space (including no-break spaces) collapsed to one space
     and trimmed at both ends.
 
-    The function is idempotent: ``normalize(normalize(s)) == normalize(s)``.
+    The function is idempotent: `normalize(normalize(s)) == normalize(s)`.
 
-    >>> normalize("  Trader  Joe’s ")
-    "trader joe's"
-    >>> normalize("Ёлка") == normalize("елка")
-    True
+    Examples:
+        >>> from clientocracy import normalize
+        >>> normalize("  Trader  Joe’s ")
+        "trader joe's"
+        >>> normalize("Ёлка") == normalize("елка")
+        True
     """
     # Case folding and NFKC can each undo the other's fixed point on rare
     # characters, so repeat until nothing changes (at most a few rounds).
@@ -113,8 +115,15 @@ def normalize(text: str) -> str:
 def name_key(text: str) -> str:
     """Return the key under which a name or alias is looked up.
 
-    It is :func:`normalize` with apostrophes removed and ``-``, ``_`` and
-    ``.`` read as spaces, so that ``"Trader Joes"``, ``"trader-joes"`` and
-    ``"Trader Joe’s"`` all name the same company.
+    It is [`normalize()`][clientocracy.normalize] with apostrophes removed
+    and `-`, `_` and `.` read as spaces, so that `"Trader Joes"`,
+    `"trader-joes"` and `"Trader Joe’s"` all name the same company.
+
+    Examples:
+        >>> from clientocracy import name_key
+        >>> name_key("Trader Joe’s") == name_key("trader-joes")
+        True
+        >>> name_key("Zappos.com")
+        'zappos com'
     """
     return " ".join(normalize(text).translate(_KEY_TABLE).split())

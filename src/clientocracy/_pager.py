@@ -1,8 +1,8 @@
 """Long output on a terminal goes through a pager, the way git and gh do it.
 
-The pager is ``$CLIENTOCRACY_PAGER``, else ``$PAGER``, else ``less`` when it
-is installed; an empty value or ``cat`` turns paging off. ``less`` gets
-``LESS=FRX`` unless ``LESS`` is already set: it quits at once when the output
+The pager is `$CLIENTOCRACY_PAGER`, else `$PAGER`, else `less` when it
+is installed; an empty value or `cat` turns paging off. `less` gets
+`LESS=FRX` unless `LESS` is already set: it quits at once when the output
 fits on one screen (F), keeps colours (R) and leaves the text on the screen
 when it quits (X). Output that is not a terminal is never paged.
 """
@@ -20,7 +20,7 @@ __all__ = ["paged", "pager_command"]
 
 
 def pager_command(environ: dict[str, str] | os._Environ[str] | None = None) -> str | None:
-    """The pager to run, or ``None`` for none (unset, empty or ``cat``)."""
+    """The pager to run, or `None` for none (unset, empty or `cat`)."""
     env = os.environ if environ is None else environ
     for name in ("CLIENTOCRACY_PAGER", "PAGER"):
         if name in env:
@@ -31,7 +31,7 @@ def pager_command(environ: dict[str, str] | os._Environ[str] | None = None) -> s
 
 @contextlib.contextmanager
 def paged(enabled: bool = True) -> Iterator[None]:
-    """Send what is written to ``sys.stdout`` inside the block through the pager.
+    """Send what is written to `sys.stdout` inside the block through the pager.
 
     Nothing changes when *enabled* is false, standard output is not a
     terminal, or no pager is configured. The block ends when the user quits

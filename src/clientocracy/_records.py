@@ -1,7 +1,7 @@
-"""The records of the dataset: frozen, slotted, keyword-only ``attrs`` classes.
+"""The records of the dataset: frozen, slotted, keyword-only `attrs` classes.
 
 Every record is immutable and hashable, compares by value, and has a short
-``repr`` that never prints a whole text.
+`repr` that never prints a whole text.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ __all__ = [
     "Translation",
 ]
 
-#: How a company can learn of a customer's need, as the texts tell it.
-#: ``message`` is a written message whose medium the text does not name.
 CHANNELS: tuple[str, ...] = ("social-media", "phone", "letter", "message", "in-person")
+"""How a company can learn of a customer's need, as the texts tell it: the values of
+[`Story`][clientocracy.Story]'s `channel`. `"message"` is a written message whose medium
+the text does not name."""
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -85,10 +86,21 @@ def _check_span(instance: Span, attribute: attrs.Attribute[int], value: int) -> 
 
 @attrs.frozen(kw_only=True, repr=False)
 class Span:
-    """A half-open range ``[start, end)`` of ``str`` offsets into a source text.
+    """A half-open range `[start, end)` of `str` offsets into a source text.
 
-    Offsets count code points, as Python's ``str`` indexing does, so
-    ``source.text[span.start:span.end]`` is the passage.
+    Offsets count code points, as Python's `str` indexing does, so
+    `source.text[span.start:span.end]` is the passage. `len(span)` is its
+    length.
+
+    Attributes:
+        start: The offset of the first character.
+        end: The offset just past the last character; at least `start`.
+
+    Examples:
+        >>> from clientocracy import Span
+        >>> span = Span(start=3, end=8)
+        >>> len(span), "a short text"[span.slice()]
+        (5, 'hort ')
     """
 
     start: int
@@ -98,7 +110,7 @@ class Span:
         return self.end - self.start
 
     def slice(self) -> slice:
-        """Return the span as a :class:`slice`, for ``text[span.slice()]``."""
+        """Return the span as a `slice`, for `text[span.slice()]`."""
         return slice(self.start, self.end)
 
     def __repr__(self) -> str:
@@ -107,11 +119,23 @@ class Span:
 
 @attrs.frozen(kw_only=True, repr=False)
 class Language:
-    """A language of the dataset: of a source text, a story, or the summaries.
+    """A language of the dataset: of a source text, a story, or a translation.
 
-    ``id`` is the BCP 47 tag (``"ru"``, ``"fa"``, ``"en"``). ``aliases`` holds
-    the other ways people name it: ISO 639-2/3 codes and names such as
-    ``"Farsi"``.
+    Attributes:
+        id: The BCP 47 tag: `"ru"`, `"fa"`, `"en"`.
+        name: The English name, such as `"Persian"`.
+        native_name: The name in the language itself, such as `"فارسی"`.
+        direction: `"rtl"` for a right-to-left script, else `"ltr"`.
+        aliases: The other ways people name it: ISO 639-2/3 codes and names
+            such as `"Farsi"`.
+
+    Examples:
+        >>> import clientocracy
+        >>> persian = clientocracy.language("Farsi")
+        >>> persian
+        Language(id='fa', name='Persian')
+        >>> persian.native_name, persian.direction
+        ('فارسی', 'rtl')
     """
 
     id: str
@@ -122,7 +146,7 @@ class Language:
 
     @property
     def tag(self) -> str:
-        """The BCP 47 tag; the same as :attr:`id`."""
+        """The BCP 47 tag; the same as `id`."""
         return self.id
 
     @property
@@ -138,9 +162,20 @@ class Language:
 class Company:
     """A company that one or more stories are about.
 
-    ``aliases`` lists every other way of writing its name: as the source texts
-    write it (misspellings included) and as people type it, in any script.
-    ``country`` is an ISO 3166-1 alpha-2 code.
+    Attributes:
+        id: A stable lowercase id, such as `"trader-joes"`.
+        name: The name as the company writes it, such as `"Trader Joe’s"`.
+        aliases: Every other way of writing its name: as the source texts
+            write it (misspellings included) and as people type it, in any
+            script.
+        industry: What the company does, in a few English words.
+        country: Where it is based, as an ISO 3166-1 alpha-2 code.
+
+    Examples:
+        >>> import clientocracy
+        >>> lego = clientocracy.company("Лего")
+        >>> lego.name, lego.country, lego.industry
+        ('LEGO', 'DK', 'toys')
     """
 
     id: str
@@ -162,11 +197,19 @@ class Company:
 class Source:
     """One of the texts the stories come from, shipped byte for byte.
 
-    `titles` pairs language tags with the text's title in that language,
-    its own language first; the texts carry no title of their own, so all
-    were written for this dataset. `origin` says, in English, what the
-    text tells of where it comes from; `origin_span` points at the words
-    that tell it, and `origin_url` is the address the text names, if any.
+    Attributes:
+        id: The text's id, such as `"000_dc1afdb775c16d28"`.
+        language: The language the text is written in.
+        titles: Pairs of a language tag and the text's title in that
+            language, its own language first. The texts carry no title of
+            their own, so all were written for this dataset.
+        text: The whole text.
+        sha256: The SHA-256 of the text encoded as UTF-8 without a
+            byte-order mark, in hex.
+        origin: What the text tells of where it comes from, in English.
+        origin_url: The address the text names, if any.
+        origin_span: Where in the text its origin is told, if it is.
+        tags: Free-form labels.
     """
 
     id: str
@@ -206,14 +249,19 @@ class Source:
 
 @attrs.frozen(kw_only=True, repr=False)
 class Quote:
-    """A passage of a source text: the words at ``span`` in ``source``."""
+    """A passage of a source text: the words at `span` in `source`.
+
+    Attributes:
+        source: The source text.
+        span: Where the words are in it.
+    """
 
     source: Source
     span: Span
 
     @property
     def text(self) -> str:
-        """The quoted words, ``source.text[span.start:span.end]``."""
+        """The quoted words, `source.text[span.start:span.end]`."""
         return self.source.text[self.span.slice()]
 
     def __repr__(self) -> str:
@@ -224,9 +272,20 @@ class Quote:
 class Principle:
     """A principle of customer service that the texts state and stories show.
 
-    `names` and `definitions` pair language tags with the principle's name
-    and definition in that language, English first. `statement` is the
-    phrase of a source text that states the principle.
+    Attributes:
+        id: A stable lowercase id, such as `"small-things-matter"`.
+        names: Pairs of a language tag and the principle's name in that
+            language, English first.
+        aliases: Other names people use for it.
+        definitions: Pairs of a language tag and the principle's definition
+            in that language, English first.
+        statement: The phrase of a source text that states the principle.
+
+    Examples:
+        >>> import clientocracy
+        >>> principle = clientocracy.principle("small-things-matter")
+        >>> principle.name, principle.name_in("ru")
+        ('Small things matter', 'Мелочи важны')
     """
 
     id: str
@@ -267,10 +326,13 @@ class Principle:
 class Segment:
     """One aligned piece of a translation: a sentence (or a few) and its rendering.
 
-    `span` points into the source text, like
-    [`Story.span`][clientocracy.Story.span]; `original` is the words there
-    and `text` their translation. `paragraph` is true when the original
-    starts a new paragraph with this segment.
+    Attributes:
+        span: Where the original is in the source text, like a
+            [`Story`][clientocracy.Story]'s `span`.
+        original: The words of the source text there.
+        text: Their translation.
+        paragraph: Whether the original starts a new paragraph with this
+            segment.
     """
 
     span: Span
@@ -286,11 +348,24 @@ class Segment:
 class Translation:
     """A story's passage in another language, aligned sentence by sentence to the original.
 
-    `segments` are in the order of the original and together cover the
-    whole passage, no gaps and no overlaps but for the white space between
-    sentences. `translator` says who wrote the translation and `review`
-    how it was checked; the dataset's own translations were written for it,
-    not taken from the sources.
+    The dataset's own translations were written for it, not taken from the
+    sources.
+
+    Attributes:
+        language: The language of the translation.
+        segments: The aligned segments, in the order of the original. They
+            cover the whole passage, with no gaps and no overlaps but for the
+            white space between sentences.
+        translator: Who wrote the translation.
+        review: How it was checked, if it was.
+
+    Examples:
+        >>> import clientocracy
+        >>> russian = clientocracy.story("nordstrom-lost-diamond-ring").translation("ru")
+        >>> russian
+        Translation(language='ru', segments=...)
+        >>> russian.segments[0].text[:16]
+        'История превосхо'
     """
 
     language: Language
@@ -314,30 +389,40 @@ class Translation:
 class Story:
     """One story: a passage of a source text about a company going further.
 
-    `text` is always `source.text[span.start:span.end]`, in the story's
-    `language`: the language it was told in. `translations` give the
-    passage in other languages, each aligned sentence by sentence to it;
-    `languages` lists every language the story reads in, its own first.
-    `titles` and `summaries` pair language tags with the story's title and
-    summary in that language; all were written for this dataset.
-    `channel` tells how the company learned of the customer's need, where
-    the text says it (one of [`CHANNELS`][clientocracy.CHANNELS]), else
-    `None`.
+    Its [`text`][clientocracy.Story.text] is always
+    `source.text[span.start:span.end]`, in the language it was told in.
+    Its translations give the passage in other languages, each aligned
+    sentence by sentence to it. Titles and summaries were written for this
+    dataset. Every text has a method that takes a language as a record, a
+    tag or any of its names.
 
-    Every text has a method that takes a language as a record, a tag or any
-    of its names:
+    Attributes:
+        id: A stable lowercase id, such as `"sainsburys-giraffe-bread"`.
+        titles: Pairs of a language tag and the story's title in that
+            language.
+        summaries: Pairs of a language tag and the story's summary in that
+            language.
+        company: The company the story is about.
+        principles: The principles the story shows, most prominent first.
+        language: The language the story was told in.
+        source: The text the passage comes from.
+        span: Where the passage is in the source text.
+        channel: How the company learned of the customer's need, where the
+            text says it: one of [`CHANNELS`][clientocracy.CHANNELS], else
+            `None`.
+        translations: The passage in other languages.
 
-    ```pycon
-    >>> import clientocracy
-    >>> story = clientocracy.story("nordstrom-lost-diamond-ring")
-    >>> [language.id for language in story.languages]
-    ['fa', 'en', 'ru']
-    >>> story.title_in("English")
-    'The lost diamond ring'
-    >>> story.translation("Russian").segments[0].text[:16]
-    'История превосхо'
-
-    ```
+    Examples:
+        >>> import clientocracy
+        >>> story = clientocracy.story("nordstrom-lost-diamond-ring")
+        >>> story
+        Story(id='nordstrom-lost-diamond-ring', company='nordstrom', language='fa', ...)
+        >>> [language.id for language in story.languages]
+        ['fa', 'en', 'ru']
+        >>> story.title_in("English")
+        'The lost diamond ring'
+        >>> story.translation("Russian").segments[0].text[:16]
+        'История превосхо'
     """
 
     id: str
@@ -413,8 +498,8 @@ class Story:
         )
 
 
-#: The fields of a story that search looks in, in each of its languages, in
-#: the order a snippet is taken from: the passage first, the company's name last.
+# The fields of a story that search looks in, in each of its languages, in
+# the order a snippet is taken from: the passage first, the company's name last.
 SEARCH_FIELDS: tuple[str, ...] = ("text", "summary", "title", "company")
 
 
@@ -422,13 +507,21 @@ SEARCH_FIELDS: tuple[str, ...] = ("text", "summary", "title", "company")
 class Snippet:
     """A short excerpt of a story around the best match of a search.
 
-    `field` and `language` say which text matched: `"text"` is the passage
-    (the original, or the translation into `language`), `"title"` and
-    `"summary"` the story's title and summary in `language`, `"company"`
-    the company's name. `text` is `field_text[start:start + len(text)]`
-    for that text. `highlights` are the matched words, as spans of `text`
-    itself, ready for a UI to mark. `clipped_start` and `clipped_end` tell
-    whether the excerpt was cut from a longer text.
+    `str(snippet)` is the excerpt, with "…" where it was cut.
+
+    Attributes:
+        field: Which text matched: `"text"` (the passage: the original, or
+            the translation into `language`), `"title"` or `"summary"` (the
+            story's title or summary in `language`), or `"company"` (the
+            company's name).
+        text: The excerpt: `field_text[start:start + len(text)]`, where
+            `field_text` is the text that matched.
+        start: Where the excerpt starts in that text.
+        language: The tag of the language of the text that matched.
+        highlights: The matched words, as spans of `text` itself, ready for
+            a user interface to mark.
+        clipped_start: Whether the excerpt was cut from a longer text at its start.
+        clipped_end: Whether it was cut at its end.
     """
 
     field: str
@@ -442,12 +535,24 @@ class Snippet:
     def marked(self, before: str = "[", after: str = "]", ellipsis: str = "…") -> str:
         """Return the excerpt with every highlight wrapped in *before* and *after*.
 
-        *ellipsis* is put where the excerpt was cut from a longer text.
+        Args:
+            before: What to put before each highlighted word.
+            after: What to put after it.
+            ellipsis: What to put where the excerpt was cut from a longer text.
 
-        >>> snippet = Snippet(field="text", text="a word here", start=0,
-        ...                   highlights=(Span(start=2, end=6),), clipped_end=True)
-        >>> snippet.marked()
-        'a [word] here…'
+        Examples:
+            >>> from clientocracy import Snippet, Span
+            >>> snippet = Snippet(
+            ...     field="text",
+            ...     text="a word here",
+            ...     start=0,
+            ...     highlights=(Span(start=2, end=6),),
+            ...     clipped_end=True,
+            ... )
+            >>> snippet.marked()
+            'a [word] here…'
+            >>> snippet.marked("<mark>", "</mark>", ellipsis=" [...]")
+            'a <mark>word</mark> here [...]'
         """
         parts: list[str] = [ellipsis] if self.clipped_start else []
         done = 0
@@ -472,9 +577,12 @@ class Snippet:
 class SearchHit:
     """One result of a search: the story, its score, and where it matched.
 
-    `score` is the BM25 relevance (higher is better); scores compare
-    within one search only. `language` is the language of the text that
-    matched best: the story's own, or one of its translations'.
+    Attributes:
+        story: The story found.
+        score: The BM25 relevance, higher is better. Scores compare within
+            one search only, and are near zero for words that most stories
+            hold.
+        snippet: The excerpt around the best match, with the matched words.
     """
 
     story: Story

@@ -1,4 +1,4 @@
-"""Writing a corpus in the catalog format: ``catalog.json`` plus its texts."""
+"""Writing a corpus in the catalog format: `catalog.json` plus its texts."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Full-text search over a corpus: one analyzer for index and query, FTS5 underneath.
 
 Every text goes through the same three steps, whether it is a story being
-indexed or a query being typed: :func:`clientocracy.normalize` (the very
+indexed or a query being typed: [`normalize()`][clientocracy.normalize] (the very
 function that resolves names, so search and lookups never disagree), a split
 into words, and a Snowball stemmer for Russian and English words. The terms
 that come out are stored in an in-memory SQLite FTS5 table, which does the
@@ -127,8 +127,8 @@ class _Stemmer:
     def joined(self, words: list[str], known: dict[str, str]) -> str:
         """The stems of *words*, joined by spaces, with *known* as the cache.
 
-        This is the hot loop of indexing: ``map`` over the cache's
-        ``__getitem__`` runs in C, and only new words reach the stemmer.
+        This is the hot loop of indexing: `map` over the cache's
+        `__getitem__` runs in C, and only new words reach the stemmer.
         """
         try:
             return " ".join(map(known.__getitem__, words))
@@ -160,22 +160,28 @@ def _words(text: str) -> list[str]:
 def search_terms(text: str) -> tuple[str, ...]:
     """Return the terms search indexes for *text*, and looks up for a query word.
 
-    The text is put through :func:`clientocracy.normalize`, apostrophes are
-    dropped, it is split into runs of letters and digits, each Russian or
-    English word is reduced to its Snowball stem, and Persian plurals to their
-    singular (a Persian suffix written apart from its word is no term). Two texts match exactly
-    when they share terms, so this tells why a query finds a story or not:
+    The text is put through [`normalize()`][clientocracy.normalize],
+    apostrophes are dropped, it is split into runs of letters and digits,
+    each Russian or English word is reduced to its Snowball stem, and
+    Persian plurals to their singular (a Persian suffix written apart from
+    its word is no term). Two texts match exactly when they share terms, so
+    this tells why a query finds a story or not.
 
-    >>> search_terms("Будильники")
-    ('будильник',)
-    >>> search_terms("Trader Joe’s") == search_terms("trader joes")
-    True
-    >>> search_terms("می‌شوند") == search_terms("مي شوند")
-    True
-    >>> search_terms("حلقه‌ها") == search_terms("حلقه ها") == search_terms("حلقه")
-    True
-    >>> search_terms("مشتریان") == search_terms("مشتری")
-    True
+    Raises:
+        TypeError: *text* is not a string.
+
+    Examples:
+        >>> from clientocracy import search_terms
+        >>> search_terms("Будильники")
+        ('будильник',)
+        >>> search_terms("Trader Joe’s") == search_terms("trader joes")
+        True
+        >>> search_terms("می‌شوند") == search_terms("مي شوند")
+        True
+        >>> search_terms("حلقه‌ها") == search_terms("حلقه ها") == search_terms("حلقه")
+        True
+        >>> search_terms("مشتریان") == search_terms("مشتری")
+        True
     """
     if not isinstance(text, str):
         raise TypeError(f"search terms come from a string, not {type(text).__name__}")
@@ -187,7 +193,7 @@ class _Query:
     """A parsed query: AND of clauses, each clause a phrase of one or more terms.
 
     Words outside quotes are clauses of their own; a word that normalizes to
-    several terms (``e-mail``, a Persian word typed with a ZWNJ) is a phrase
+    several terms (`e-mail`, a Persian word typed with a ZWNJ) is a phrase
     of them. Quoted words are one phrase. The last word also matches as a
     prefix unless the query ends in a space or a closing quote.
     """
@@ -524,7 +530,11 @@ def run_search(
     language: object,
     limit: object,
 ) -> tuple[SearchHit, ...]:
-    """Check the arguments, resolve the filters, and search (for :meth:`Corpus.search`)."""
+    """Check the arguments, resolve the filters, and search.
+
+    This is [`Corpus.search()`][clientocracy.Corpus.search], kept here with
+    the rest of search so that importing the corpus stays cheap.
+    """
     if not isinstance(query, str):
         raise TypeError(f"a search query is a string, not {type(query).__name__}")
     if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)):

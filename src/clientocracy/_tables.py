@@ -26,8 +26,9 @@ def _char_width(char: str) -> int:
 def display_width(text: str) -> int:
     """The number of terminal columns *text* takes (wide and zero-width characters counted).
 
-    >>> display_width("ВкусВилл"), display_width("日本"), display_width("e\\u0301")
-    (8, 4, 1)
+    Examples:
+        >>> display_width("ВкусВилл"), display_width("日本"), display_width("e\\u0301")
+        (8, 4, 1)
     """
     if text.isascii():
         return len(text)
@@ -37,12 +38,13 @@ def display_width(text: str) -> int:
 def shorten(text: str, width: int) -> str:
     """Cut *text* to at most *width* columns, ending in "…", at a word boundary if one is near.
 
-    >>> shorten("The alarm clocks that were not for sale", 20)
-    'The alarm clocks…'
-    >>> shorten("department stores", 12)
-    'department…'
-    >>> shorten("short", 12)
-    'short'
+    Examples:
+        >>> shorten("The alarm clocks that were not for sale", 20)
+        'The alarm clocks…'
+        >>> shorten("department stores", 12)
+        'department…'
+        >>> shorten("short", 12)
+        'short'
     """
     if display_width(text) <= width:
         return text
@@ -75,14 +77,15 @@ def fit_table(
 
     The columns whose index is in *fixed* (an id a user copies, say) keep
     their full width; the widest other column is shortened first, then the
-    next, and so on, never below its header. With *width* ``None`` (output
+    next, and so on, never below its header. With *width* `None` (output
     that is not a terminal) nothing is shortened. The last column is not
     padded, so no line ends in spaces.
 
-    >>> for line in fit_table([("a", "a long title here")], ("ID", "TITLE"), 14):
-    ...     print(line)
-    ID  TITLE
-    a   a long…
+    Examples:
+        >>> for line in fit_table([("a", "a long title here")], ("ID", "TITLE"), 14):
+        ...     print(line)
+        ID  TITLE
+        a   a long…
     """
     widths = [
         max(display_width(h), *(display_width(r[i]) for r in rows)) for i, h in enumerate(header)

@@ -21,9 +21,9 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def neutralize(text: str) -> str:
-    """Show control and bidi-override characters as visible escapes (``\\x1b``).
+    """Show control and bidi-override characters as visible escapes (`\\x1b`).
 
-    Newlines and tabs are kept; everything else in :data:`_UNSAFE` becomes
+    Newlines and tabs are kept; everything else in `_UNSAFE` becomes
     printable text, so it can be seen but has no effect.
     """
     return _UNSAFE.sub(_escape, text)
@@ -61,7 +61,7 @@ def wrap(text: str, width: int, indent: str = "") -> str:
 
 
 class Style:
-    """ANSI styling, on only for a terminal and never with ``NO_COLOR`` set."""
+    """ANSI styling, on only for a terminal and never with `NO_COLOR` set."""
 
     def __init__(self, stream: TextIO) -> None:
         self.enabled = (
