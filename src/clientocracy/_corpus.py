@@ -538,8 +538,11 @@ class Corpus:
             >>> hits = Corpus.bundled().search('"alarm clock"')
             >>> [hit.story.id for hit in hits]
             ['gaylord-opryland-alarm-clocks']
+            >>> hits[0].language.name, hits[0].snippet.field
+            ('English', 'text')
             >>> print(hits[0].snippet)
-            …Gaylord Opryland every year loved the alarm clock in her room, ...
+            …During each stay she admired the alarm clock, which played gentle music.
+            ...
         """
         from ._search import run_search
 
