@@ -181,8 +181,8 @@ def test_the_stories_page_renders_in_chromium(browser: Any, served: str, tmp_pat
     with opened(browser, served, "/stories/") as browser_page:
         cards = browser_page.locator("article.story")
         assert cards.count() == len(clientocracy.stories())
-        persian = browser_page.locator('blockquote.passage[lang="fa"]').first
-        russian = browser_page.locator('blockquote.passage[lang="ru"]').first
+        persian = browser_page.locator('blockquote.passage:not(.translation)[lang="fa"]').first
+        russian = browser_page.locator('blockquote.passage:not(.translation)[lang="ru"]').first
         direction = "element => getComputedStyle(element).direction"
         assert persian.evaluate(direction) == "rtl"
         assert russian.evaluate(direction) == "ltr"
@@ -215,6 +215,56 @@ def test_the_stories_page_has_a_table_of_contents_and_deep_links(browser: Any, s
         box = heading.bounding_box()
         assert box is not None
         assert 0 <= box["y"] < 900 / 2  # scrolled to the top of the window, below the header
+
+
+def test_the_stories_page_switches_each_story_between_its_languages(
+    browser: Any, served: str, tmp_path: Path
+) -> None:
+    story = clientocracy.story("jetblue-free-coffee-at-the-gate")
+    direction = "element => getComputedStyle(element).direction"
+    with opened(browser, served, f"/stories/#{story.id}") as browser_page:
+        readings = browser_page.locator(f".readings[data-story='{story.id}']")
+        tabs = readings.locator("[role=tab]")
+        assert tabs.all_inner_texts() == [
+            "русский · original",
+            "English",
+            "فارسی",
+            "русский ↔ English",
+            "русский ↔ فارسی",
+        ]
+        # The original shows first, and nothing else.
+        visible = readings.locator("[role=tabpanel]:visible")
+        assert visible.count() == 1
+        assert visible.locator("blockquote").inner_text().startswith(story.text[:20])
+        # Persian: the translation, its title and summary, laid out right to left.
+        tabs.nth(2).click()
+        persian = readings.locator("[role=tabpanel]:visible .reading")
+        assert persian.get_attribute("lang") == "fa"
+        assert persian.evaluate(direction) == "rtl"
+        assert persian.locator(".reading-title").inner_text() == story.title_in("fa")
+        shown = persian.locator("blockquote").inner_text()
+        assert shown.split()[:4] == story.text_in("fa").split()[:4]
+        assert "Translated from Russian" in persian.locator(".provenance").inner_text()
+        assert tabs.nth(2).get_attribute("aria-selected") == "true"
+        # Side by side: one row a segment, each cell in its own direction.
+        tabs.nth(4).click()
+        rows = readings.locator("[role=tabpanel]:visible table.parallel tbody tr")
+        segments = story.translation("fa").segments
+        assert rows.count() == len(segments)
+        first = rows.first.locator("td")
+        assert first.nth(0).inner_text() == segments[0].original
+        assert first.nth(1).inner_text() == segments[0].text
+        assert first.nth(0).evaluate(direction) == "ltr"
+        assert first.nth(1).evaluate(direction) == "rtl"
+        browser_page.screenshot(path=str(tmp_path / "side-by-side.png"), full_page=False)
+    # A Persian story reads in Russian too.
+    nordstrom = clientocracy.story("nordstrom-lost-diamond-ring")
+    with opened(browser, served, f"/stories/#{nordstrom.id}") as browser_page:
+        readings = browser_page.locator(f".readings[data-story='{nordstrom.id}']")
+        readings.locator("[role=tab][data-view=ru]").click()
+        russian = readings.locator("[role=tabpanel]:visible .reading")
+        assert russian.evaluate(direction) == "ltr"
+        assert russian.locator(".reading-title").inner_text() == nordstrom.title_in("ru")
 
 
 def _documented_with_examples() -> list[str]:
