@@ -11,6 +11,15 @@ Examples:
     ('Trader Joe’s', 'Zappos')
 """
 
+from ._arrow import (
+    ARROW_COLUMNS,
+    ARROW_SCHEMA_VERSION,
+    HF_DATA_FILE,
+    arrow_schema,
+    to_arrow,
+    write_hf_dataset,
+    write_parquet,
+)
 from ._bundled import (
     companies,
     company,
@@ -46,8 +55,11 @@ from ._search import search_terms
 from ._version import __version__
 
 __all__ = [
+    "ARROW_COLUMNS",
+    "ARROW_SCHEMA_VERSION",
     "CHANNELS",
     "FORMATS",
+    "HF_DATA_FILE",
     "Company",
     "CompanyLike",
     "Corpus",
@@ -68,6 +80,7 @@ __all__ = [
     "Translation",
     "UnknownValueError",
     "__version__",
+    "arrow_schema",
     "as_dict",
     "companies",
     "company",
@@ -85,4 +98,7 @@ __all__ = [
     "sources",
     "stories",
     "story",
+    "to_arrow",
+    "write_hf_dataset",
+    "write_parquet",
 ]

@@ -100,6 +100,8 @@ examples:
 examples:
   clientocracy export --format jsonl | head -1
   clientocracy export --format json --company LEGO -o lego.json
+  clientocracy export --format parquet -o stories.parquet
+  clientocracy export --format hf -o clientocracy-stories/
 """,
 }
 
@@ -226,13 +228,18 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     export = command("export", "write the (filtered) stories with every field")
     export.add_argument(
-        "--format", choices=("json", "jsonl", "csv"), default="json", help="default: json"
+        "--format",
+        choices=("json", "jsonl", "csv", *_FILE_FORMATS),
+        default="json",
+        help="default: json; parquet writes a Parquet file, hf a Hugging Face dataset "
+        "folder (both need: pip install 'clientocracy[parquet]')",
     )
     export.add_argument(
         "-o",
         "--output",
         metavar="FILE",
-        help="write to FILE (atomically: whole or not at all) instead of standard output",
+        help="write to FILE (atomically: whole or not at all) instead of standard output; "
+        "for --format hf, the folder to write",
     )
     _add_filters(export)
 
@@ -505,15 +512,35 @@ def _cmd_languages(corpus: Corpus, args: argparse.Namespace, style: Style) -> in
     )
 
 
+# Export formats that are files, not text: they need -o and pyarrow.
+_FILE_FORMATS = ("parquet", "hf")
+
+
 def _cmd_export(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
     from ._export import export
 
     stories = _stories(corpus, args)
+    if args.format in _FILE_FORMATS:
+        return _export_file(stories, args)
     document = export(stories, args.format)
     if args.output is None:
         sys.stdout.write(document)
     else:
         _write_atomically(args.output, document)
+    return EXIT_OK if stories else _no_match(args)
+
+
+def _export_file(stories: StoryCollection, args: argparse.Namespace) -> int:
+    from ._arrow import ExtraNotInstalledError, write_hf_dataset, write_parquet
+
+    if args.output is None:
+        what = "a folder" if args.format == "hf" else "a file"
+        return _fail(f"--format {args.format} writes {what}: name it with -o")
+    write = write_hf_dataset if args.format == "hf" else write_parquet
+    try:
+        write(stories, args.output)
+    except ExtraNotInstalledError as error:
+        return _fail(str(error))
     return EXIT_OK if stories else _no_match(args)
 
 
