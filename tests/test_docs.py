@@ -3,7 +3,8 @@
 ``pycon`` examples run as doctests (see ``[tool.pytest.ini_options]``); this
 module runs the rest: ``python`` blocks, and the ``clientocracy`` commands of
 ``sh`` blocks, in a folder holding the example corpus that
-``docs/your-own-corpus.md`` itself describes.
+``docs/your-own-corpus.md`` itself describes. ``py`` blocks are shown, not
+run: they need what the test extra does not install (Spark, Dask, datasets).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+import clientocracy
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -47,6 +50,8 @@ def workspace(tmp_path: Path) -> Path:
     (folder / "texts").mkdir(parents=True)
     (folder / "texts" / "acme-blog.txt").write_text(text, encoding="utf-8")
     (folder / "catalog.json").write_text(json.dumps(catalog), encoding="utf-8")
+    # docs/elsewhere.md reads the file its first command writes.
+    clientocracy.write_parquet(clientocracy.stories(), tmp_path / "stories.parquet")
     return tmp_path
 
 

@@ -103,8 +103,9 @@ def arrow_schema() -> pyarrow.Schema:
     ``channel`` (and, in ``translations``, ``review``) may be null. Needs
     pyarrow: ``pip install 'clientocracy[parquet]'``.
 
-    >>> [field.name for field in clientocracy.arrow_schema()][:3]
-    ['id', 'title', 'title_en']
+    >>> schema = clientocracy.arrow_schema()
+    >>> schema.names[:3], schema.metadata
+    (['id', 'title', 'title_en'], {b'clientocracy.schema': b'1'})
     """
     pa = _pyarrow()
     texts = pa.list_(pa.struct([("language", pa.string()), ("text", pa.string())]))
