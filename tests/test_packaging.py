@@ -22,6 +22,9 @@ assert story.text == story.source.text[story.span.start:story.span.end]
 assert len(clientocracy.stories()) == 10
 (hit,) = clientocracy.search("будильники")
 assert hit.story.id == "gaylord-opryland-alarm-clocks", hit
+from clientocracy._arrow import _dataset_card
+assert _dataset_card().startswith("# Dataset card"), "the wheel must ship the dataset card"
+assert "pyarrow" not in sys.modules, "import clientocracy must not import pyarrow"
 print(clientocracy.__file__)
 print(story.id)
 """
@@ -58,6 +61,9 @@ def test_wheel_carries_the_data_and_the_type_marker(wheel: Path) -> None:
     assert "clientocracy/data/texts/000_dc1afdb775c16d28.txt" in names
     assert "clientocracy/data/texts/003_374cabf50464a2fb.txt" in names
     assert not any(name.startswith("tests/") for name in names)
+    # The card of a Hugging Face folder is the docs page, shipped as it is.
+    card = zipfile.ZipFile(wheel).read("clientocracy/data/dataset-card.md")
+    assert card == (ROOT / "docs" / "dataset-card.md").read_bytes()
 
 
 def test_import_from_the_wheel_as_a_zip(wheel: Path) -> None:

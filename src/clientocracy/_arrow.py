@@ -303,14 +303,20 @@ def write_hf_dataset(
     )
 
 
-_SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"))
+# The Hub's size categories, each with the count it stays below.
+_SIZES = (
+    (10**3, "n<1K"),
+    (10**4, "1K<n<10K"),
+    (10**5, "10K<n<100K"),
+    (10**6, "100K<n<1M"),
+    (10**7, "1M<n<10M"),
+    (10**8, "10M<n<100M"),
+    (10**9, "100M<n<1B"),
+)
 
 
 def _size_category(count: int) -> str:
-    for limit, name in _SIZES:
-        if count < limit:
-            return name
-    return "1M<n<10M" if count < 10_000_000 else "n>10M"
+    return next((name for limit, name in _SIZES if count < limit), "other")
 
 
 def _languages(stories: Sequence[Story]) -> list[str]:
