@@ -59,6 +59,7 @@ def expected_row(story: Story) -> dict[str, Any]:
         "channel": story.channel,
         "text": story.source.text[story.span.start : story.span.end],
         "language_name": story.language.name,
+        "languages": [story.language.id, *(t.language.id for t in story.translations)],
         "company_country": story.company.country,
         "company_industry": story.company.industry,
         "principle_names": [p.name for p in story.principles],

@@ -36,7 +36,7 @@ ARROW_SCHEMA_VERSION = 1
 _TEXTS = "list<struct<language: string, text: string>>"
 _SEGMENT = "struct<start: int64, end: int64, original: string, text: string, paragraph: bool>"
 _TRANSLATION = (
-    "struct<language: string, text: string, translator: string, review: string, "
+    "struct<language: string, translator: string, review: string, text: string, "
     f"segments: list<{_SEGMENT}>>"
 )
 
@@ -60,6 +60,7 @@ ARROW_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("channel", "string", "how the company learned of the need, or null where the text is silent"),
     ("text", "string", "the passage, exactly as the source text has it"),
     ("language_name", "string", "the English name of the story's language"),
+    ("languages", "list<string>", "every language the story reads in, its own first"),
     ("company_country", "string", "the company's ISO 3166-1 alpha-2 country code"),
     ("company_industry", "string", "the company's industry"),
     ("principle_names", "list<string>", "the English names of the principles, in that order"),
@@ -121,9 +122,9 @@ def arrow_schema() -> pyarrow.Schema:
     translation = pa.struct(
         [
             ("language", pa.string()),
-            ("text", pa.string()),
             ("translator", pa.string()),
             ("review", pa.string()),
+            ("text", pa.string()),
             ("segments", pa.list_(segment)),
         ]
     )
@@ -145,6 +146,8 @@ def _texts(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
 
 
 def _columns(stories: Iterable[Story]) -> dict[str, list[Any]]:
+    from ._export import _translation as as_translation
+
     columns: dict[str, list[Any]] = {name: [] for name, _, _ in ARROW_COLUMNS}
     for story in stories:
         company = story.company
@@ -163,30 +166,14 @@ def _columns(stories: Iterable[Story]) -> dict[str, list[Any]]:
             story.channel,
             story.text,
             story.language.name,
+            [language.id for language in story.languages],
             company.country,
             company.industry,
             [p.name for p in story.principles],
             _texts(story.titles),
             _texts(story.summaries),
-            [
-                {
-                    "language": translation.language.id,
-                    "text": translation.text,
-                    "translator": translation.translator,
-                    "review": translation.review,
-                    "segments": [
-                        {
-                            "start": segment.span.start,
-                            "end": segment.span.end,
-                            "original": segment.original,
-                            "text": segment.text,
-                            "paragraph": segment.paragraph,
-                        }
-                        for segment in translation.segments
-                    ],
-                }
-                for translation in story.translations
-            ],
+            # The shape of a translation in as_dict(), so JSON and Arrow agree.
+            [as_translation(translation) for translation in story.translations],
         )
         for values, value in zip(columns.values(), row, strict=True):
             values.append(value)
