@@ -368,7 +368,11 @@ def _all_bundled(stories: Sequence[Story]) -> bool:
 
 
 def _pretty_name(stories: Sequence[Story]) -> str:
-    return "clientocracy stories" if _all_bundled(stories) else "Stories of customer service"
+    if not _all_bundled(stories):
+        return "Stories of customer service"
+    # The card's title is "# Dataset card: NAME".
+    title = _dataset_card().partition("\n")[0]
+    return title.lstrip("# ").rpartition(": ")[2].strip()
 
 
 def _yaml(value: object, indent: str = "") -> str:
