@@ -366,8 +366,10 @@ def test_fish_completes_with_descriptions(tmp_path: Path) -> None:
     assert {"list", "show", "completion", "man"} <= set(commands)
     assert [c.split("\t")[0] for c in complete("clientocracy export --format ")] == [
         "csv",
+        "hf",
         "json",
         "jsonl",
+        "parquet",
     ]
 
 

@@ -271,7 +271,12 @@ def _documented_with_examples() -> list[str]:
     """The public names whose own docstring has a `>>>` example."""
     names = []
     for name in clientocracy.__all__:
-        doc = inspect.getdoc(getattr(clientocracy, name)) or ""
+        value = getattr(clientocracy, name)
+        # A constant has no docstring of its own at run time: getdoc would
+        # return its type's (int's has examples).
+        if not (inspect.isroutine(value) or inspect.isclass(value)):
+            continue
+        doc = inspect.getdoc(value) or ""
         if ">>>" in doc and not name.startswith("_"):
             names.append(name)
     return names

@@ -1,7 +1,7 @@
 """Stories as an Apache Arrow table, a Parquet file, and a Hugging Face dataset folder.
 
-pyarrow is an optional dependency (the ``parquet`` extra), so nothing here
-imports it at module level: ``import clientocracy`` stays light, and only a
+pyarrow is an optional dependency (the `parquet` extra), so nothing here
+imports it at module level: `import clientocracy` stays light, and only a
 call that needs Arrow asks for it.
 """
 
@@ -27,11 +27,13 @@ __all__ = [
     "write_parquet",
 ]
 
-#: The version of [`ARROW_COLUMNS`][clientocracy.ARROW_COLUMNS]. It is stored
-#: in every table's schema metadata (key ``clientocracy.schema``) and grows
-#: only when a column changes meaning or type or goes away; new columns are
-#: added at the end without a new version.
 ARROW_SCHEMA_VERSION = 1
+"""The version of [`ARROW_COLUMNS`][clientocracy.ARROW_COLUMNS].
+
+Every table and Parquet file carries it in its schema metadata, under the
+key `clientocracy.schema`. It grows only when a column is renamed, retyped
+or removed; new columns are added at the end without a new version.
+"""
 
 _TEXTS = "list<struct<language: string, text: string>>"
 _SEGMENT = "struct<start: int64, end: int64, original: string, text: string, paragraph: bool>"
@@ -40,11 +42,6 @@ _TRANSLATION = (
     f"segments: list<{_SEGMENT}>>"
 )
 
-#: The columns of [`to_arrow`][clientocracy.to_arrow] and
-#: [`write_parquet`][clientocracy.write_parquet], one row per story, as
-#: ``(name, Arrow type, meaning)``. The first thirteen are the columns of the
-#: CSV export, in its order. Lists are written ``list<…>`` (Arrow prints
-#: ``list<item: …>``).
 ARROW_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("id", "string", "the story's id"),
     ("title", "string", "the title in the story's own language"),
@@ -68,10 +65,20 @@ ARROW_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("summaries", _TEXTS, "the summary in every language it has"),
     ("translations", f"list<{_TRANSLATION}>", "the passage in other languages, aligned"),
 )
+"""The columns of the Arrow table and the Parquet file: one row per story.
 
-#: Where [`write_hf_dataset`][clientocracy.write_hf_dataset] puts the data,
-#: relative to the folder: the file name the Hub gives a one-file split.
+[`to_arrow()`][clientocracy.to_arrow] and
+[`write_parquet()`][clientocracy.write_parquet] write them, each as
+`(name, Arrow type, meaning)`. The first
+thirteen are the columns of the CSV export, in its order. A list type is
+written `list<…>` where Arrow prints `list<item: …>`.
+"""
+
 HF_DATA_FILE = "data/train-00000-of-00001.parquet"
+"""Where [`write_hf_dataset()`][clientocracy.write_hf_dataset] puts the data, in its folder.
+
+The name the Hub gives the one file of a split.
+"""
 
 _EXTRA = "parquet"
 
@@ -80,7 +87,7 @@ class ExtraNotInstalledError(ImportError):
     """An optional dependency that a call needs is not installed.
 
     The message names the extra that installs it, such as
-    ``pip install 'clientocracy[parquet]'``. A subclass of `ImportError`.
+    `pip install 'clientocracy[parquet]'`. A subclass of `ImportError`.
     """
 
 
@@ -101,12 +108,15 @@ def arrow_schema() -> pyarrow.Schema:
     """Return the Arrow schema of [`to_arrow`][clientocracy.to_arrow], with its metadata.
 
     Its columns are [`ARROW_COLUMNS`][clientocracy.ARROW_COLUMNS]. Only
-    ``channel`` (and, in ``translations``, ``review``) may be null. Needs
-    pyarrow: ``pip install 'clientocracy[parquet]'``.
+    `channel` (and, in `translations`, `review`) may be null. Needs
+    pyarrow: `pip install 'clientocracy[parquet]'`.
 
+    ```pycon
     >>> schema = clientocracy.arrow_schema()
     >>> schema.names[:3], schema.metadata
     (['id', 'title', 'title_en'], {b'clientocracy.schema': b'1'})
+
+    ```
     """
     pa = _pyarrow()
     texts = pa.list_(pa.struct([("language", pa.string()), ("text", pa.string())]))
@@ -184,14 +194,17 @@ def to_arrow(stories: Iterable[Story]) -> pyarrow.Table:
     """Return *stories* as an Arrow table: one row per story, every field a column.
 
     The columns are [`ARROW_COLUMNS`][clientocracy.ARROW_COLUMNS]; texts
-    are exactly the records' strings. From the table, ``table.to_pandas()``
-    gives a pandas DataFrame and ``polars.from_arrow(table)`` a Polars one,
+    are exactly the records' strings. From the table, `table.to_pandas()`
+    gives a pandas DataFrame and `polars.from_arrow(table)` a Polars one,
     and DuckDB queries it by name. Needs pyarrow:
-    ``pip install 'clientocracy[parquet]'``.
+    `pip install 'clientocracy[parquet]'`.
 
+    ```pycon
     >>> table = clientocracy.to_arrow(clientocracy.stories(language="fa"))
     >>> table.num_rows, table.column("company_name").to_pylist()
     (2, ['Nordstrom', 'Zappos'])
+
+    ```
     """
     pa = _pyarrow()
     return pa.Table.from_pydict(_columns(stories), schema=arrow_schema())
@@ -203,7 +216,7 @@ def write_parquet(stories: Iterable[Story], path: str | os.PathLike[str]) -> Non
     The file is written whole or not at all (a temporary file in the same
     folder, then a rename), compressed with Zstandard, which pandas,
     Polars, DuckDB, Spark and Dask all read. Needs pyarrow:
-    ``pip install 'clientocracy[parquet]'``.
+    `pip install 'clientocracy[parquet]'`.
     """
     table = to_arrow(stories)
     _write_atomically(os.fspath(path), lambda file: _write_table(table, file))
@@ -255,12 +268,12 @@ def write_hf_dataset(
 
     The folder gets [`HF_DATA_FILE`][clientocracy.HF_DATA_FILE] (the
     Parquet file of [`write_parquet`][clientocracy.write_parquet], as the
-    split ``train``) and a ``README.md`` dataset card whose YAML front
+    split `train`) and a `README.md` dataset card whose YAML front
     matter carries what the Hub reads: language codes, license, pretty name,
     size category, task categories, multilinguality, annotation and
-    language creators, source datasets, and ``configs`` naming the data
+    language creators, source datasets, and `configs` naming the data
     file. Upload the folder as it is, or read it back with
-    ``datasets.load_dataset(folder)``.
+    `datasets.load_dataset(folder)`.
 
     The card's text is clientocracy's dataset card when every story comes
     from the bundled dataset; otherwise it describes the corpus from its
@@ -270,7 +283,7 @@ def write_hf_dataset(
     *folder* is created if needed; files already in it (a clone of a Hub
     repository, say) are left alone but for the two written, each of which
     is replaced whole or not at all. Needs pyarrow:
-    ``pip install 'clientocracy[parquet]'``.
+    `pip install 'clientocracy[parquet]'`.
     """
     stories = tuple(stories)
     table = to_arrow(stories)
@@ -401,7 +414,7 @@ def _yaml(value: object, indent: str = "") -> str:
 
 
 def _dataset_card() -> str:
-    """The dataset card of the bundled dataset: ``docs/dataset-card.md``, shipped in the wheel."""
+    """The dataset card of the bundled dataset: `docs/dataset-card.md`, shipped in the wheel."""
     import importlib_resources
 
     shipped = importlib_resources.files("clientocracy") / "data" / "dataset-card.md"
