@@ -358,10 +358,16 @@ class Corpus:
         """Write this corpus to a new folder in the catalog format, texts included.
 
         The folder must not exist yet or be empty. [`load()`][clientocracy.load]
-        reads it back into an equal corpus.
+        reads it back into an equal corpus. The save is atomic: every file is
+        complete before the catalog appears, and a save that fails leaves no
+        catalog behind.
 
         Raises:
             FileExistsError: The folder exists and is not empty.
+            ValueError: A string of the corpus is not valid Unicode (a lone
+                surrogate); nothing was written.
+            OSError: Writing failed (a full disk); the files written were
+                removed again.
         """
         from ._saving import save
 

@@ -8,13 +8,14 @@ at all.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._errors import CorpusError
+from ._files import open_corpus
+from ._json import decode_catalog
 from ._normalize import name_key
 from ._records import (
     CHANNELS,
@@ -894,20 +895,7 @@ def parse_corpus(
 
 def _parse_json(catalog_bytes: bytes, catalog: str, problems: _Problems) -> dict[str, Any]:
     """Decode the catalog file into its top-level object, or raise `CorpusError`."""
-    raw = _decode_text(catalog_bytes, catalog, problems)
-    if raw is None:
-        raise CorpusError(problems.lines)
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as error:
-        problems.add(f"line {error.lineno}, column {error.colno}", f"not valid JSON: {error.msg}")
-        raise CorpusError(problems.lines) from None
-    except RecursionError:
-        problems.add("top level", "nesting is too deep to be a catalog")
-        raise CorpusError(problems.lines) from None
-    except ValueError as error:  # e.g. an integer with more digits than Python converts
-        problems.add("top level", f"not a usable JSON value: {error}")
-        raise CorpusError(problems.lines) from None
+    data = decode_catalog(catalog_bytes, catalog=catalog)
     if not isinstance(data, dict):
         problems.add("top level", f"expected an object, got {_describe(data)}")
         raise CorpusError(problems.lines)
@@ -960,39 +948,6 @@ MAX_CATALOG_BYTES = 512 * 1024 * 1024
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 
-def _read_regular_file(root: str, name: str, limit: int, shown: str) -> bytes:
-    """Read *name* below *root*, refusing anything that leaves it or is not a file."""
-    import stat
-
-    if not isinstance(name, str) or not name or "\x00" in name:
-        raise CorpusError([f"{shown}: not a usable file name"])
-    if os.path.isabs(name) or name.startswith(("/", "\\")) or ":" in name.split("/")[0]:
-        raise CorpusError([f"{shown}: an absolute path; name files relative to the corpus folder"])
-    parts = name.replace("\\", "/").split("/")
-    if ".." in parts:
-        raise CorpusError([f"{shown}: '..' leaves the corpus folder; keep files inside it"])
-    path = os.path.join(root, *parts)
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(path)
-    if os.path.commonpath([real_root, real]) != real_root:
-        raise CorpusError([f"{shown}: a link that points outside the corpus folder"])
-    try:
-        info = os.stat(real)
-    except OSError as error:
-        raise CorpusError([f"{shown}: cannot read: {error.strerror or error}"]) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise CorpusError([f"{shown}: not a regular file (a folder, device or pipe)"])
-    if info.st_size > limit:
-        raise CorpusError(
-            [f"{shown}: {info.st_size} bytes, over the limit of {limit} bytes for this file"]
-        )
-    with open(real, "rb") as file:
-        content = file.read(limit + 1)
-    if len(content) > limit:
-        raise CorpusError([f"{shown}: over the limit of {limit} bytes for this file"])
-    return content
-
-
 def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
     """Load a corpus from a folder holding `catalog.json` and its text files.
 
@@ -1005,22 +960,19 @@ def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
     from ._corpus import Corpus
 
     given = os.fspath(path)
-    if os.path.isfile(given):
-        root, catalog_name = os.path.split(os.path.abspath(given))
-        catalog_shown = given
-    elif os.path.isdir(given):
-        root, catalog_name = given, CATALOG_FILE
-        catalog_shown = os.path.join(given, CATALOG_FILE)
-    else:
-        raise CorpusError([f"{given}: no such corpus folder or catalog file"])
-    catalog_bytes = _read_regular_file(root, catalog_name, MAX_CATALOG_BYTES, catalog_shown)
+    # The folder is opened once and every file, the catalog too, is opened
+    # relative to it and checked after opening (see _files): a corpus folder
+    # that changes while it loads cannot slip a link or a pipe in.
+    folder, catalog_name, catalog_shown = open_corpus(given, CATALOG_FILE)
+    with folder:
+        catalog_bytes = folder.read(catalog_name, MAX_CATALOG_BYTES, catalog_shown)
 
-    def read_file(name: str) -> bytes:
-        return _read_regular_file(root, name, MAX_TEXT_BYTES, os.path.join(given, name))
+        def read_file(name: str) -> bytes:
+            return folder.read(name, MAX_TEXT_BYTES, os.path.join(given, name))
 
-    return parse_corpus(
-        catalog_bytes,
-        read_file,
-        catalog=catalog_shown,
-        base=Corpus.bundled() if base is None else base,
-    )
+        return parse_corpus(
+            catalog_bytes,
+            read_file,
+            catalog=catalog_shown,
+            base=Corpus.bundled() if base is None else base,
+        )

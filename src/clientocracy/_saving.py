@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 from typing import TYPE_CHECKING, Any
 
+from ._files import write_atomically
 from ._loading import CATALOG_FILE, FORMAT, VERSION
 from ._records import Span, Translation
 
@@ -132,16 +134,44 @@ def catalog_of(corpus: Corpus) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def save(corpus: Corpus, path: str | os.PathLike[str]) -> None:
-    """Write *corpus* into the folder *path*, which must not exist or be empty."""
+    """Write *corpus* into the folder *path*, which must not exist or be empty.
+
+    Everything is encoded before anything is written, so a corpus that
+    cannot be written (a string that is not valid Unicode) fails without
+    touching the disk. Each file is written atomically and the catalog last:
+    a folder holds a catalog only once every text it names is complete. If
+    writing fails part-way, the files written so far are removed again.
+    """
     folder = os.fspath(path)
     if os.path.exists(folder) and (not os.path.isdir(folder) or os.listdir(folder)):
         raise FileExistsError(
             f"{folder}: not an empty folder; save a corpus into a new or empty folder"
         )
     catalog, files = catalog_of(corpus)
+    try:
+        encoded = {name: text.encode("utf-8") for name, text in files.items()}
+        encoded[CATALOG_FILE] = (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode(
+            "utf-8"
+        )
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"cannot save the corpus: it holds {error.object[error.start : error.end]!r}, "
+            "a lone surrogate, which no file can store as UTF-8; nothing was written"
+        ) from None
+    created_folder = not os.path.exists(folder)
     os.makedirs(os.path.join(folder, "texts"), exist_ok=True)
-    for name, text in files.items():
-        with open(os.path.join(folder, *name.split("/")), "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-    with open(os.path.join(folder, CATALOG_FILE), "w", encoding="utf-8", newline="\n") as f:
-        f.write(json.dumps(catalog, ensure_ascii=False, indent=2) + "\n")
+    written: list[str] = []
+    try:
+        for name, data in encoded.items():  # the catalog is last
+            target = os.path.join(folder, *name.split("/"))
+            write_atomically(target, data)
+            written.append(target)
+    except BaseException:
+        for target in written:
+            with contextlib.suppress(OSError):
+                os.unlink(target)
+        with contextlib.suppress(OSError):
+            os.rmdir(os.path.join(folder, "texts"))
+            if created_folder:
+                os.rmdir(folder)
+        raise
