@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from ._normalize import normalize
 from ._records import SEARCH_FIELDS, SearchHit, Snippet, Span, Story
@@ -23,7 +23,17 @@ from ._records import SEARCH_FIELDS, SearchHit, Snippet, Span, Story
 if TYPE_CHECKING:
     from ._corpus import Corpus
 
-__all__ = ["SearchIndex", "search_terms"]
+__all__ = ["MAX_QUERY_TERMS", "MAX_WORD_CHARS", "SearchIndex", "search_terms"]
+
+#: Words are cut to this many characters (once normalized), in the index and
+#: in queries alike, so a longer word still matches itself. No word of a
+#: natural language comes close; a "word" of megabytes would otherwise cost
+#: seconds and gigabytes to stem, index and highlight.
+MAX_WORD_CHARS = 64
+#: The most terms a query may have, phrases included; a longer query is
+#: refused with a ValueError (dropping terms would quietly change what an
+#: AND of them finds).
+MAX_QUERY_TERMS = 64
 
 # A word is a run of letters and digits once the text is normalized.
 # Apostrophes are dropped first, so "Joe's", "Joe’s" and "Joes" are one word.
@@ -52,6 +62,9 @@ _WEIGHTS = (5.0, 5.0, 2.0, 1.0, 0.0)
 _TEXT_COLUMNS = "{title company summary body}"
 
 DEFAULT_SNIPPET_WIDTH = 160
+#: Snippets look for the matched words in the first this many characters of
+#: each field; a match further into a longer field is not highlighted.
+SNIPPET_SCAN_CHARS = 65_536
 
 
 # Persian suffixes that writers join to a word with a ZWNJ, a space or
@@ -153,8 +166,11 @@ def _get_stemmer() -> _Stemmer:
 
 
 def _words(text: str) -> list[str]:
-    """The words of *text*, normalized but not stemmed."""
-    return _WORD.findall(normalize(text).replace("'", ""))
+    """The words of *text*, normalized but not stemmed, cut to MAX_WORD_CHARS."""
+    words: list[str] = _WORD.findall(normalize(text).replace("'", ""))
+    if any(len(word) > MAX_WORD_CHARS for word in words):
+        return [word[:MAX_WORD_CHARS] for word in words]
+    return words
 
 
 def search_terms(text: str) -> tuple[str, ...]:
@@ -201,6 +217,10 @@ class _Query:
     def __init__(self, text: str) -> None:
         stem = _get_stemmer()
         self.phrases: list[tuple[str, ...]] = []
+        # Terms of distinct phrases so far: a query is refused as soon as it
+        # is known to be too long, before its every word is stemmed.
+        distinct: set[tuple[str, ...]] = set()
+        counted = 0
         # The last word as typed (normalized, unstemmed) while it is still
         # being typed; it also matches as a prefix.
         self.prefix: str | None = None
@@ -211,8 +231,15 @@ class _Query:
             groups = [part] if quoted else _CHUNK.findall(part)
             for group in groups:
                 words = _words(group)
+                if len(words) > MAX_QUERY_TERMS:
+                    _too_many(len(words))
                 terms = tuple(term for term in map(stem, words) if term)
                 if terms:
+                    if terms not in distinct:
+                        distinct.add(terms)
+                        counted += len(terms)
+                        if counted > MAX_QUERY_TERMS:
+                            _too_many(counted)
                     self.phrases.append(terms)
                     # A word typed to its end with a suffix is no prefix.
                     self.prefix = words[-1] if stem(words[-1]) else None
@@ -251,6 +278,13 @@ class _Query:
             return stem in stems or (prefix is not None and word.startswith(prefix))
 
         return matches
+
+
+def _too_many(terms: int) -> NoReturn:
+    raise ValueError(
+        f"the query has more than {MAX_QUERY_TERMS} words ({terms} so far), the limit; "
+        "search for fewer words: every word must match, so a few distinctive ones find as much"
+    )
 
 
 def _quote(terms: Sequence[str]) -> str:
@@ -408,6 +442,8 @@ def _analyse(raw: str) -> tuple[tuple[str, str], ...]:
     if pairs is None:
         stem = _get_stemmer()
         pairs = tuple((word, stem(word)) for word in _words(raw))
+        if len(raw) > 4 * MAX_WORD_CHARS:
+            return pairs  # an outlandish "word": not worth keeping
         if len(_analysed) > 100_000:
             _analysed.clear()
         _analysed[raw] = pairs
@@ -450,7 +486,9 @@ def snippet(
             text = _field_text(story, tag, field)
             if text is None:
                 continue
-            found = _matched(text, matches)
+            # Only the start of a very long field is looked at, so that a hit
+            # costs the same whatever the length of its story.
+            found = _matched(text[: _word_end(text, SNIPPET_SCAN_CHARS)], matches)
             count = len(frozenset().union(*(terms for _, _, terms in found)))
             if count > best_count:
                 best, best_count = (field, tag, text, found), count
@@ -504,20 +542,24 @@ def _word_start(text: str, offset: int) -> int:
     """*offset*, moved forward to the start of the next word if it falls inside one."""
     if offset == 0 or text[offset - 1].isspace():
         return offset
-    space = _SPACE.search(text, offset)
+    space = _SPACE.search(text, offset, offset + MAX_WORD_CHARS)
     return space.end() if space else offset
 
 
 def _word_end(text: str, offset: int) -> int:
-    """*offset*, moved back to the end of the previous word if it falls inside one."""
+    """*offset*, moved back to the end of the previous word if it falls inside one.
+
+    It looks back at most MAX_WORD_CHARS characters: a longer "word" is cut.
+    """
     if offset >= len(text):
         return len(text)
     if text[offset].isspace():
         return offset
     cut = offset
-    while cut > 0 and not text[cut - 1].isspace():
+    floor = max(0, offset - MAX_WORD_CHARS)
+    while cut > floor and not text[cut - 1].isspace():
         cut -= 1
-    return cut - 1 if cut > 1 else offset
+    return cut - 1 if cut > 1 and text[cut - 1].isspace() else offset
 
 
 def run_search(
