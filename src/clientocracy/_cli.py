@@ -19,16 +19,21 @@ from ._errors import CorpusError, UnknownValueError
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
     from ._records import SearchHit, Story
-    from ._terminal import Style
+    from ._terminal import Marked, Output
 
 __all__ = ["build_parser", "main"]
 
 EXIT_OK = 0
 EXIT_NO_MATCH = 1
 EXIT_USAGE = 2
-# What a shell reports for a process killed by SIGPIPE (128 + 13).
+# What a shell reports for a process killed by SIGINT (128 + 2) and SIGPIPE (128 + 13).
+EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
+# An error the program did not expect: a bug (EX_SOFTWARE of sysexits.h).
+EXIT_BUG = 70
 
 _PROG = "clientocracy"
 
@@ -107,10 +112,20 @@ examples:
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are two lines: the problem and what to do."""
+    """An argument parser whose errors are two lines: the problem and what to do.
+
+    Its messages (help, usage, errors that echo an argument) are printed
+    through an Output like everything else the command prints.
+    """
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\nTry '{self.prog} --help'.\n")
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message:
+            # argparse prints help and --version to stdout, usage errors to stderr.
+            to_stdout = file is None or file is sys.stdout
+            (_output() if to_stdout else _errors()).write(message)
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
@@ -257,20 +272,38 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 # -- output helpers -----------------------------------------------------------
 
 
+def _output() -> Output:
+    """Standard output, through which every line the commands print goes.
+
+    It writes to whatever `sys.stdout` is at the time, so that a pager or
+    the bidi display that takes standard output over gets the lines too.
+    """
+    from ._terminal import Output
+
+    return Output(lambda: sys.stdout, name="standard output", required=True)
+
+
+def _errors() -> Output:
+    """Standard error: messages; writing to it never fails the command."""
+    from ._terminal import Output
+
+    return Output(lambda: sys.stderr, name="standard error", required=False, color=False)
+
+
 def _width(stream: TextIO) -> int:
     import shutil
 
     return min(shutil.get_terminal_size((88, 24)).columns, 100)
 
 
-def _print_json(data: Any) -> None:
-    import json
+def _print_json(out: Output, data: Any) -> None:
+    from ._export import dumps
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    out.document(dumps(data, indent=2) + "\n")
 
 
 def _table(
-    rows: Sequence[Sequence[str]], header: Sequence[str], style: Style, width: int | None
+    out: Output, rows: Sequence[Sequence[str]], header: Sequence[str], width: int | None
 ) -> None:
     """Print an aligned table; on a terminal (*width* given) shortened to fit, the id kept."""
     from ._tables import fit_table
@@ -278,8 +311,9 @@ def _table(
 
     cells = [[one_line(cell) for cell in row] for row in rows]
     head, *body = fit_table(cells, header, width, fixed=(0,))
-    sys.stdout.write(style.bold(head) + "\n")
-    sys.stdout.writelines(line + "\n" for line in body)
+    out.line(out.bold(head))
+    for line in body:
+        out.line(line)
 
 
 def _stories(corpus: Corpus, args: argparse.Namespace) -> StoryCollection:
@@ -294,32 +328,39 @@ def _given_filters(args: argparse.Namespace) -> list[str]:
     ]
 
 
-def _no_match(args: argparse.Namespace) -> int:
-    sys.stderr.write(f"{_PROG}: no story matches {' and '.join(_given_filters(args))}.\n")
+def _no_match(err: Output, args: argparse.Namespace) -> int:
+    filters = _given_filters(args)
+    if filters:
+        err.line(f"{_PROG}: no story matches {' and '.join(filters)}.")
+    else:
+        err.line(f"{_PROG}: the corpus has no stories.")
     return EXIT_NO_MATCH
 
 
 # -- the commands -------------------------------------------------------------
+# Each takes the corpus, the arguments, standard output and standard error
+# (as Outputs: what they print is neutralized on the way), and returns the
+# exit status.
 
 
-def _cmd_list(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+def _cmd_list(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     from ._export import as_dict
 
     stories = _stories(corpus, args)
     if args.json:
-        _print_json([as_dict(story) for story in stories])
+        _print_json(out, [as_dict(story) for story in stories])
     elif stories:
         rows = [(s.id, s.company.name, s.language.id, s.title_en) for s in stories]
-        _table(rows, ("ID", "COMPANY", "LANG", "TITLE"), style, args.fit_width)
-    return EXIT_OK if stories else _no_match(args)
+        _table(out, rows, ("ID", "COMPANY", "LANG", "TITLE"), args.fit_width)
+    return EXIT_OK if stories else _no_match(err, args)
 
 
-def _cmd_search(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+def _cmd_search(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     from ._export import as_dict
     from ._terminal import one_line, wrap
 
     if args.limit < 0:
-        return _fail(f"--limit cannot be negative, got {args.limit}")
+        return _fail(err, f"--limit cannot be negative, got {args.limit}")
     query = " ".join(args.query)
     hits = corpus.search(
         query,
@@ -329,27 +370,29 @@ def _cmd_search(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
         limit=args.limit,
     )
     if args.json:
-        _print_json([as_dict(hit) for hit in hits])
+        _print_json(out, [as_dict(hit) for hit in hits])
     else:
         width = _width(sys.stdout)
         for number, hit in enumerate(hits):
             story = hit.story
             if number:
-                sys.stdout.write("\n")
+                out.line()
             # No score: BM25 values mean nothing to a reader (a word found in
             # every story scores about 0), and the order already ranks the hits.
-            sys.stdout.write(
-                f"{style.bold(one_line(story.id))}  {style.dim(one_line(story.company.name))}"
-                f"{style.dim(f' · {story.language.id}')}\n"
+            out.line(
+                out.bold(one_line(story.id)),
+                "  ",
+                out.dim(one_line(story.company.name)),
+                out.dim(f" · {one_line(story.language.id)}"),
             )
-            sys.stdout.write(wrap(one_line(story.title_en), width, indent="  ") + "\n")
-            sys.stdout.write(_highlighted(hit, width, style) + "\n")
+            out.line(wrap(one_line(story.title_en), width, indent="  "))
+            out.line(_highlighted(hit, width))
     if not hits:
-        return _no_search_match(corpus, query, args)
+        return _no_search_match(corpus, query, args, err)
     return EXIT_OK
 
 
-def _no_search_match(corpus: Corpus, query: str, args: argparse.Namespace) -> int:
+def _no_search_match(corpus: Corpus, query: str, args: argparse.Namespace, err: Output) -> int:
     """Say that nothing matched, naming the filters, and whether they are why."""
     from ._terminal import one_line
 
@@ -361,7 +404,7 @@ def _no_search_match(corpus: Corpus, query: str, args: argparse.Namespace) -> in
         if unfiltered:
             message += f"; without the filters, {_count(unfiltered, 'story', 'stories')} "
             message += "does" if unfiltered == 1 else "do"
-    sys.stderr.write(f"{_PROG}: {message}.\n")
+    err.line(f"{_PROG}: {message}.")
     return EXIT_NO_MATCH
 
 
@@ -375,32 +418,20 @@ def _listed(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-# Highlights are marked with two private-use characters before wrapping (so
-# the ANSI codes do not count towards the width) and replaced afterwards.
-# Any such character in a corpus's own text is replaced first, so a corpus
-# cannot forge a highlight.
-_MARK_ON, _MARK_OFF = "\ue000", "\ue001"
-_UNMARK = str.maketrans({_MARK_ON: "\ufffd", _MARK_OFF: "\ufffd"})
-
-
-def _highlighted(hit: SearchHit, width: int, style: Style) -> str:
+def _highlighted(hit: SearchHit, width: int) -> Marked:
     import attrs
 
-    from ._terminal import wrap
+    from ._terminal import MARK_OFF, MARK_ON, Marked, unmark, wrap
 
-    snippet = attrs.evolve(hit.snippet, text=hit.snippet.text.translate(_UNMARK))
-    text = wrap(snippet.marked(_MARK_ON, _MARK_OFF), width, indent="  ")
-    on, off = style.codes("1;33")
-    return text.replace(_MARK_ON, on).replace(_MARK_OFF, off)
+    snippet = attrs.evolve(hit.snippet, text=unmark(hit.snippet.text))
+    return Marked(wrap(snippet.marked(MARK_ON, MARK_OFF), width, indent="  "))
 
 
-def _show(story: Story, style: Style) -> None:
-    from ._terminal import neutralize, one_line, wrap
+def _show(out: Output, story: Story) -> None:
+    from ._terminal import one_line, wrap
 
     width = _width(sys.stdout)
-    out = sys.stdout
     source = story.source
-    label = style.dim
     facts = [
         ("company", f"{story.company.name} ({story.company.id})"),
         ("language", f"{story.language.name} ({story.language.id})"),
@@ -408,76 +439,82 @@ def _show(story: Story, style: Style) -> None:
         ("channel", story.channel or "not stated"),
         ("id", story.id),
     ]
-    out.write(style.bold(wrap(one_line(story.title_en), width)) + "\n")
-    out.write(wrap(one_line(story.title), width) + "\n\n")
+    out.line(out.bold(wrap(one_line(story.title_en), width)))
+    out.line(wrap(one_line(story.title), width))
+    out.line()
     for name, value in facts:
         lines = wrap(one_line(value), width - 11).splitlines() or [""]
-        out.write(f"{label(name.ljust(11))}{lines[0]}\n")
-        out.writelines(f"{' ' * 11}{line}\n" for line in lines[1:])
-    out.write("\n" + wrap(story.text, width) + "\n\n")
-    out.write(style.bold("Summary") + "\n" + wrap(story.summary, width) + "\n\n")
-    out.write(style.bold("Source") + "\n")
+        out.line(out.dim(name.ljust(11)), lines[0])
+        for line in lines[1:]:
+            out.line(" " * 11, line)
+    out.line()
+    out.line(wrap(story.text, width))
+    out.line()
+    out.line(out.bold("Summary"))
+    out.line(wrap(story.summary, width))
+    out.line()
+    out.line(out.bold("Source"))
     provenance = (
         f"{source.title_en} ({source.id}, {source.language.name}), "
         f"characters {story.span.start}–{story.span.end}. {source.origin}"
     )
-    out.write(wrap(provenance, width) + "\n")
+    out.line(wrap(provenance, width))
     if source.origin_url:
-        out.write(neutralize(source.origin_url) + "\n")
+        out.line(one_line(source.origin_url))
 
 
-def _cmd_show(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+def _cmd_show(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     from ._export import as_dict
 
     story = corpus.story(args.id)
     if args.json:
-        _print_json(as_dict(story))
+        _print_json(out, as_dict(story))
     else:
-        _show(story, style)
+        _show(out, story)
     return EXIT_OK
 
 
-def _cmd_random(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+def _cmd_random(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     import random
 
     stories = _stories(corpus, args)
     if not stories:
-        return _no_match(args)
+        return _no_match(err, args)
     story = random.Random(args.seed).choice(stories)
-    return _cmd_show(corpus, argparse.Namespace(id=story.id, json=args.json), style)
+    return _cmd_show(corpus, argparse.Namespace(id=story.id, json=args.json), out, err)
 
 
 def _vocabulary(
     records: Sequence[Any],
     corpus: Corpus,
     args: argparse.Namespace,
-    style: Style,
+    out: Output,
     header: Sequence[str],
     row: Callable[[Any], Sequence[str]],
 ) -> int:
     from ._export import as_dict
 
     if args.json:
-        _print_json([as_dict(record, corpus=corpus) for record in records])
+        _print_json(out, [as_dict(record, corpus=corpus) for record in records])
     else:
-        _table([row(record) for record in records], header, style, args.fit_width)
+        _table(out, [row(record) for record in records], header, args.fit_width)
     return EXIT_OK
 
 
-def _cmd_companies(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+def _cmd_companies(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     return _vocabulary(
         corpus.companies(),
         corpus,
         args,
-        style,
+        out,
         ("ID", "NAME", "STORIES", "COUNTRY", "INDUSTRY"),
         lambda c: (c.id, c.name, str(len(corpus.stories(company=c))), c.country, c.industry),
     )
 
 
-def _cmd_principles(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+def _cmd_principles(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     if args.json:
-        return _vocabulary(corpus.principles(), corpus, args, style, (), lambda p: ())
+        return _vocabulary(corpus.principles(), corpus, args, out, (), lambda p: ())
     from ._terminal import one_line, wrap
 
     width = _width(sys.stdout)
@@ -485,22 +522,22 @@ def _cmd_principles(corpus: Corpus, args: argparse.Namespace, style: Style) -> i
         count = len(corpus.stories(principle=principle))
         names = " · ".join(name for lang, name in principle.names if lang != "en")
         if index:
-            sys.stdout.write("\n")
-        sys.stdout.write(
-            f"{style.bold(one_line(principle.name))} ({principle.id}), "
-            f"{count} stor{'y' if count == 1 else 'ies'}\n"
+            out.line()
+        out.line(
+            out.bold(one_line(principle.name)),
+            f" ({one_line(principle.id)}), {count} stor{'y' if count == 1 else 'ies'}",
         )
-        sys.stdout.write(style.dim(one_line(names)) + "\n")
-        sys.stdout.write(wrap(principle.definition, width, indent="  ") + "\n")
+        out.line(out.dim(one_line(names)))
+        out.line(wrap(principle.definition, width, indent="  "))
     return EXIT_OK
 
 
-def _cmd_languages(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+def _cmd_languages(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     return _vocabulary(
         corpus.languages(),
         corpus,
         args,
-        style,
+        out,
         ("ID", "NAME", "NATIVE", "DIRECTION", "STORIES"),
         lambda lang: (
             lang.id,
@@ -516,62 +553,44 @@ def _cmd_languages(corpus: Corpus, args: argparse.Namespace, style: Style) -> in
 _FILE_FORMATS = ("parquet", "hf")
 
 
-def _cmd_export(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+def _cmd_export(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     from ._export import export
+    from ._files import write_atomically
 
     stories = _stories(corpus, args)
     if args.format in _FILE_FORMATS:
-        return _export_file(stories, args)
+        return _export_file(stories, args, err)
     document = export(stories, args.format)
     if args.output is None:
-        sys.stdout.write(document)
+        out.document(document)
     else:
-        _write_atomically(args.output, document)
-    return EXIT_OK if stories else _no_match(args)
+        write_atomically(args.output, document.encode("utf-8"))
+    return EXIT_OK if stories else _no_match(err, args)
 
 
-def _export_file(stories: StoryCollection, args: argparse.Namespace) -> int:
+def _export_file(stories: StoryCollection, args: argparse.Namespace, err: Output) -> int:
     from ._arrow import ExtraNotInstalledError, write_hf_dataset, write_parquet
 
     if args.output is None:
         what = "a folder" if args.format == "hf" else "a file"
-        return _fail(f"--format {args.format} writes {what}: name it with -o")
+        return _fail(err, f"--format {args.format} writes {what}: name it with -o")
     write = write_hf_dataset if args.format == "hf" else write_parquet
     try:
         write(stories, args.output)
     except ExtraNotInstalledError as error:
-        return _fail(str(error))
-    return EXIT_OK if stories else _no_match(args)
+        return _fail(err, str(error))
+    return EXIT_OK if stories else _no_match(err, args)
 
 
-def _write_atomically(path: str, document: str) -> None:
-    """Write *document* to *path* whole or not at all: a temporary file, then a rename."""
-    import tempfile
-
-    target = os.path.abspath(path)
-    folder = os.path.dirname(target)
-    fd, temporary = tempfile.mkstemp(prefix=".clientocracy-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-            file.write(document)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-
-
-def _cmd_validate(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+def _cmd_validate(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     from ._loading import load
-    from ._terminal import neutralize
 
     try:
         loaded = load(args.path, base=corpus)
     except CorpusError as error:
-        sys.stdout.write(neutralize(str(error)) + "\n")
+        out.line(str(error))
         return EXIT_NO_MATCH
-    sys.stdout.write(f"{neutralize(args.path)}: valid. {_defines_and_borrows(loaded, corpus)}\n")
+    out.line(f"{args.path}: valid. {_defines_and_borrows(loaded, corpus)}")
     return EXIT_OK
 
 
@@ -600,21 +619,21 @@ def _defines_and_borrows(loaded: Corpus, base: Corpus) -> str:
     return sentence + "."
 
 
-def _cmd_completion(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+def _cmd_completion(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     from ._completion import completion_script
 
-    sys.stdout.write(completion_script(args.shell, build_parser(), corpus))
+    out.document(completion_script(args.shell, build_parser(), corpus))
     return EXIT_OK
 
 
-def _cmd_man(corpus: Corpus, args: argparse.Namespace, style: Style) -> int:
+def _cmd_man(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     from ._manpage import manual_page
 
-    sys.stdout.write(manual_page(build_parser()))
+    out.document(manual_page(build_parser()))
     return EXIT_OK
 
 
-_COMMANDS: dict[str, Callable[[Corpus, argparse.Namespace, Style], int]] = {
+_COMMANDS: dict[str, Callable[[Corpus, argparse.Namespace, Output, Output], int]] = {
     "list": _cmd_list,
     "search": _cmd_search,
     "show": _cmd_show,
@@ -659,8 +678,8 @@ def _corpus(args: argparse.Namespace) -> Corpus:
     return corpora[0].merge(*corpora[1:])
 
 
-def _fail(message: str) -> int:
-    sys.stderr.write(f"{_PROG}: error: {message}\n")
+def _fail(err: Output, message: str) -> int:
+    err.line(f"{_PROG}: error: {message}")
     return EXIT_USAGE
 
 
@@ -668,8 +687,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the `clientocracy` command with *argv* (default: `sys.argv[1:]`).
 
     Returns the exit status: 0 on success, 1 when no story matches, 2 for a
-    usage error or a value that names nothing.
+    usage error, a value that names nothing or output that cannot be
+    written, 130 when interrupted (Ctrl-C), 141 when the reader of a pipe
+    goes away. Whatever the arguments and environment, it prints a message,
+    never a traceback.
     """
+    from ._terminal import OutputError
+
+    try:
+        try:
+            status = _main(argv)
+        except SystemExit as exit:  # from argparse: --help, --version, usage errors
+            status = EXIT_OK if exit.code is None else EXIT_USAGE
+            if isinstance(exit.code, int):
+                status = exit.code
+        # Flushed here, not by the interpreter at exit, so that a full disk
+        # is reported like any other failure to write.
+        _output().flush()
+        return status
+    except BrokenPipeError:
+        return _abandon_stdout(EXIT_BROKEN_PIPE)
+    except KeyboardInterrupt:
+        _errors().line(f"{_PROG}: interrupted")
+        return _abandon_stdout(EXIT_INTERRUPTED)
+    except OutputError as error:
+        _errors().line(f"{_PROG}: error: {error}")
+        return _abandon_stdout(EXIT_USAGE)
+    except Exception as error:  # a bug; say so in one line rather than a traceback
+        _errors().line(
+            f"{_PROG}: internal error: {type(error).__name__}: {error}. "
+            "Please report it, with the command that caused it."
+        )
+        return _abandon_stdout(EXIT_BUG)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     # A terminal or pipe that cannot encode a character gets a replacement
     # character rather than a UnicodeEncodeError half-way through the output.
     for stream in (sys.stdout, sys.stderr):
@@ -681,12 +733,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = _command_name(arguments)
     parser = build_parser(only=command if command in _COMMANDS else None)
     args = parser.parse_args(arguments)
-    try:
-        status = _run(args)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        return _broken_pipe()
-    return status
+    return _run(args, _errors())
 
 
 def _command_name(arguments: Sequence[str]) -> str | None:
@@ -702,42 +749,50 @@ def _command_name(arguments: Sequence[str]) -> str | None:
     return None
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, err: Output) -> int:
     import shutil
 
     from ._bidi import BidiUnavailableError, bidi_display
     from ._pager import paged
-    from ._terminal import Style, neutralize, one_line
+    from ._terminal import one_line
 
     # Decided before a pager takes over standard output: what matters is
     # whether the user looks at a terminal, and how wide it is.
-    style = Style(sys.stdout)
-    args.fit_width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    out = _output()
+    args.fit_width = shutil.get_terminal_size().columns if out.terminal else None
     page = not args.no_pager and (
         args.command in _PAGED or (args.command == "export" and args.output is None)
     )
     try:
         corpus = _corpus(args)
         with paged(page), bidi_display(_reorders(args)):
-            return _COMMANDS[args.command](corpus, args, style)
+            return _COMMANDS[args.command](corpus, args, out, err)
         return EXIT_OK  # the user quit the pager before the end
     except BidiUnavailableError as error:
-        return _fail(str(error))
+        return _fail(err, str(error))
     except UnknownValueError as error:
         listing = _LISTING_COMMANDS.get(error.facet, f"{_PROG} --help")
-        return _fail(f"{one_line(error.brief)}\nRun '{listing}' to see them all.")
+        return _fail(err, f"{one_line(error.brief)}\nRun '{listing}' to see them all.")
     except CorpusError as error:
-        return _fail(neutralize(str(error)))
+        return _fail(err, str(error))
+    except ValueError as error:  # a value the library refuses, such as an overlong query
+        return _fail(err, str(error))
     except BrokenPipeError:
         raise
     except OSError as error:
-        where = f": {neutralize(str(error.filename))}" if error.filename else ""
-        return _fail(f"{error.strerror or error}{where}")
+        where = f": {error.filename}" if error.filename else ""
+        return _fail(err, f"{error.strerror or error}{where}")
 
 
-def _broken_pipe() -> int:
-    # The reader went away (`clientocracy export | head -1`): stop quietly,
-    # and point stdout at devnull so the interpreter's final flush is quiet too.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    return EXIT_BROKEN_PIPE
+def _abandon_stdout(status: int) -> int:
+    # Nothing more can be written (the reader went away, the disk is full,
+    # the user pressed Ctrl-C): point stdout at devnull, so that the
+    # interpreter's final flush of what is still buffered is quiet too.
+    if sys.stdout is not None:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+    return status

@@ -6,13 +6,14 @@ The shapes here are the ones `clientocracy export` writes and every
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, Literal
 
 from ._corpus import Corpus
 from ._records import Company, Language, Principle, SearchHit, Source, Story, Translation
 
-__all__ = ["FORMATS", "ExportFormat", "as_dict", "export", "segment_rows"]
+__all__ = ["FORMATS", "ExportFormat", "as_dict", "dumps", "export", "segment_rows"]
 
 ExportFormat = Literal["json", "jsonl", "csv"]
 """A format [`export()`][clientocracy.export] writes, for type checkers."""
@@ -46,6 +47,30 @@ _SEGMENT_COLUMNS = (
     "original",
     "translation",
 )
+
+
+# What json.dumps(ensure_ascii=False) leaves raw but a terminal would act on:
+# DEL, C1 controls (C0 ones it escapes itself), bidi overrides, isolates and
+# marks, and lone surrogates (which no file can store as UTF-8).
+_RAW_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def dumps(data: Any, *, indent: int | None = None) -> str:
+    """*data* as JSON: non-ASCII text as is, but every control and bidi character escaped.
+
+    The escapes are JSON's own (``\\u202e``), so a JSON parser reads the
+    exact strings back, while the text itself, shown in a terminal or an
+    editor, carries no character that acts on the display. Characters
+    outside strings are only JSON's own punctuation, so the substitution
+    cannot touch anything but string contents.
+    """
+    import json
+
+    return _RAW_UNSAFE.sub(_escape, json.dumps(data, ensure_ascii=False, indent=indent))
 
 
 def as_dict(
@@ -252,15 +277,13 @@ def export(
         >>> print(clientocracy.export(lego, "csv").splitlines()[0])
         id,title,title_en,summary,company,company_name,principles,language,source,...
     """
-    import json
-
     if segments:
         return _export_rows(segment_rows(stories), _SEGMENT_COLUMNS, format)
     if format == "json":
         items = [as_dict(story) for story in stories]
-        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+        return dumps(items, indent=2) + "\n"
     if format == "jsonl":
-        return "".join(json.dumps(as_dict(s), ensure_ascii=False) + "\n" for s in stories)
+        return "".join(dumps(as_dict(s)) + "\n" for s in stories)
     if format == "csv":
         import csv
         import io
@@ -309,12 +332,10 @@ def export(
 
 def _export_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], format: str) -> str:
     """A flat table as one document: a JSON array, JSON lines, or CSV with a header."""
-    import json
-
     if format == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+        return dumps(rows, indent=2) + "\n"
     if format == "jsonl":
-        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        return "".join(dumps(row) + "\n" for row in rows)
     if format == "csv":
         import csv
         import io

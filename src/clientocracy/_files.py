@@ -267,6 +267,8 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
             break
         except FileExistsError:
             continue
+        except OSError as error:  # name the file asked for, not the temporary one
+            raise type(error)(error.errno, error.strerror, os.fspath(path)) from None
     else:  # pragma: no cover - a hundred random names taken
         raise FileExistsError(errno.EEXIST, "no free temporary file name", folder)
     try:
