@@ -40,8 +40,14 @@ _BINARY = getattr(os, "O_BINARY", 0)
 # opened, and what was opened is checked again.
 _RELATIVE = bool(_NOFOLLOW and _DIRECTORY) and os.open in os.supports_dir_fd
 # What opening a link with O_NOFOLLOW reports: ELOOP (Linux, macOS), EMLINK
-# (FreeBSD), EFTYPE (NetBSD).
-_LINK_ERRORS = {errno.ELOOP, errno.EMLINK, getattr(errno, "EFTYPE", errno.ELOOP)}
+# (FreeBSD), EFTYPE (NetBSD), and ENOTDIR with O_DIRECTORY (Linux). Each is
+# checked with readlink, which fails for anything but a link.
+_LINK_ERRORS = {
+    errno.ELOOP,
+    errno.EMLINK,
+    errno.ENOTDIR,
+    getattr(errno, "EFTYPE", errno.ELOOP),
+}
 # As many links as the kernel follows in one lookup.
 _MAX_LINKS = 40
 _READ_CHUNK = 1024 * 1024
@@ -118,7 +124,7 @@ class CorpusFolder:
                         raise _cannot_read(shown, error) from None
                     try:
                         target = os.readlink(part, dir_fd=folders[-1])
-                    except OSError:  # not a link after all: a real ELOOP or EMLINK
+                    except OSError:  # not a link after all
                         raise _cannot_read(shown, error) from None
                     links += 1
                     if links > _MAX_LINKS:

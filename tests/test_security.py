@@ -1,0 +1,857 @@
+"""Hostile input: corpora that race, lie or bloat, terminal payloads, odd arguments.
+
+Each class of attack has a test that would fail if the defence were taken
+away; the command is run as users run it, through the installed entry point,
+wherever it is involved.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import clientocracy
+import clientocracy._corpus as corpus_module
+from clientocracy import (
+    Company,
+    Corpus,
+    CorpusError,
+    Language,
+    Principle,
+    Quote,
+    Source,
+    Span,
+    Story,
+)
+
+SCRIPT = shutil.which("clientocracy", path=str(Path(sys.executable).parent))
+if SCRIPT is None:  # pragma: no cover - the test extra installs the package
+    pytest.fail("the clientocracy console script is not installed beside this Python")
+
+POSIX = pytest.mark.skipif(os.name != "posix", reason="POSIX file system semantics")
+ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+TEXT = "Our shop. A customer left her umbrella; we drove it to her house. The end."
+SECRET = "root:x:0:0:the secret that lives outside the corpus folder\n"
+
+# Every character that must never reach a terminal raw.
+UNSAFE = [
+    *(chr(c) for c in range(0x20) if chr(c) not in "\n\t"),
+    "\x7f",
+    *(chr(c) for c in range(0x80, 0xA0)),
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u200e",
+    "\u200f",
+    "\u061c",
+]
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+
+
+def catalog(**story_changes: Any) -> dict[str, Any]:
+    story = {
+        "id": "acme-umbrella",
+        "source": "acme-blog",
+        "span": {"start": 10, "end": 65},
+        "company": "acme",
+        "principles": ["small-things-matter"],
+        "title": "The umbrella",
+        "title_en": "The umbrella",
+        "summary": "A customer forgot her umbrella and the shop drove it to her.",
+    }
+    story.update(story_changes)
+    return {
+        "format": "clientocracy-catalog",
+        "version": 1,
+        "languages": [],
+        "companies": [{"id": "acme", "name": "Acme", "industry": "retail", "country": "GB"}],
+        "principles": [],
+        "sources": [
+            {
+                "id": "acme-blog",
+                "file": "texts/acme.txt",
+                "sha256": sha(TEXT),
+                "language": "en",
+                "title": "Acme blog",
+                "title_en": "Acme blog",
+                "origin": "Our own blog.",
+            }
+        ],
+        "stories": [story],
+    }
+
+
+def write_corpus(folder: Path, raw: bytes | dict[str, Any] | None = None) -> Path:
+    (folder / "texts").mkdir(parents=True, exist_ok=True)
+    (folder / "texts" / "acme.txt").write_text(TEXT, encoding="utf-8")
+    data = raw if raw is not None else catalog()
+    if isinstance(data, dict):
+        data = json.dumps(data).encode()
+    (folder / "catalog.json").write_bytes(data)
+    return folder
+
+
+def problems(path: Path) -> str:
+    with pytest.raises(CorpusError) as info:
+        clientocracy.load(path)
+    return "\n".join(info.value.problems)
+
+
+def run(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "80"}
+    env.pop("NO_COLOR", None)
+    return subprocess.run(
+        [SCRIPT, *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="surrogateescape",
+        env=env,
+        timeout=120,
+        **kwargs,
+    )
+
+
+def shell(command: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run *command* with sh, the console script as $C."""
+    return subprocess.run(
+        command,
+        shell=True,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env={**os.environ, "C": str(SCRIPT), "PYTHONIOENCODING": "utf-8"},
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+# -- 1. a corpus folder that changes while it loads ----------------------------
+
+
+SWAPPER = """
+import os, shutil, sys
+path, variants = sys.argv[1], sys.argv[2:]
+spare = path + ".swap"
+while True:
+    for variant in variants:
+        try:
+            if os.path.lexists(spare):
+                os.unlink(spare)
+            if os.path.islink(variant):
+                os.symlink(os.readlink(variant), spare)
+            elif variant.endswith("pipe"):
+                os.mkfifo(spare)
+            else:
+                shutil.copyfile(variant, spare)
+            os.replace(spare, path)
+        except OSError:
+            pass
+"""
+
+
+@contextlib.contextmanager
+def swapping(path: Path, *variants: Path) -> Iterator[None]:
+    """Keep replacing *path* by each of *variants* in turn, atomically, while loads run.
+
+    The swapper is a process of its own, so that it runs truly alongside the
+    loads (on another core), not only when the loading thread lets it.
+    """
+    swapper = subprocess.Popen([sys.executable, "-c", SWAPPER, str(path), *map(str, variants)])
+    try:
+        while not (path.is_symlink() or path.is_fifo()):  # until it has swapped once
+            pass
+        yield
+    finally:
+        swapper.kill()
+        swapper.wait()
+
+
+def load_in_thread(folder: Path) -> Corpus | CorpusError:
+    """Load *folder*; fail the test (instead of hanging it) if the load blocks."""
+    result: list[Corpus | CorpusError] = []
+
+    def target() -> None:
+        try:
+            result.append(clientocracy.load(folder))
+        except CorpusError as error:
+            result.append(error)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(60)
+    assert result, "load() blocked: it opened something that never answers, such as a pipe"
+    return result[0]
+
+
+@POSIX
+def test_a_text_swapped_for_a_link_or_a_pipe_while_loading(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    folder = write_corpus(tmp_path / "corpus")
+    text = folder / "texts" / "acme.txt"
+    variants = tmp_path / "variants"
+    variants.mkdir()
+    (variants / "genuine").write_text(TEXT, encoding="utf-8")
+    (variants / "link").symlink_to(secret)
+    (variants / "up").symlink_to("../../secret.txt")
+    os.mkfifo(variants / "pipe")
+    outcomes = set()
+    with swapping(
+        text, variants / "genuine", variants / "link", variants / "up", variants / "pipe"
+    ):
+        for _ in range(400):
+            outcome = load_in_thread(folder)
+            if isinstance(outcome, Corpus):
+                assert outcome.sources()[-1].text == TEXT
+                outcomes.add("loaded")
+            else:
+                message = str(outcome)
+                assert "secret" not in message
+                assert sha(SECRET) not in message
+                outcomes.add(message.splitlines()[1].split(": ", 2)[-1])
+    # Every swap was seen at some point, and each was refused for what it was.
+    assert "loaded" in outcomes
+    assert any("points outside the corpus folder" in o for o in outcomes)
+    assert any("not a regular file" in o for o in outcomes)
+
+
+@POSIX
+def test_the_catalog_swapped_for_a_link_while_loading(tmp_path: Path) -> None:
+    outside = write_corpus(tmp_path / "outside", catalog(title="Not from this corpus"))
+    folder = write_corpus(tmp_path / "corpus")
+    variants = tmp_path / "variants"
+    variants.mkdir()
+    shutil.copyfile(folder / "catalog.json", variants / "genuine")
+    (variants / "link").symlink_to(outside / "catalog.json")
+    os.mkfifo(variants / "pipe")
+    with swapping(
+        folder / "catalog.json", variants / "genuine", variants / "link", variants / "pipe"
+    ):
+        for _ in range(100):
+            outcome = load_in_thread(folder)
+            if isinstance(outcome, Corpus):
+                assert outcome.story("acme-umbrella").title == "The umbrella"
+
+
+@POSIX
+def test_links_inside_the_folder_still_work_and_absolute_ones_outside_do_not(
+    tmp_path: Path,
+) -> None:
+    folder = write_corpus(tmp_path / "corpus")
+    (folder / "texts" / "acme.txt").rename(folder / "real.txt")
+    (folder / "texts" / "acme.txt").symlink_to("../real.txt")
+    assert clientocracy.load(folder).story("acme-umbrella")
+    (folder / "texts" / "acme.txt").unlink()
+    (folder / "texts" / "acme.txt").symlink_to(folder / "real.txt")  # absolute, but inside
+    assert clientocracy.load(folder).story("acme-umbrella")
+    (folder / "texts" / "acme.txt").unlink()
+    (folder / "texts" / "acme.txt").symlink_to("acme.txt")  # a loop
+    assert "too many links" in problems(folder)
+    (folder / "texts" / "acme.txt").unlink()
+    (tmp_path / "elsewhere").mkdir()
+    (folder / "texts").rename(tmp_path / "elsewhere" / "texts")
+    (folder / "texts").symlink_to(tmp_path / "elsewhere" / "texts")  # a folder outside
+    assert "points outside the corpus folder" in problems(folder)
+
+
+@POSIX
+def test_special_files_are_refused_without_blocking(tmp_path: Path) -> None:
+    folder = write_corpus(tmp_path / "corpus")
+    (folder / "texts" / "acme.txt").unlink()
+    os.mkfifo(folder / "texts" / "acme.txt")
+    outcome = load_in_thread(folder)
+    assert isinstance(outcome, CorpusError)
+    assert "not a regular file" in str(outcome)
+    (folder / "catalog.json").rename(folder / "catalog.real")
+    os.mkfifo(folder / "catalog.json")
+    outcome = load_in_thread(folder)
+    assert isinstance(outcome, CorpusError)
+    assert "catalog.json: not a regular file" in str(outcome)
+
+
+def test_an_unreadable_catalog_is_a_corpus_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_corpus(tmp_path / "corpus")
+    real_open = os.open
+
+    def refusing(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if os.fspath(path).endswith("catalog.json"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refusing)
+    assert "catalog.json: cannot read: Permission denied" in problems(folder)
+    assert "catalog.json: cannot read: Permission denied" in problems(folder / "catalog.json")
+
+
+@POSIX
+@pytest.mark.skipif(ROOT, reason="root reads every file")
+def test_an_unreadable_catalog_exits_1_from_validate(tmp_path: Path) -> None:
+    folder = write_corpus(tmp_path / "corpus")
+    (folder / "catalog.json").chmod(0)
+    result = run("validate", str(folder))
+    assert result.returncode == 1
+    assert "cannot read: Permission denied" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+# -- 3. catalogs that JSON allows but a catalog must not -----------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            json.dumps(catalog())[:-1] + ', "stories": []}',
+            "top level: the key 'stories' appears twice",
+        ),
+        (
+            json.dumps(catalog()).replace('"id": "acme-umbrella"', '"id": "a", "id": "b"'),
+            "stories[0] ('b'): the key 'id' appears twice",
+        ),
+        (
+            json.dumps(catalog()).replace('"country": "GB"', '"country": "GB", "country": "US"'),
+            "companies[0] ('acme'): the key 'country' appears twice",
+        ),
+        (json.dumps(catalog()).replace('"version": 1', '"version": true'), "got True"),
+        (json.dumps(catalog()).replace('"version": 1', '"version": 1.0'), "got 1.0"),
+        (json.dumps(catalog()).replace('"version": 1', '"version": "1"'), "got '1'"),
+        (
+            json.dumps(catalog()).replace('"start": 10', '"start": NaN'),
+            "stories[0] ('acme-umbrella'): field 'span' (start): NaN is not a JSON number",
+        ),
+        (
+            json.dumps(catalog()).replace('"end": 65', '"end": -Infinity'),
+            "-Infinity is not a JSON number",
+        ),
+        (
+            json.dumps(catalog()).replace('"The umbrella"', '"The \\ud800 umbrella"', 1),
+            "stories[0] ('acme-umbrella'): field 'title': a lone surrogate escape",
+        ),
+        (
+            json.dumps(catalog()).replace('"Acme"', '"\\udfff"'),
+            "companies[0] ('acme'): field 'name': a lone surrogate escape",
+        ),
+    ],
+)
+def test_json_a_catalog_must_not_contain(tmp_path: Path, raw: str, expected: str) -> None:
+    found = problems(write_corpus(tmp_path / "c", raw.encode()))
+    assert expected in found
+
+
+def test_a_surrogate_pair_escape_is_one_character(tmp_path: Path) -> None:
+    raw = json.dumps(catalog()).replace('"The umbrella"', '"The \\ud83d\\ude42 umbrella"', 1)
+    corpus = clientocracy.load(write_corpus(tmp_path / "c", raw.encode()))
+    assert corpus.story("acme-umbrella").title == "The 🙂 umbrella"
+
+
+def test_limits_of_a_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import clientocracy._json as decoding
+
+    long = catalog(summary="x" * (decoding.MAX_STRING_CHARS + 1))
+    found = problems(write_corpus(tmp_path / "long", long))
+    assert (
+        "stories[0] ('acme-umbrella'): field 'summary': 65,537 characters, over the limit" in found
+    )
+    monkeypatch.setattr(decoding, "MAX_RECORDS", 3)
+    many = catalog()
+    many["stories"] = [dict(many["stories"][0], id=f"s{i}") for i in range(3)]
+    assert "5 records, over the limit of 3 for one catalog" in problems(
+        write_corpus(tmp_path / "many", many)
+    )
+
+
+def test_a_flood_of_objects_is_refused_before_it_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import clientocracy._json as decoding
+
+    def never(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the catalog was parsed")
+
+    Corpus.bundled()  # the bundled catalog is parsed, and trusted
+    monkeypatch.setattr(decoding.json, "loads", never)
+    count = decoding.MAX_CONTAINERS + 1
+    flood = b'{"format": "clientocracy-catalog", "version": 1, "stories": [' + b"{}," * count
+    found = problems(write_corpus(tmp_path / "flood", flood + b"{}]}"))
+    assert "objects and lists (counting every '{' and '['), over the limit" in found
+
+
+# The strings hypothesis picks for hostile corpora: controls, bidi, lone
+# surrogates, quotes and JSON syntax.
+hostile_text = st.text(
+    alphabet=st.sampled_from(
+        ["a", " ", '"', "\\", "{", "[", "\x1b", "\u202e", "\x9b", "\u200c", "\ud800", "é", "\x00"]
+    ),
+    max_size=12,
+)
+json_fragments = st.sampled_from(
+    [
+        '"version": true',
+        '"version": 1',
+        '"stories": []',
+        '"format": "clientocracy-catalog"',
+        '"id": "x"',
+        '"start": NaN',
+        '"x": "\\ud800"',
+        '"y": "\\ud83d\\ude42"',
+        '"z": [[[]]]',
+        '"n": 1e999',
+    ]
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    extra=st.lists(json_fragments, max_size=4),
+    field=st.sampled_from(["title", "summary", "id", "company", "channel"]),
+    value=hostile_text,
+)
+def test_hostile_catalogs_load_or_raise_corpus_error(
+    tmp_path_factory: pytest.TempPathFactory, extra: list[str], field: str, value: str
+) -> None:
+    raw = json.dumps(catalog(**{field: value}))
+    if extra:
+        raw = raw[:-1] + ", " + ", ".join(extra) + "}"
+    folder = write_corpus(tmp_path_factory.mktemp("c"), raw.encode("utf-8", errors="surrogatepass"))
+    try:
+        corpus = clientocracy.load(folder)
+    except CorpusError as error:
+        problems = error.problems
+        assert problems
+        return
+    # What loads can be written out and read back: no lone surrogate got in.
+    out = tmp_path_factory.mktemp("saved") / "corpus"
+    corpus.save(out)
+    again = clientocracy.load(out)
+    for format in clientocracy.FORMATS:
+        written = clientocracy.export(corpus.stories(), format)
+        assert clientocracy.export(again.stories(), format) == written
+        written.encode("utf-8")
+
+
+# -- 5. files written -------------------------------------------------------------
+
+
+def hostile_corpus(
+    evil: str = "\x1b[31mEVIL\x1b[0m\u202eRLO\u2067ISO\x07BEL\x9bC1", tail: str = ""
+) -> Corpus:
+    """A corpus with *evil* in every text field, and an id-safe form of it in every id."""
+    ident = evil.replace(" ", "")
+    lang = Language(
+        id=f"l{ident}",
+        name=f"Lang {evil}",
+        native_name=f"Native {evil}",
+        direction="rtl",
+        aliases=(f"alias {evil}",),
+    )
+    text = f"Intro {evil}. A customer {evil} was helped with an umbrella. The end.{tail}"
+    source = Source(
+        id=f"s{ident}",
+        language=lang,
+        title=f"Source {evil}",
+        title_en=f"Source en {evil}",
+        text=text,
+        sha256=sha(text),
+        origin=f"Origin {evil}",
+        origin_url=f"https://example.org/{evil}",
+        tags=(f"tag {evil}",),
+    )
+    company = Company(
+        id=f"c{ident}",
+        name=f"Company {evil}",
+        aliases=(f"Alias {evil}",),
+        industry=f"Industry {evil}",
+        country="US",
+    )
+    principle = Principle(
+        id=f"p{ident}",
+        names=((lang.id, f"Principle {evil}"),),
+        aliases=(f"Palias {evil}",),
+        definition=f"Definition {evil}",
+        statement=Quote(source=source, span=Span(start=0, end=5)),
+    )
+    story = Story(
+        id=f"story{ident}",
+        title=f"Title {evil}",
+        title_en=f"Title en {evil} umbrella",
+        summary=f"Summary {evil} umbrella",
+        company=company,
+        principles=(principle,),
+        language=lang,
+        source=source,
+        span=Span(start=6, end=len(text)),
+        channel="phone",
+    )
+    return Corpus(
+        languages=[lang], companies=[company], principles=[principle], sources=[source],
+        stories=[story],
+    )  # fmt: skip
+
+
+def test_a_failed_save_leaves_no_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import clientocracy._saving as saving
+
+    broken = hostile_corpus("\ud800")
+    with pytest.raises(ValueError, match="lone surrogate"):
+        broken.save(tmp_path / "surrogate")
+    assert not (tmp_path / "surrogate").exists()
+
+    calls: list[str] = []
+    real = saving.write_atomically
+
+    def full_disk(path: str, data: bytes) -> None:
+        if path.endswith("catalog.json"):
+            raise OSError(28, "No space left on device", path)
+        calls.append(path)
+        real(path, data)
+
+    monkeypatch.setattr(saving, "write_atomically", full_disk)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(OSError, match="No space left"):
+        clientocracy.Corpus.bundled().save(tmp_path / "empty")
+    assert calls  # the texts were written, then removed again
+    assert os.listdir(tmp_path / "empty") == []
+
+
+@POSIX
+def test_export_output_gets_the_mode_a_shell_would_give(tmp_path: Path) -> None:
+    out = tmp_path / "stories.json"
+    result = shell(f'umask 022 && "$C" export -o "{out}"')
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_mode & 0o777 == 0o644
+    assert shell(f'umask 077 && "$C" export -o "{tmp_path / "private.json"}"').returncode == 0
+    assert (tmp_path / "private.json").stat().st_mode & 0o777 == 0o600
+    out.chmod(0o640)
+    assert shell(f'umask 022 && "$C" export --format csv -o "{out}"').returncode == 0
+    assert out.stat().st_mode & 0o777 == 0o640
+    assert out.read_text(encoding="utf-8").startswith("id,title")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@POSIX
+def test_export_output_through_a_link_and_to_a_device(tmp_path: Path) -> None:
+    target = tmp_path / "target.json"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o604)
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    assert run("export", "-o", str(link)).returncode == 0
+    assert link.is_symlink()  # the link stays, the file it points to is replaced
+    assert json.loads(target.read_text(encoding="utf-8"))[0]["id"]
+    assert target.stat().st_mode & 0o777 == 0o604
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "new.json")
+    assert run("export", "-o", str(dangling)).returncode == 0
+    assert (tmp_path / "new.json").is_file()
+    assert run("export", "-o", os.devnull).returncode == 0
+    assert Path(os.devnull).is_char_device()
+    missing = run("export", "-o", str(tmp_path / "no" / "such.json"))
+    assert missing.returncode == 2
+    assert f"No such file or directory: {tmp_path / 'no' / 'such.json'}" in missing.stderr
+
+
+# -- 4. nothing makes the command print a traceback ------------------------------
+
+
+@POSIX
+@pytest.mark.parametrize(
+    ("command", "status", "message"),
+    [
+        ('"$C" list >&-', 2, "cannot write to standard output: it is closed"),
+        ('"$C" list --json >&-', 2, "cannot write to standard output: it is closed"),
+        ('"$C" --help >&-', 2, "cannot write to standard output: it is closed"),
+        ('"$C" list > /dev/full', 2, "cannot write to standard output: No space left"),
+        ('"$C" export -o out.json >&-', 0, ""),
+        ('"$C" show nowhere 2>&-', 2, ""),
+        ('"$C" list >&- 2>&-', 2, ""),
+        ('"$C" --no-bundled companies', 0, ""),
+        ('"$C" --no-bundled languages --json', 0, ""),
+        ('"$C" --no-bundled principles', 0, ""),
+        ('"$C" --no-bundled list', 1, "the corpus has no stories"),
+        ('"$C" --no-bundled random', 1, "the corpus has no stories"),
+        ('"$C" --no-bundled search x', 1, "no story matches"),
+        ('"$C" search zappos --limit 9223372036854775808', 0, ""),
+        ('"$C" search zappos --limit 99999999999999999999999999', 0, ""),
+        ('"$C" search $(seq -s " w" 1 100)', 2, "more than 64 words"),
+        ('"$C" random --seed 99999999999999999999999999999', 0, ""),
+        ('COLUMNS=0 "$C" show zappos-flowers-for-a-mother', 0, ""),
+        ('COLUMNS=nonsense "$C" list', 0, ""),
+        ('LANG=C LC_ALL=C PYTHONIOENCODING= "$C" show "$(printf "\\377\\376")"', 2, "unknown"),
+        ('"$C" --corpus "$(printf "\\377")" list', 2, "no such corpus folder"),
+    ],
+)
+def test_no_traceback_ever(tmp_path: Path, command: str, status: int, message: str) -> None:
+    result = shell(command, cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == status, result.stderr
+    assert message in result.stderr
+    assert len(result.stderr.splitlines()) <= 2
+
+
+@POSIX
+def test_ctrl_c_prints_one_line_and_exits_130(tmp_path: Path) -> None:
+    # A few thousand stories, so that the export outgrows the pipe's buffer:
+    # once the first line has been read and no more is, the command is
+    # blocked writing, and the interrupt lands mid-command.
+    big = tmp_path / "big"
+    generate = Path(__file__).parent.parent / "benchmarks" / "generate.py"
+    subprocess.run([sys.executable, str(generate), "2000", str(big)], check=True, timeout=300)
+    process = subprocess.Popen(
+        [SCRIPT, "--corpus", str(big), "export", "--format", "jsonl"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith(b"{")
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert stderr == b"clientocracy: interrupted\n"
+
+
+def test_ctrl_c_while_writing_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import clientocracy._files as files
+    from clientocracy._cli import main
+
+    out = tmp_path / "stories.json"
+    out.write_text("the previous export", encoding="utf-8")
+
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files.os, "fsync", interrupted)
+    assert main(["export", "-o", str(out)]) == 130
+    assert capsys.readouterr().err == "clientocracy: interrupted\n"
+    assert out.read_text(encoding="utf-8") == "the previous export"
+    assert [p.name for p in tmp_path.iterdir()] == ["stories.json"]
+
+
+# -- 2. terminal controls from data and arguments --------------------------------
+
+
+def assert_terminal_safe(text: str) -> None:
+    for char in UNSAFE:
+        assert char not in text, f"{char!r} reached the terminal"
+
+
+COMMANDS = [
+    ("list",),
+    ("show", "story\x1b[31mEVIL\x1b[0m\u202eRLO\u2067ISO\x07BEL\x9bC1"),
+    ("random", "--seed", "1"),
+    ("companies",),
+    ("principles",),
+    ("languages",),
+    ("search", "umbrella"),
+    ("search", "evil"),
+    ("search", "nothing-at-all"),
+    ("list", "--company", "Company \x1b[31mEVIL"),
+    ("list", "--company", "nobody \x1b]0;title\x07"),
+    ("show", "no-such-story\u202e\x1b[2J"),
+    ("search", "x", "--language", "\x9b31m"),
+    ("export", "--format", "\x1b[31m"),
+    ("\x1b[31mcommand",),
+    ("list", "--\x1b[2Joption"),
+]
+
+
+@POSIX
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda args: " ".join(map(ascii, args)))
+def test_hostile_values_in_every_field_never_reach_the_terminal(
+    hostile_folder: Path, args: tuple[str, ...]
+) -> None:
+    result = run("--no-bundled", "--corpus", str(hostile_folder), *args)
+    assert "Traceback" not in result.stderr
+    assert_terminal_safe(result.stdout)
+    assert_terminal_safe(result.stderr)
+    if COMMANDS.index(args) < 9:  # the corpus loaded; the command finds its data or not
+        expected = 1 if args in (("search", "evil"), ("search", "nothing-at-all")) else 0
+        assert result.returncode == expected, result.stderr
+    if result.returncode == 0:
+        assert "\\x1b[31mEVIL" in result.stdout  # shown, as an escape
+
+
+@pytest.fixture(scope="module")
+def hostile_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile") / "corpus"
+    hostile_corpus().save(folder)
+    return folder
+
+
+@POSIX
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list", "--json"),
+        ("show", "story\x1b[31mEVIL\x1b[0m\u202eRLO\u2067ISO\x07BEL\x9bC1", "--json"),
+        ("companies", "--json"),
+        ("principles", "--json"),
+        ("languages", "--json"),
+        ("search", "umbrella", "--json"),
+        ("export", "--format", "json"),
+        ("export", "--format", "jsonl"),
+    ],
+)
+def test_json_is_exact_data_in_terminal_safe_text(
+    hostile_folder: Path, args: tuple[str, ...]
+) -> None:
+    result = run("--no-bundled", "--corpus", str(hostile_folder), *args)
+    assert result.returncode == 0, result.stderr
+    assert_terminal_safe(result.stdout)
+    documents = (
+        [json.loads(line) for line in result.stdout.splitlines()]
+        if "jsonl" in args
+        else [json.loads(result.stdout)]
+    )
+    assert any(
+        "\x1b[31mEVIL\x1b[0m\u202eRLO\u2067ISO\x07BEL\x9bC1" in value
+        for value in strings(documents)
+    )
+
+
+def strings(data: Any) -> Iterator[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield key
+            yield from strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from strings(value)
+
+
+@POSIX
+def test_csv_is_exact_data(hostile_folder: Path, tmp_path: Path) -> None:
+    piped = run("--no-bundled", "--corpus", str(hostile_folder), "export", "--format", "csv")
+    assert piped.returncode == 0
+    (row,) = list(__import__("csv").DictReader(io.StringIO(piped.stdout)))
+    assert row["title"] == "Title \x1b[31mEVIL\x1b[0m\u202eRLO\u2067ISO\x07BEL\x9bC1"
+
+
+def test_zwnj_and_zwj_survive(tmp_path: Path) -> None:
+    persian = "می\u200cخواهم\u200dها"
+    hostile_corpus(persian).save(tmp_path / "fa")
+    ident = hostile_corpus(persian).stories()[0].id
+    for args in (("list",), ("show", ident), ("search", "umbrella"), ("principles",)):
+        result = run("--no-bundled", "--corpus", str(tmp_path / "fa"), *args)
+        assert result.returncode == 0, result.stderr
+        assert persian in result.stdout
+
+
+# Arguments as a hostile user would type them: options, values and commands
+# in any order, with terminal payloads, huge numbers and odd Unicode.
+words = st.sampled_from(
+    [
+        "list", "show", "random", "search", "companies", "principles", "languages",
+        "export", "validate", "--json", "--company", "--principle", "--language",
+        "--limit", "-n", "--seed", "--format", "--corpus", "--no-bundled", "--help",
+        "--version", "-o", "json", "csv", "zappos", "Zappos", "fa", "ru", "0", "-1",
+        "9223372036854775808", "1e9", "", " ", "\x1b[31m", "\u202e", "\x9b", "\x07",
+        "\ud800", "\udcff", "زاپوس", "будильник", '"', "--", "-", "nowhere/",
+        "zappos-flowers-for-a-mother", "small-things-matter",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(argv=st.lists(words | st.text(max_size=8), max_size=7))
+def test_any_arguments_give_a_status_and_safe_text(argv: list[str]) -> None:
+    from clientocracy._cli import main
+
+    if "-o" in argv:  # writing files is tested above, not in the working directory
+        return
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        status = main(argv)
+    assert status in (0, 1, 2)
+    assert "Traceback" not in stderr.getvalue()
+    assert_terminal_safe(stderr.getvalue())
+    machine = "--json" in argv or "export" in argv
+    if not machine:
+        assert_terminal_safe(stdout.getvalue())
+
+
+@settings(max_examples=60, deadline=None)
+@given(evil=st.text(min_size=1, max_size=10).filter(lambda s: s.strip() and " " not in s))
+def test_any_value_in_any_field_is_shown_safely(evil: str) -> None:
+    from clientocracy._cli import main
+
+    try:
+        corpus = hostile_corpus(evil)
+    except (ValueError, TypeError):
+        return  # a value the records themselves refuse
+    saved, corpus_module._bundled = corpus_module._bundled, corpus
+    try:
+        for args in (
+            ["list"],
+            ["show", corpus.stories()[0].id],
+            ["companies"],
+            ["principles"],
+            ["languages"],
+            ["search", "umbrella"],
+        ):
+            stdout, stderr = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                status = main(args)
+            assert status in (0, 1, 2), stderr.getvalue()
+            assert_terminal_safe(stdout.getvalue() + stderr.getvalue())
+    finally:
+        corpus_module._bundled = saved
+
+
+# -- 6. bounded cost of search ---------------------------------------------------
+
+
+def test_search_limits() -> None:
+    from clientocracy._search import MAX_QUERY_TERMS, MAX_WORD_CHARS
+
+    assert clientocracy.search("zappos", limit=2**63) == clientocracy.search("zappos", limit=None)
+    assert clientocracy.search("zappos", limit=10**100)
+    (term,) = clientocracy.search_terms("x" * 10_000_000)
+    assert term == "x" * MAX_WORD_CHARS
+    with pytest.raises(ValueError, match=r"more than"):
+        clientocracy.search(" ".join(f"w{i}" for i in range(MAX_QUERY_TERMS + 1)))
+    with pytest.raises(ValueError, match="more than"):
+        clientocracy.search('"' + " ".join(f"w{i}" for i in range(170_000)) + '"')
+    # Repeats are one term: the limit counts what the query asks.
+    assert clientocracy.search("alarm " * 2_000)
+
+
+def test_a_giant_word_is_indexed_by_its_start_and_highlighted_cheaply() -> None:
+    giant = "z" * 5_000_000
+    corpus = hostile_corpus("evil", tail=f" {giant} umbrella")
+    (hit,) = corpus.search(giant)
+    assert hit.story == corpus.stories()[0]
+    assert len(hit.snippet.text) < 1_000
+    assert corpus.search("zzzz")  # the prefix of a word cut to its start
