@@ -518,28 +518,77 @@ def hostile_corpus(
 
 
 def test_a_failed_save_leaves_no_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import clientocracy._saving as saving
+    import clientocracy._files as files
 
     broken = hostile_corpus("\ud800")
     with pytest.raises(ValueError, match="lone surrogate"):
         broken.save(tmp_path / "surrogate")
     assert not (tmp_path / "surrogate").exists()
 
-    calls: list[str] = []
-    real = saving.write_atomically
+    written: list[str] = []
+    real = files.write_atomically
 
-    def full_disk(path: str, data: bytes) -> None:
+    def full_disk(path: str, data: bytes, **kwargs: Any) -> None:
         if path.endswith("catalog.json"):
             raise OSError(28, "No space left on device", path)
-        calls.append(path)
-        real(path, data)
+        written.append(path)
+        real(path, data, **kwargs)
 
-    monkeypatch.setattr(saving, "write_atomically", full_disk)
+    monkeypatch.setattr(files, "write_atomically", full_disk)
     (tmp_path / "empty").mkdir()
     with pytest.raises(OSError, match="No space left"):
         clientocracy.Corpus.bundled().save(tmp_path / "empty")
-    assert calls  # the texts were written, then removed again
+    assert written  # the texts were written, then removed again
     assert os.listdir(tmp_path / "empty") == []
+    with pytest.raises(OSError, match="No space left"):
+        clientocracy.Corpus.bundled().save(tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+
+
+@POSIX
+def test_a_link_planted_while_saving_is_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "texts").symlink_to(outside)
+    # As if the link appeared just after the folder was found empty.
+    real_listdir = os.listdir
+    monkeypatch.setattr(
+        os, "listdir", lambda path=".": [] if path == str(folder) else real_listdir(path)
+    )
+    with pytest.raises(FileExistsError):
+        clientocracy.Corpus.bundled().save(folder)
+    assert real_listdir(outside) == []
+    assert not (folder / "catalog.json").exists()
+
+
+def test_a_text_named_many_times_counts_every_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import clientocracy._loading as loading
+
+    many = catalog()
+    many["sources"] += [dict(many["sources"][0], id=f"s{i}") for i in range(50)]
+    folder = write_corpus(tmp_path / "c", many)
+    assert clientocracy.load(folder)
+    monkeypatch.setattr(loading, "MAX_CORPUS_BYTES", len(TEXT) * 20)
+    assert "over the limit for one corpus" in problems(folder)
+
+
+def test_an_outlandish_name_is_refused_cheaply_and_briefly() -> None:
+    with pytest.raises(clientocracy.UnknownValueError) as info:
+        clientocracy.company("Zappos" * 1_000_000)
+    assert info.value.suggestions == ()
+    assert info.value.value == "Zappos" * 1_000_000
+    assert len(str(info.value)) < 300
+    with pytest.raises(clientocracy.UnknownValueError) as info:
+        clientocracy.story("x" * 1_000_000)
+    assert len(str(info.value)) < 300
+    with pytest.raises(clientocracy.UnknownValueError, match="Did you mean 'Zappos'"):
+        clientocracy.company("Zapos")
 
 
 @POSIX

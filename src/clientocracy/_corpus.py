@@ -39,6 +39,23 @@ LanguageLike: TypeAlias = "Language | str | Iterable[Language | str]"
 _MAX_STORY_SUGGESTIONS = 5
 
 
+def _close_matches(key: str, keys: Iterable[str], n: int, cutoff: float = 0.6) -> list[str]:
+    """The keys most like *key*, as difflib finds them, at a cost bounded by the keys.
+
+    difflib indexes every character of *key* before comparing; a key more
+    than ``2 / cutoff - 1`` times as long as the longest candidate cannot
+    reach *cutoff* with any of them, so it is not indexed at all (a value of
+    megabytes would otherwise cost seconds and gigabytes to be told no).
+    """
+    import difflib
+
+    candidates = list(keys)
+    longest = max(map(len, candidates), default=0)
+    if len(key) > longest * (2 / cutoff - 1):
+        return []
+    return difflib.get_close_matches(key, candidates, n=n, cutoff=cutoff)
+
+
 class _Facet(Generic[_R]):
     """Resolves the names of one kind of record to the records themselves."""
 
@@ -88,10 +105,7 @@ class _Facet(Generic[_R]):
         return frozenset(self.resolve(item).id for item in value)
 
     def suggest(self, value: str) -> list[str]:
-        import difflib
-
-        key = name_key(value)
-        close = difflib.get_close_matches(key, list(self.by_key), n=6, cutoff=0.6)
+        close = _close_matches(name_key(value), self.by_key, 6)
         names: list[str] = []
         for match in close:
             name = self.display(self.by_key[match])
@@ -456,7 +470,6 @@ class Corpus:
 
     def _suggest_stories(self, value: str, keys: Mapping[str, Story]) -> list[str]:
         """Ids for a mistyped one: those starting with or containing it, a company's, close ones."""
-        import difflib
 
         key = name_key(value)
         found: dict[str, None] = {}
@@ -466,7 +479,7 @@ class Corpus:
         company = self._companies.by_key.get(key)
         if company is not None:
             found.update((s.id, None) for s in self.stories(company=company))
-        close = difflib.get_close_matches(key, list(keys), n=3)
+        close = _close_matches(key, keys, 3)
         found.update((keys[k].id, None) for k in close)
         return list(found)[:_MAX_STORY_SUGGESTIONS]
 

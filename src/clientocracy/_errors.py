@@ -41,8 +41,12 @@ class UnknownValueError(LookupError):
 
     @property
     def brief(self) -> str:
-        """The message without its pointer to the listing function, for a command line."""
-        message = f"unknown {self.facet}: {self.value!r}."
+        """The message without its pointer to the listing function, for a command line.
+
+        A value of more than 120 characters is shown by its start.
+        """
+        value = self.value if len(self.value) <= 120 else self.value[:120] + "…"
+        message = f"unknown {self.facet}: {value!r}."
         if self.suggestions:
             quoted = [repr(s) for s in self.suggestions]
             either = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"

@@ -27,7 +27,7 @@ import stat
 
 from ._errors import CorpusError
 
-__all__ = ["CorpusFolder", "open_corpus", "write_atomically"]
+__all__ = ["CorpusFolder", "open_corpus", "write_atomically", "write_tree"]
 
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NOCTTY = getattr(os, "O_NOCTTY", 0)
@@ -64,8 +64,12 @@ def _outside(shown: str) -> CorpusError:
 class CorpusFolder:
     """An open corpus folder from which files are read race-free; close it when done."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, total_limit: int | None = None) -> None:
         self.path = path
+        # Bytes read so far, against total_limit: a catalog may name one large
+        # file a million times, and each read costs its decoding and hashing.
+        self.total = 0
+        self.total_limit = total_limit
         self._fd: int | None = None
         self._roots = {os.path.abspath(path), os.path.realpath(path)}
         if _RELATIVE:
@@ -94,9 +98,12 @@ class CorpusFolder:
         parts = _parts(name, shown)
         fd = self._open(parts, shown) if self._fd is not None else self._open_by_path(parts, shown)
         try:
-            return _read_fd(fd, limit, shown)
+            left = None if self.total_limit is None else self.total_limit - self.total
+            data = _read_fd(fd, limit, shown, left)
         finally:
             os.close(fd)
+        self.total += len(data)
+        return data
 
     def _open(self, parts: list[str], shown: str) -> int:
         assert self._fd is not None
@@ -182,8 +189,12 @@ def _parts(name: object, shown: str) -> list[str]:
     return parts
 
 
-def _read_fd(fd: int, limit: int, shown: str) -> bytes:
-    """Read a whole regular file of at most *limit* bytes from *fd*."""
+def _read_fd(fd: int, limit: int, shown: str, left: int | None = None) -> bytes:
+    """Read a whole regular file of at most *limit* bytes from *fd*.
+
+    *left* is what remains of the corpus's total; a file that would exceed
+    it is refused.
+    """
     try:
         info = os.fstat(fd)
     except OSError as error:
@@ -194,6 +205,10 @@ def _read_fd(fd: int, limit: int, shown: str) -> bytes:
         raise CorpusError(
             [f"{shown}: {info.st_size} bytes, over the limit of {limit} bytes for this file"]
         )
+    if left is not None and info.st_size > left:
+        raise _over_total(shown)
+    if left is not None:
+        limit = min(limit, left)
     chunks = []
     total = 0
     while True:
@@ -206,20 +221,35 @@ def _read_fd(fd: int, limit: int, shown: str) -> bytes:
         total += len(chunk)
         # The file may have grown since fstat.
         if total > limit:
+            if left is not None and limit == left:
+                raise _over_total(shown)
             raise CorpusError([f"{shown}: over the limit of {limit} bytes for this file"])
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def open_corpus(path: str, catalog_file: str) -> tuple[CorpusFolder, str, str]:
+def _over_total(shown: str) -> CorpusError:
+    return CorpusError(
+        [
+            f"{shown}: reading it takes the corpus's files over the limit for one corpus; "
+            "a corpus that names a file many times reads it every time"
+        ]
+    )
+
+
+def open_corpus(
+    path: str, catalog_file: str, *, total_limit: int | None = None
+) -> tuple[CorpusFolder, str, str]:
     """Open the corpus at *path*: a folder, or the catalog file in one.
 
     Returns the open folder, the catalog's name in it, and the catalog as
     problem messages name it. Raises :class:`CorpusError` if *path* is
-    neither, or cannot be opened.
+    neither, or cannot be opened. *total_limit* bounds the bytes of all the
+    files read from it together.
     """
     try:
-        return CorpusFolder(path), catalog_file, os.path.join(path, catalog_file)
+        folder = CorpusFolder(path, total_limit=total_limit)
+        return folder, catalog_file, os.path.join(path, catalog_file)
     except NotADirectoryError:
         pass
     except FileNotFoundError:
@@ -227,9 +257,9 @@ def open_corpus(path: str, catalog_file: str) -> tuple[CorpusFolder, str, str]:
     except OSError as error:
         raise _cannot_read(path, error) from None
     # A file: the catalog. Its folder is the corpus folder.
-    folder, name = os.path.split(os.path.abspath(path))
+    parent, name = os.path.split(os.path.abspath(path))
     try:
-        return CorpusFolder(folder), name, path
+        return CorpusFolder(parent, total_limit=total_limit), name, path
     except OSError as error:
         raise _cannot_read(path, error) from None
 
@@ -237,7 +267,9 @@ def open_corpus(path: str, catalog_file: str) -> tuple[CorpusFolder, str, str]:
 # -- writing ---------------------------------------------------------------------
 
 
-def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
+def write_atomically(
+    path: str | os.PathLike[str], data: bytes, *, dir_fd: int | None = None
+) -> None:
     """Write *data* to the file *path*, whole or not at all.
 
     The bytes go to a temporary file in the same folder, which is flushed to
@@ -249,27 +281,39 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
     is replaced and the link stays. A target that is not a regular file
     (``/dev/null``, a named pipe, a terminal) is written to directly, as
     ``>`` would, since it cannot be replaced.
+
+    With *dir_fd*, *path* is a name in that open folder, and no link is
+    followed: whatever has the name is replaced.
     """
     target = os.fspath(path)
-    try:
-        existing: os.stat_result | None = os.stat(target)
-    except FileNotFoundError:
-        existing = None
-    if existing is not None and not stat.S_ISREG(existing.st_mode):
-        if stat.S_ISDIR(existing.st_mode):
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), target)
-        with open(target, "wb") as stream:
-            stream.write(data)
-        return
-    if os.path.islink(target):
-        target = os.path.realpath(target)
-    folder, name = os.path.split(os.path.abspath(target))
+    if dir_fd is None:
+        try:
+            existing: os.stat_result | None = os.stat(target)
+        except FileNotFoundError:
+            existing = None
+        if existing is not None and not stat.S_ISREG(existing.st_mode):
+            if stat.S_ISDIR(existing.st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), target)
+            with open(target, "wb") as stream:
+                stream.write(data)
+            return
+        if os.path.islink(target):
+            target = os.path.realpath(target)
+        folder, name = os.path.split(os.path.abspath(target))
+    else:
+        try:
+            existing = os.stat(target, dir_fd=dir_fd, follow_symlinks=False)
+        except FileNotFoundError:
+            existing = None
+        if existing is not None and not stat.S_ISREG(existing.st_mode):
+            existing = None
+        folder, name = "", target
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | _BINARY
     for _ in range(100):
         temporary = os.path.join(folder, f".{name[:64]}.{secrets.token_hex(6)}.tmp")
         try:
             # 0o666: the system takes the umask off, as it does for `>`.
-            fd = os.open(temporary, flags, 0o666)
+            fd = os.open(temporary, flags, 0o666, dir_fd=dir_fd)
             break
         except FileExistsError:
             continue
@@ -287,12 +331,93 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(temporary, target)
+        os.replace(temporary, target, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(temporary)
+            os.unlink(temporary, dir_fd=dir_fd)
         raise
-    _sync_folder(folder)
+    if dir_fd is None:
+        _sync_folder(folder)
+    else:
+        with contextlib.suppress(OSError):
+            os.fsync(dir_fd)
+
+
+def write_tree(folder: str, files: dict[str, bytes]) -> None:
+    """Write *files* (``name`` or ``subfolder/name``) into the new or empty *folder*.
+
+    Each file is written atomically, in the order given, so the last one
+    appears only when all the others are complete; if one fails, those
+    written are removed again (and the folders this created). Where the
+    system allows, everything is created relative to the opened folder
+    without following links, so that someone who can write *folder* while
+    it is being saved cannot redirect a file elsewhere with a link.
+    """
+    created_folder = not os.path.lexists(folder)
+    if created_folder:
+        os.makedirs(folder)
+    elif not os.path.isdir(folder) or os.listdir(folder):
+        raise FileExistsError(
+            f"{folder}: not an empty folder; save a corpus into a new or empty folder"
+        )
+    if not _RELATIVE:
+        _write_tree_by_path(folder, files, created_folder)
+        return
+    root = os.open(folder, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+    folders: dict[str, int] = {"": root}
+    written: list[tuple[int, str]] = []
+    try:
+        for relative, data in files.items():
+            subfolder, _, name = relative.rpartition("/")
+            if subfolder not in folders:
+                # mkdir fails if the name exists: in a folder that was empty,
+                # it was put there by someone else, who is not to be trusted.
+                os.mkdir(subfolder, dir_fd=root)
+                folders[subfolder] = os.open(
+                    subfolder, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=root
+                )
+            write_atomically(name, data, dir_fd=folders[subfolder])
+            written.append((folders[subfolder], name))
+    except BaseException:
+        for fd, name in written:
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=fd)
+        for subfolder in folders:
+            if subfolder:
+                with contextlib.suppress(OSError):
+                    os.rmdir(subfolder, dir_fd=root)
+        if created_folder:
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+        raise
+    finally:
+        for fd in folders.values():
+            os.close(fd)
+
+
+def _write_tree_by_path(folder: str, files: dict[str, bytes], created_folder: bool) -> None:
+    written: list[str] = []
+    made: list[str] = []
+    try:
+        for relative, data in files.items():
+            subfolder = os.path.join(folder, *relative.split("/")[:-1])
+            if not os.path.isdir(subfolder):
+                os.mkdir(subfolder)
+                made.append(subfolder)
+            target = os.path.join(folder, *relative.split("/"))
+            write_atomically(target, data)
+            written.append(target)
+    except BaseException:
+        for target in written:
+            with contextlib.suppress(OSError):
+                os.unlink(target)
+        for subfolder in reversed(made):
+            with contextlib.suppress(OSError):
+                os.rmdir(subfolder)
+        if created_folder:
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+        raise
 
 
 def _keep_permissions(fd: int, existing: os.stat_result) -> None:

@@ -37,6 +37,7 @@ __all__ = [
     "CATALOG_FILE",
     "FORMAT",
     "MAX_CATALOG_BYTES",
+    "MAX_CORPUS_BYTES",
     "MAX_TEXT_BYTES",
     "SUPPORTED_VERSIONS",
     "VERSION",
@@ -946,6 +947,9 @@ def load_bundled(*, verify_hashes: bool = False) -> Corpus:
 MAX_CATALOG_BYTES = 512 * 1024 * 1024
 #: The largest text file [`load()`][clientocracy.load] reads, in bytes.
 MAX_TEXT_BYTES = 64 * 1024 * 1024
+#: The most bytes :func:`load` reads for one corpus, the catalog and every
+#: text together (a text named by several sources counts each time).
+MAX_CORPUS_BYTES = 4 * 1024 * 1024 * 1024
 
 
 def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
@@ -963,7 +967,9 @@ def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
     # The folder is opened once and every file, the catalog too, is opened
     # relative to it and checked after opening (see _files): a corpus folder
     # that changes while it loads cannot slip a link or a pipe in.
-    folder, catalog_name, catalog_shown = open_corpus(given, CATALOG_FILE)
+    folder, catalog_name, catalog_shown = open_corpus(
+        given, CATALOG_FILE, total_limit=MAX_CORPUS_BYTES
+    )
     with folder:
         catalog_bytes = folder.read(catalog_name, MAX_CATALOG_BYTES, catalog_shown)
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 from typing import TYPE_CHECKING, Any
 
-from ._files import write_atomically
+from ._files import write_tree
 from ._loading import CATALOG_FILE, FORMAT, VERSION
 from ._records import Span, Translation
 
@@ -158,20 +157,4 @@ def save(corpus: Corpus, path: str | os.PathLike[str]) -> None:
             f"cannot save the corpus: it holds {error.object[error.start : error.end]!r}, "
             "a lone surrogate, which no file can store as UTF-8; nothing was written"
         ) from None
-    created_folder = not os.path.exists(folder)
-    os.makedirs(os.path.join(folder, "texts"), exist_ok=True)
-    written: list[str] = []
-    try:
-        for name, data in encoded.items():  # the catalog is last
-            target = os.path.join(folder, *name.split("/"))
-            write_atomically(target, data)
-            written.append(target)
-    except BaseException:
-        for target in written:
-            with contextlib.suppress(OSError):
-                os.unlink(target)
-        with contextlib.suppress(OSError):
-            os.rmdir(os.path.join(folder, "texts"))
-            if created_folder:
-                os.rmdir(folder)
-        raise
+    write_tree(folder, encoded)  # the catalog last
