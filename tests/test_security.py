@@ -639,6 +639,7 @@ def test_export_output_through_a_link_and_to_a_device(tmp_path: Path) -> None:
         ('"$C" list --json >&-', 2, "cannot write to standard output: it is closed"),
         ('"$C" --help >&-', 2, "cannot write to standard output: it is closed"),
         ('"$C" list > /dev/full', 2, "cannot write to standard output: No space left"),
+        ('"$C" --version > /dev/full', 2, "cannot write to standard output: No space left"),
         ('"$C" export -o out.json >&-', 0, ""),
         ('"$C" show nowhere 2>&-', 2, ""),
         ('"$C" list >&- 2>&-', 2, ""),
@@ -806,6 +807,44 @@ def test_csv_is_exact_data(hostile_folder: Path, tmp_path: Path) -> None:
     assert piped.returncode == 0
     (row,) = list(__import__("csv").DictReader(io.StringIO(piped.stdout)))
     assert row["title"] == "Title \x1b[31mEVIL\x1b[0m\u202eRLO\u2067ISO\x07BEL\x9bC1"
+
+
+def on_a_terminal(*args: str) -> str:
+    """Run the command with its output on a pseudo-terminal; return what it printed."""
+    pty = pytest.importorskip("pty")
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env.update(TERM="xterm", PYTHONIOENCODING="utf-8")
+    process = subprocess.Popen([SCRIPT, *args], stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@POSIX
+@pytest.mark.parametrize(
+    "args", [("export", "--format", "csv"), ("list",), ("search", "umbrella"), ("nope",)]
+)
+def test_on_a_terminal_only_our_own_styles_are_escapes(
+    hostile_folder: Path, args: tuple[str, ...]
+) -> None:
+    shown = on_a_terminal("--no-bundled", "--corpus", str(hostile_folder), *args)
+    # Our styles are SGR sequences (ESC [ digits m) and nothing else.
+    import re
+
+    assert "\\x1b[31mEVIL" in shown or args == ("nope",)
+    without_styles = re.sub("\x1b\\[[0-9;]*m", "", shown).replace("\r\n", "\n")
+    assert_terminal_safe(without_styles)
 
 
 def test_zwnj_and_zwj_survive(tmp_path: Path) -> None:

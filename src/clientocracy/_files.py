@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 
 from ._errors import CorpusError
@@ -310,7 +309,7 @@ def write_atomically(
         folder, name = "", target
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | _BINARY
     for _ in range(100):
-        temporary = os.path.join(folder, f".{name[:64]}.{secrets.token_hex(6)}.tmp")
+        temporary = os.path.join(folder, f".{name[:64]}.{os.urandom(6).hex()}.tmp")
         try:
             # 0o666: the system takes the umask off, as it does for `>`.
             fd = os.open(temporary, flags, 0o666, dir_fd=dir_fd)
