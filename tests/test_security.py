@@ -578,6 +578,25 @@ def test_a_text_named_many_times_counts_every_time(
     assert "over the limit for one corpus" in problems(folder)
 
 
+def test_many_bad_references_cost_one_listing_of_what_is_known(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = catalog()
+    bad["stories"] = [dict(bad["stories"][0], id=f"s{i}", source=f"no{i}") for i in range(300)]
+    folder = write_corpus(tmp_path / "c", bad)
+    Corpus.bundled()
+    listings = []
+    real = Corpus.sources
+
+    def sources(self: Corpus) -> tuple[Source, ...]:
+        listings.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Corpus, "sources", sources)
+    assert problems(folder).count("no source has id") == 300
+    assert len(listings) == 1
+
+
 def test_an_outlandish_name_is_refused_cheaply_and_briefly() -> None:
     with pytest.raises(clientocracy.UnknownValueError) as info:
         clientocracy.company("Zappos" * 1_000_000)

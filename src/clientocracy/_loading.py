@@ -397,6 +397,8 @@ class _Resolver:
         self.borrowed: dict[tuple[str, str], Any] = {}
         # Records that exist but failed their own checks: already reported.
         self.broken: set[tuple[str, str]] = set()
+        # What "known: …" lists, by facet and number of local records.
+        self.known: dict[tuple[str, int], str] = {}
 
     def find(self, local: Mapping[str, Any], facet: str, ident: str, where: str, field: str) -> Any:
         if ident in local:
@@ -416,10 +418,15 @@ class _Resolver:
                 if record.id == ident:
                     self._borrow(facet, record)
                     return record
-        known = sorted(local)
-        if self.base is not None:
-            known += [r.id for r in getattr(self.base, _PLURAL[facet])() if r.id not in local]
-        shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "") or "none"
+        # The same listing for every bad reference to a facet: building it
+        # each time made a catalog of many bad references quadratic.
+        shown = self.known.get((facet, len(local)))
+        if shown is None:
+            known = sorted(local)
+            if self.base is not None:
+                known += [r.id for r in getattr(self.base, _PLURAL[facet])() if r.id not in local]
+            shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "") or "none"
+            self.known[(facet, len(local))] = shown
         self.problems.add(where, f"field {field!r}: no {facet} has id {ident!r} (known: {shown})")
         return None
 
