@@ -296,6 +296,25 @@ def test_special_files_are_refused_without_blocking(tmp_path: Path) -> None:
     assert "catalog.json: not a regular file" in str(outcome)
 
 
+def test_where_files_cannot_be_opened_relative_to_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As on Windows: paths are checked, opened, and what was opened checked.
+    import clientocracy._files as files
+
+    monkeypatch.setattr(files, "_RELATIVE", False)
+    folder = write_corpus(tmp_path / "corpus")
+    corpus = clientocracy.load(folder)
+    corpus.save(tmp_path / "saved")
+    again = clientocracy.load(tmp_path / "saved")
+    assert clientocracy.export(again.stories()) == clientocracy.export(corpus.stories())
+    if hasattr(os, "symlink"):
+        (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+        (folder / "texts" / "acme.txt").unlink()
+        (folder / "texts" / "acme.txt").symlink_to(tmp_path / "secret.txt")
+        assert "points outside the corpus folder" in problems(folder)
+
+
 def test_an_unreadable_catalog_is_a_corpus_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
