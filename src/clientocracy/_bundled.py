@@ -114,6 +114,11 @@ def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
     corpus = clientocracy.Corpus.bundled() | clientocracy.load("my-stories")
     ```
 
+    A corpus from an untrusted source is safe to load: no file outside its
+    folder is read, even if the folder changes while it loads, nothing blocks
+    on a pipe or device, and sizes are limited so that the cost stays in
+    proportion to a valid corpus's (see [Security and limits](security.md)).
+
     Args:
         path: The folder, or the catalog file in it.
         base: Where to look up what the catalog refers to but does not
@@ -123,9 +128,9 @@ def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
         The loaded corpus: the catalog's records and those it uses from *base*.
 
     Raises:
-        CorpusError: The corpus is not valid. It lists every problem found,
-            each naming the file, the record and the field.
-        OSError: The folder or a file in it cannot be read.
+        CorpusError: The corpus is not valid, or a file of it cannot be read.
+            It lists every problem found, each naming the file, the record
+            and the field.
     """
     from ._loading import load as load_corpus
 
