@@ -18,7 +18,13 @@ from typing import Any
 
 from ._errors import CorpusError
 
-__all__ = ["MAX_CONTAINERS", "MAX_RECORDS", "MAX_STRING_CHARS", "decode_catalog"]
+__all__ = [
+    "BYTES_PER_CONTAINER",
+    "MAX_RECORDS",
+    "MAX_STRING_CHARS",
+    "MIN_CONTAINERS",
+    "decode_catalog",
+]
 
 #: The most records (languages, companies, principles, sources and stories
 #: together) one catalog may hold.
@@ -26,10 +32,14 @@ MAX_RECORDS = 2_000_000
 #: The most characters in one string of a catalog (an id, a title, a summary…).
 #: The texts themselves are files of their own, limited by size.
 MAX_STRING_CHARS = 65_536
-#: The most ``{`` and ``[`` a catalog file may contain, counted on its bytes
-#: before it is parsed (inside strings too): four per record and then some.
-#: A valid catalog has at most four objects and lists a record.
-MAX_CONTAINERS = 4 * MAX_RECORDS + 1024
+#: A catalog file may have one ``{`` or ``[`` per this many of its bytes, on
+#: average (counted on the bytes before parsing, inside strings too), plus
+#: :data:`MIN_CONTAINERS`. Valid catalogs have one per 150 to 250 bytes; a
+#: file of nothing but ``{}`` has one per 1.5, and parsing it would cost 25
+#: times its size.
+BYTES_PER_CONTAINER = 16
+#: The objects and lists any catalog may have, however small.
+MIN_CONTAINERS = 1024
 
 # A \uD800-\uDFFF escape: the only way a lone surrogate gets into a string,
 # since the bytes are strict UTF-8. Pairs are joined by the decoder; what is
@@ -99,7 +109,7 @@ def decode_catalog(data: bytes, *, catalog: str) -> Any:
 
     *catalog* names the file in problem messages. Refused, with where: bytes
     that are not UTF-8 (a byte-order mark is skipped), an empty file, more
-    than :data:`MAX_CONTAINERS` brackets, invalid JSON, ``NaN`` and
+    more brackets than :data:`BYTES_PER_CONTAINER` allows, invalid JSON, ``NaN`` and
     ``Infinity``, a key repeated in one object, a lone surrogate escape, a
     string over :data:`MAX_STRING_CHARS` characters, and more than
     :data:`MAX_RECORDS` records.
@@ -113,11 +123,13 @@ def decode_catalog(data: bytes, *, catalog: str) -> Any:
     # Counted on the bytes, in C, before anything is built: the objects and
     # lists a parse would create are what makes a tiny file cost gigabytes.
     containers = data.count(b"{") + data.count(b"[")
-    if containers > MAX_CONTAINERS:
+    allowed = len(data) // BYTES_PER_CONTAINER + MIN_CONTAINERS
+    if containers > allowed:
         raise refuse(
             "top level",
             f"{containers:,} objects and lists (counting every '{{' and '['), over the limit "
-            f"of {MAX_CONTAINERS:,}; a catalog holds at most {MAX_RECORDS:,} records",
+            f"of {allowed:,} for a file of {len(data):,} bytes (one per "
+            f"{BYTES_PER_CONTAINER} bytes, and {MIN_CONTAINERS:,} more)",
         )
     try:
         text = data.decode("utf-8")
