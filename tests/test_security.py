@@ -34,9 +34,11 @@ from clientocracy import (
     Language,
     Principle,
     Quote,
+    Segment,
     Source,
     Span,
     Story,
+    Translation,
 )
 
 SCRIPT = shutil.which("clientocracy", path=str(Path(sys.executable).parent))
@@ -489,19 +491,21 @@ def hostile_corpus(
 ) -> Corpus:
     """A corpus with *evil* in every text field, and an id-safe form of it in every id."""
     ident = evil.replace(" ", "")
-    lang = Language(
-        id=f"l{ident}",
-        name=f"Lang {evil}",
-        native_name=f"Native {evil}",
-        direction="rtl",
-        aliases=(f"alias {evil}",),
+    lang, other = (
+        Language(
+            id=f"{letter}{ident}",
+            name=f"Lang {letter} {evil}",
+            native_name=f"Native {letter} {evil}",
+            direction="rtl",
+            aliases=(f"alias {letter} {evil}",),
+        )
+        for letter in "lm"
     )
     text = f"Intro {evil}. A customer {evil} was helped with an umbrella. The end.{tail}"
     source = Source(
         id=f"s{ident}",
         language=lang,
-        title=f"Source {evil}",
-        title_en=f"Source en {evil}",
+        titles=((lang.id, f"Source {evil}"), ("en", f"Source en {evil}")),
         text=text,
         sha256=sha(text),
         origin=f"Origin {evil}",
@@ -519,24 +523,42 @@ def hostile_corpus(
         id=f"p{ident}",
         names=((lang.id, f"Principle {evil}"),),
         aliases=(f"Palias {evil}",),
-        definition=f"Definition {evil}",
+        definitions=(("en", f"Definition {evil}"), (lang.id, f"Definition l {evil}")),
         statement=Quote(source=source, span=Span(start=0, end=5)),
     )
+    span = Span(start=6, end=len(text))
     story = Story(
         id=f"story{ident}",
-        title=f"Title {evil}",
-        title_en=f"Title en {evil} umbrella",
-        summary=f"Summary {evil} umbrella",
+        titles=(
+            (lang.id, f"Title {evil}"),
+            ("en", f"Title en {evil} umbrella"),
+            (other.id, f"Title m {evil}"),
+        ),
+        summaries=(
+            ("en", f"Summary {evil} umbrella"),
+            (lang.id, f"Summary l {evil}"),
+            (other.id, f"Summary m {evil}"),
+        ),
         company=company,
         principles=(principle,),
         language=lang,
         source=source,
-        span=Span(start=6, end=len(text)),
+        span=span,
         channel="phone",
+        translations=(
+            Translation(
+                language=other,
+                segments=(
+                    Segment(span=span, original=text[6:], text=f"Translated {evil} umbrella"),
+                ),
+                translator=f"Translator {evil}",
+                review=f"Review {evil}",
+            ),
+        ),
     )
     return Corpus(
-        languages=[lang], companies=[company], principles=[principle], sources=[source],
-        stories=[story],
+        languages=[lang, other], companies=[company], principles=[principle],
+        sources=[source], stories=[story],
     )  # fmt: skip
 
 
