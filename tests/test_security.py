@@ -701,6 +701,7 @@ def test_export_output_through_a_link_and_to_a_device(tmp_path: Path) -> None:
     [
         ('"$C" list >&-', 2, "cannot write to standard output: it is closed"),
         ('"$C" list --json >&-', 2, "cannot write to standard output: it is closed"),
+        ('"$C" --bidi list >&-', 2, "cannot write to standard output: it is closed"),
         ('"$C" --help >&-', 2, "cannot write to standard output: it is closed"),
         ('"$C" list > /dev/full', 2, "cannot write to standard output: No space left"),
         ('"$C" --version > /dev/full', 2, "cannot write to standard output: No space left"),
@@ -796,6 +797,8 @@ COMMANDS = [
     ("export", "--format", "\x1b[31m"),
     ("\x1b[31mcommand",),
     ("list", "--\x1b[2Joption"),
+    ("list", "--bidi"),
+    ("show", "story\x1b[31mEVIL\x1b[0m\u202eRLO\u2067ISO\x07BEL\x9bC1", "--bidi"),
 ]
 
 
@@ -878,7 +881,8 @@ def on_a_terminal(*args: str) -> str:
     pty = pytest.importorskip("pty")
     leader, follower = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    env.update(TERM="xterm", PYTHONIOENCODING="utf-8")
+    # No pager: what is checked is what the command writes, not what less does.
+    env.update(TERM="xterm", PYTHONIOENCODING="utf-8", CLIENTOCRACY_PAGER="cat")
     process = subprocess.Popen([SCRIPT, *args], stdout=follower, stderr=follower, env=env)
     os.close(follower)
     chunks = []
@@ -909,6 +913,36 @@ def test_on_a_terminal_only_our_own_styles_are_escapes(
     assert "\\x1b[31mEVIL" in shown or args == ("nope",)
     without_styles = re.sub("\x1b\\[[0-9;]*m", "", shown).replace("\r\n", "\n")
     assert_terminal_safe(without_styles)
+
+
+@POSIX
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_a_completion_script_runs_no_data(tmp_path: Path) -> None:
+    # Ids and names go into the script the user evals: they must stay words.
+    marker = tmp_path / "ran"
+    evil = f"x$(touch${{IFS}}{marker})`touch${{IFS}}{marker}`';touch${{IFS}}{marker};'\"\\]:[*?"
+    hostile_corpus(evil).save(tmp_path / "corpus")
+    script = run("--no-bundled", "--corpus", str(tmp_path / "corpus"), "completion", "bash")
+    assert script.returncode == 0, script.stderr
+    (tmp_path / "completion.bash").write_text(script.stdout, encoding="utf-8")
+    driver = tmp_path / "complete.sh"
+    driver.write_text(
+        'source "$1"; shift\n'
+        'COMP_WORDS=(clientocracy "$@" ""); COMP_CWORD=$(( $# + 1 ))\n'
+        'COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}\n'
+        "_clientocracy; printf '%s\\n' \"${COMPREPLY[@]}\"\n",
+        encoding="utf-8",
+    )
+    for words in (["show"], ["list", "--company"], ["list", "--principle"], ["--language"]):
+        completed = subprocess.run(
+            ["bash", str(driver), str(tmp_path / "completion.bash"), *words],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert completed.returncode == 0, completed.stderr
+        assert "touch" in completed.stdout  # the hostile values were offered, as words
+    assert not marker.exists()
 
 
 def test_zwnj_and_zwj_survive(tmp_path: Path) -> None:

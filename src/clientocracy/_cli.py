@@ -760,12 +760,17 @@ def _run(args: argparse.Namespace, err: Output) -> int:
     # whether the user looks at a terminal, and how wide it is.
     out = _output()
     args.fit_width = shutil.get_terminal_size().columns if out.terminal else None
-    page = not args.no_pager and (
-        args.command in _PAGED or (args.command == "export" and args.output is None)
+    page = (
+        out.terminal
+        and not args.no_pager
+        and (args.command in _PAGED or (args.command == "export" and args.output is None))
     )
+    # With standard output closed there is nothing to page or reorder: the
+    # first line written reports it.
+    reorder = _reorders(args) and sys.stdout is not None
     try:
         corpus = _corpus(args)
-        with paged(page), bidi_display(_reorders(args)):
+        with paged(page), bidi_display(reorder):
             return _COMMANDS[args.command](corpus, args, out, err)
         return EXIT_OK  # the user quit the pager before the end
     except BidiUnavailableError as error:

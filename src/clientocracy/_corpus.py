@@ -43,7 +43,7 @@ def _close_matches(key: str, keys: Iterable[str], n: int, cutoff: float = 0.6) -
     """The keys most like *key*, as difflib finds them, at a cost bounded by the keys.
 
     difflib indexes every character of *key* before comparing; a key more
-    than ``2 / cutoff - 1`` times as long as the longest candidate cannot
+    than `2 / cutoff - 1` times as long as the longest candidate cannot
     reach *cutoff* with any of them, so it is not indexed at all (a value of
     megabytes would otherwise cost seconds and gigabytes to be told no).
     """

@@ -62,7 +62,7 @@ def _escape(match: re.Match[str]) -> str:
 def dumps(data: Any, *, indent: int | None = None) -> str:
     """*data* as JSON: non-ASCII text as is, but every control and bidi character escaped.
 
-    The escapes are JSON's own (``\\u202e``), so a JSON parser reads the
+    The escapes are JSON's own (`\\u202e`), so a JSON parser reads the
     exact strings back, while the text itself, shown in a terminal or an
     editor, carries no character that acts on the display. Characters
     outside strings are only JSON's own punctuation, so the substitution

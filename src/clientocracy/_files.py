@@ -4,16 +4,16 @@ Reading. A corpus folder may be writable by someone else while it loads, so
 nothing here checks a path and then opens it: the folder is opened once, and
 every file the catalog names is opened relative to that descriptor, one path
 component at a time, without letting the system follow a link
-(``O_NOFOLLOW``) and without waiting on a pipe (``O_NONBLOCK``). A link is
+(`O_NOFOLLOW`) and without waiting on a pipe (`O_NONBLOCK`). A link is
 read and resolved here, inside the folder, and refused if it leaves it. What
-was opened is then checked (``fstat``: a regular file within the size
+was opened is then checked (`fstat`: a regular file within the size
 limit), and the bytes come from that descriptor only. Swapping a file for a
 link or a pipe between the checks and the read is therefore pointless: there
 is no second lookup to race with.
 
-Writing. :func:`write_atomically` writes a temporary file beside the target
+Writing. `write_atomically` writes a temporary file beside the target
 and renames it over the target, so a reader sees the old file or the new
-one, never a part; the new file gets the permissions a shell's ``>`` would
+one, never a part; the new file gets the permissions a shell's `>` would
 give it.
 """
 
@@ -89,8 +89,8 @@ class CorpusFolder:
     def read(self, name: object, limit: int, shown: str) -> bytes:
         """Read the regular file *name* below the folder, of at most *limit* bytes.
 
-        Raises :class:`CorpusError` naming *shown* for a name that leaves the
-        folder (absolute, ``..``, a link that points outside), for anything
+        Raises [`CorpusError`][clientocracy.CorpusError] naming *shown* for a name that leaves the
+        folder (absolute, `..`, a link that points outside), for anything
         but a regular file, for a file over *limit*, and for a file that
         cannot be read.
         """
@@ -242,7 +242,7 @@ def open_corpus(
     """Open the corpus at *path*: a folder, or the catalog file in one.
 
     Returns the open folder, the catalog's name in it, and the catalog as
-    problem messages name it. Raises :class:`CorpusError` if *path* is
+    problem messages name it. Raises [`CorpusError`][clientocracy.CorpusError] if *path* is
     neither, or cannot be opened. *total_limit* bounds the bytes of all the
     files read from it together.
     """
@@ -274,12 +274,12 @@ def write_atomically(
     The bytes go to a temporary file in the same folder, which is flushed to
     disk and then renamed over *path*: a reader, or a crash, sees the old
     file or the new one, never a part, and an interrupted write leaves no
-    temporary file behind. A new file gets the permissions ``>`` would give
-    it (``0666`` less the umask); an existing file keeps its permissions.
-    Like ``>``, a symbolic link is written through: the file it points to
+    temporary file behind. A new file gets the permissions `>` would give
+    it (`0666` less the umask); an existing file keeps its permissions.
+    Like `>`, a symbolic link is written through: the file it points to
     is replaced and the link stays. A target that is not a regular file
-    (``/dev/null``, a named pipe, a terminal) is written to directly, as
-    ``>`` would, since it cannot be replaced.
+    (`/dev/null`, a named pipe, a terminal) is written to directly, as
+    `>` would, since it cannot be replaced.
 
     With *dir_fd*, *path* is a name in that open folder, and no link is
     followed: whatever has the name is replaced.
@@ -343,7 +343,7 @@ def write_atomically(
 
 
 def write_tree(folder: str, files: dict[str, bytes]) -> None:
-    """Write *files* (``name`` or ``subfolder/name``) into the new or empty *folder*.
+    """Write *files* (`name` or `subfolder/name`) into the new or empty *folder*.
 
     Each file is written atomically, in the order given, so the last one
     appears only when all the others are complete; if one fails, those

@@ -1,10 +1,10 @@
 """Decoding a catalog's bytes into data, strictly and at a bounded cost.
 
-Python's :func:`json.loads` is lenient where a catalog must not be: the last
-of two equal keys silently wins, ``NaN`` and ``Infinity`` are accepted, a
-``\\ud800`` escape becomes a string that cannot be written back out as UTF-8,
-and a file of a hundred million ``{}`` is turned into as many dictionaries
-before anything looks at it. :func:`decode_catalog` refuses all of these,
+Python's `json.loads` is lenient where a catalog must not be: the last
+of two equal keys silently wins, `NaN` and `Infinity` are accepted, a
+`\\ud800` escape becomes a string that cannot be written back out as UTF-8,
+and a file of a hundred million `{}` is turned into as many dictionaries
+before anything looks at it. `decode_catalog` refuses all of these,
 each with the place it was found, and checks the catalog's size in records
 and the length of its strings, so that what loading costs stays in
 proportion to what a valid corpus of that size would cost.
@@ -32,10 +32,10 @@ MAX_RECORDS = 2_000_000
 #: The most characters in one string of a catalog (an id, a title, a summary…).
 #: The texts themselves are files of their own, limited by size.
 MAX_STRING_CHARS = 65_536
-#: A catalog file may have one ``{`` or ``[`` per this many of its bytes, on
+#: A catalog file may have one `{` or `[` per this many of its bytes, on
 #: average (counted on the bytes before parsing, inside strings too), plus
-#: :data:`MIN_CONTAINERS`. Valid catalogs have one per 150 to 250 bytes; a
-#: file of nothing but ``{}`` has one per 1.5, and parsing it would cost 25
+#: `MIN_CONTAINERS`. Valid catalogs have one per 150 to 250 bytes; a
+#: file of nothing but `{}` has one per 1.5, and parsing it would cost 25
 #: times its size.
 BYTES_PER_CONTAINER = 16
 #: The objects and lists any catalog may have, however small.
@@ -58,7 +58,7 @@ class _Decoding:
     """The hooks of one decode: they note what needs a closer look, cheaply.
 
     The object hook runs for every object of a catalog that may hold
-    millions, so it only flags; :func:`_check` then finds and names the
+    millions, so it only flags; `_check` then finds and names the
     places, on the rare catalog that has something to report.
     """
 
@@ -105,14 +105,14 @@ class _NotANumber(str):
 
 
 def decode_catalog(data: bytes, *, catalog: str) -> Any:
-    """Decode the bytes of a catalog file into data; raise :class:`CorpusError` if not JSON.
+    """Decode the bytes of a catalog file into data, or raise `CorpusError`.
 
     *catalog* names the file in problem messages. Refused, with where: bytes
     that are not UTF-8 (a byte-order mark is skipped), an empty file, more
-    more brackets than :data:`BYTES_PER_CONTAINER` allows, invalid JSON, ``NaN`` and
-    ``Infinity``, a key repeated in one object, a lone surrogate escape, a
-    string over :data:`MAX_STRING_CHARS` characters, and more than
-    :data:`MAX_RECORDS` records.
+    more brackets than `BYTES_PER_CONTAINER` allows, invalid JSON, `NaN` and
+    `Infinity`, a key repeated in one object, a lone surrogate escape, a
+    string over `MAX_STRING_CHARS` characters, and more than
+    `MAX_RECORDS` records.
     """
 
     def refuse(where: str, message: str) -> CorpusError:
@@ -167,7 +167,7 @@ def decode_catalog(data: bytes, *, catalog: str) -> Any:
 
 
 def _place(path: tuple[str | int, ...], value: Any) -> str:
-    """Where *path* is, in the words of loading's problems: ``stories[3] ('id'): field 'x'``."""
+    """Where *path* is, in the words of loading's problems: `stories[3] ('id'): field 'x'`."""
     if not path:
         return "top level"
     head, rest = path[0], path[1:]

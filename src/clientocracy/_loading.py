@@ -954,7 +954,7 @@ def load_bundled(*, verify_hashes: bool = False) -> Corpus:
 MAX_CATALOG_BYTES = 512 * 1024 * 1024
 #: The largest text file [`load()`][clientocracy.load] reads, in bytes.
 MAX_TEXT_BYTES = 64 * 1024 * 1024
-#: The most bytes :func:`load` reads for one corpus, the catalog and every
+#: The most bytes `load` reads for one corpus, the catalog and every
 #: text together (a text named by several sources counts each time).
 MAX_CORPUS_BYTES = 4 * 1024 * 1024 * 1024
 

@@ -87,8 +87,10 @@ def fit_table(
         ID  TITLE
         a   a long…
     """
+    # A list, so that a table without rows (a corpus with no companies) is
+    # its header alone rather than max() of a single number.
     widths = [
-        max(display_width(h), *(display_width(r[i]) for r in rows)) for i, h in enumerate(header)
+        max([display_width(h), *(display_width(r[i]) for r in rows)]) for i, h in enumerate(header)
     ]
     if width is not None:
         floors = [display_width(h) for h in header]

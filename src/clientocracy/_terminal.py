@@ -1,9 +1,9 @@
 """Printing data to a terminal safely: no escapes, no bidi tricks, tidy wrapping.
 
-Every line the command prints for people goes through an :class:`Output`,
+Every line the command prints for people goes through an `Output`,
 which neutralizes each piece of text it is given; the only escape sequences
-that reach a terminal are the styles :class:`Output` adds itself. A command
-is handed an :class:`Output`, never the stream, so printing data raw is not
+that reach a terminal are the styles `Output` adds itself. A command
+is handed an `Output`, never the stream, so printing data raw is not
 something it can do by mistake.
 """
 
@@ -107,9 +107,9 @@ class Styled:
 
 
 class Marked:
-    """Text whose highlights are :data:`MARK_ON`/:data:`MARK_OFF`, placed by the program.
+    """Text whose highlights are `MARK_ON`/`MARK_OFF`, placed by the program.
 
-    The data in it must have been through :func:`unmark` before the marks
+    The data in it must have been through `unmark` before the marks
     were added.
     """
 
@@ -137,7 +137,7 @@ class Output:
     `lambda: sys.stdout`, which a pager may take over). Whether it is a
     terminal, and so whether to colour, is decided when the Output is made.
     Writes to a *required* stream (standard output) that fail raise
-    :class:`OutputError`, or :class:`BrokenPipeError` when the reader went
+    `OutputError`, or `BrokenPipeError` when the reader went
     away; writes to any other (standard error) that fail are dropped, since
     there is nowhere left to report them.
     """
