@@ -671,6 +671,20 @@ def test_export_output_gets_the_mode_a_shell_would_give(tmp_path: Path) -> None:
 
 
 @POSIX
+def test_parquet_files_are_written_like_every_other(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    out = tmp_path / "stories.parquet"
+    assert shell(f'umask 022 && "$C" export --format parquet -o "{out}"').returncode == 0
+    assert out.stat().st_mode & 0o777 == 0o644
+    out.chmod(0o640)
+    assert shell(f'umask 022 && "$C" export --format parquet -o "{out}"').returncode == 0
+    assert out.stat().st_mode & 0o777 == 0o640
+    assert shell(f'umask 022 && "$C" export --format hf -o "{tmp_path / "hf"}"').returncode == 0
+    assert (tmp_path / "hf" / "README.md").stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.rglob(".*")] == []
+
+
+@POSIX
 def test_export_output_through_a_link_and_to_a_device(tmp_path: Path) -> None:
     target = tmp_path / "target.json"
     target.write_text("old", encoding="utf-8")

@@ -8,7 +8,7 @@ call that needs Arrow asks for it.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ._records import Story
@@ -219,39 +219,14 @@ def write_parquet(stories: Iterable[Story], path: str | os.PathLike[str]) -> Non
     `pip install 'clientocracy[parquet]'`.
     """
     table = to_arrow(stories)
-    _write_atomically(os.fspath(path), lambda file: _write_table(table, file))
+    from ._files import write_atomically
+
+    write_atomically(path, lambda file: _write_table(table, file))
 
 
 def _write_table(table: pyarrow.Table, file: BinaryIO) -> None:
     pq = _pyarrow().parquet
     pq.write_table(table, file, compression="zstd")
-
-
-def _write_atomically(path: str, write: Callable[[BinaryIO], object]) -> None:
-    """Call *write* with a temporary file beside *path*, then rename it to *path*."""
-    import tempfile
-
-    target = os.path.abspath(path)
-    try:
-        fd, temporary = tempfile.mkstemp(
-            prefix=".clientocracy-", suffix=".tmp", dir=os.path.dirname(target)
-        )
-    except OSError as error:
-        # Name the file asked for, not the temporary one.
-        raise type(error)(error.errno, error.strerror, path) from None
-    try:
-        with os.fdopen(fd, "wb") as file:
-            write(file)
-            file.flush()
-            os.fsync(file.fileno())
-        # mkstemp makes the file private; give it the mode a new file gets.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise
 
 
 # -- the Hugging Face dataset folder -------------------------------------------
@@ -297,10 +272,10 @@ def write_hf_dataset(
     readme = f"---\n{_yaml(fields)}---\n\n{_hf_body(stories) if card is None else card}"
     if not readme.endswith("\n"):
         readme += "\n"
-    _write_atomically(data, lambda file: _write_table(table, file))
-    _write_atomically(
-        os.path.join(root, "README.md"), lambda file: file.write(readme.encode("utf-8"))
-    )
+    from ._files import write_atomically
+
+    write_atomically(data, lambda file: _write_table(table, file))
+    write_atomically(os.path.join(root, "README.md"), readme.encode("utf-8"))
 
 
 # The Hub's size categories, each with the count it stays below.

@@ -23,6 +23,8 @@ import contextlib
 import errno
 import os
 import stat
+from collections.abc import Callable
+from typing import BinaryIO
 
 from ._errors import CorpusError
 
@@ -267,9 +269,15 @@ def open_corpus(
 
 
 def write_atomically(
-    path: str | os.PathLike[str], data: bytes, *, dir_fd: int | None = None
+    path: str | os.PathLike[str],
+    data: bytes | Callable[[BinaryIO], object],
+    *,
+    dir_fd: int | None = None,
 ) -> None:
     """Write *data* to the file *path*, whole or not at all.
+
+    *data* is the bytes, or a function that writes them to the binary file
+    it is given (as pyarrow's writers do).
 
     The bytes go to a temporary file in the same folder, which is flushed to
     disk and then renamed over *path*: a reader, or a crash, sees the old
@@ -294,7 +302,7 @@ def write_atomically(
             if stat.S_ISDIR(existing.st_mode):
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), target)
             with open(target, "wb") as stream:
-                stream.write(data)
+                _write(stream, data)
             return
         if os.path.islink(target):
             target = os.path.realpath(target)
@@ -324,9 +332,8 @@ def write_atomically(
         try:
             if existing is not None:
                 _keep_permissions(fd, existing)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            with os.fdopen(fd, "wb", closefd=False) as stream:
+                _write(stream, data)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -340,6 +347,13 @@ def write_atomically(
     else:
         with contextlib.suppress(OSError):
             os.fsync(dir_fd)
+
+
+def _write(stream: BinaryIO, data: bytes | Callable[[BinaryIO], object]) -> None:
+    if callable(data):
+        data(stream)
+    else:
+        stream.write(data)
 
 
 def write_tree(folder: str, files: dict[str, bytes]) -> None:
