@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -534,3 +535,86 @@ def test_search_highlights_only_on_a_terminal() -> None:
     plain = run("search", "будильники").stdout
     assert "\x1b" not in plain
     assert "будильником" in plain
+
+
+# -- reading in another language --------------------------------------------------
+
+
+def test_show_in_another_language_prints_the_translation() -> None:
+    story = clientocracy.story("jetblue-free-coffee-at-the-gate")
+    result = run("show", story.id, "--in", "Farsi")
+    assert result.returncode == 0, result.stderr
+    assert story.title_in("fa") in result.stdout
+    first_words = story.text_in("fa").split()[:3]
+    assert " ".join(first_words) in result.stdout
+    assert "Persian (fa), told in Russian (ru)" in result.stdout
+    assert "Translator: The clientocracy maintainers" in result.stdout
+    assert story.text[:20] not in result.stdout  # the original is not printed
+    original = run("show", story.id, "--in", "ru")
+    assert story.text[:20] in original.stdout
+    assert "Translator" not in original.stdout
+
+
+def test_show_parallel_prints_every_segment_beside_its_original() -> None:
+    story = clientocracy.story("nordstrom-lost-diamond-ring")
+    segments = story.translation("ru").segments
+    result = run("show", story.id, "--in", "русский", "--parallel", env={"COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    numbered = [line for line in lines if re.match(r"\s*\d+\s+fa\s", line)]
+    assert len(numbered) == len(segments)
+    for segment in segments:
+        assert segment.text.split("—")[0].strip()[:40] in result.stdout
+    rows = json.loads(run("show", story.id, "--in", "ru", "--parallel", "--json").stdout)
+    assert [(r["original"], r["translation"]) for r in rows] == [
+        (s.original, s.text) for s in segments
+    ]
+    # Without --in, the original sits beside the English translation.
+    english = run("show", story.id, "--parallel")
+    assert story.translation("en").segments[0].text[:30] in english.stdout
+
+
+def test_show_parallel_with_the_original_language_is_a_usage_error() -> None:
+    result = run("show", "jetblue-free-coffee-at-the-gate", "--in", "ru", "--parallel")
+    assert result.returncode == 2
+    assert "Russian is the original" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_list_shows_titles_in_a_chosen_language() -> None:
+    result = run("list", "--in", "fa", "--company", "JetBlue")
+    assert result.returncode == 0, result.stderr
+    header, row = result.stdout.splitlines()
+    assert "TITLE (fa)" in header
+    assert row.endswith(clientocracy.story("jetblue-free-coffee-at-the-gate").title_in("fa"))
+
+
+def test_search_says_in_which_language_a_story_matched() -> None:
+    result = run("search", "قهوه")
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("jetblue-free-coffee-at-the-gate")
+    assert "matched in fa" in first
+    hits = json.loads(run("search", "قهوه", "--json").stdout)
+    assert hits[0]["language"] == hits[0]["snippet"]["language"] == "fa"
+
+
+def test_random_reads_in_a_chosen_language() -> None:
+    result = run("random", "--seed", "1", "--language", "fa", "--in", "en")
+    assert result.returncode == 0, result.stderr
+    assert "English (en), told in Persian (fa)" in result.stdout
+
+
+def test_export_segments_writes_the_parallel_corpus(tmp_path: Path) -> None:
+    stories = clientocracy.stories(company="LEGO")
+    result = run("export", "--segments", "--format", "csv", "--company", "LEGO")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows == [
+        {key: str(value) for key, value in row.items()}
+        for row in clientocracy.segment_rows(stories)
+    ]
+    out = tmp_path / "segments.jsonl"
+    assert run("export", "--segments", "--format", "jsonl", "-o", str(out)).returncode == 0
+    lines = out.read_text("utf-8").splitlines()
+    assert len(lines) == len(clientocracy.segment_rows(clientocracy.stories()))

@@ -21,7 +21,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-    from ._records import SearchHit, Story
+    from ._records import Language, SearchHit, Story
     from ._terminal import Marked, Output
 
 __all__ = ["build_parser", "main"]
@@ -75,6 +75,8 @@ examples:
     "show": """\
 examples:
   clientocracy show sainsburys-giraffe-bread
+  clientocracy show sainsburys-giraffe-bread --in fa      # the Persian translation
+  clientocracy show nordstrom-lost-diamond-ring --in Russian --parallel
   clientocracy show nordstrom-lost-diamond-ring --json
 """,
     "random": """\
@@ -176,6 +178,12 @@ def _add_corpus_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
+def _add_in(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument(
+        "--in", dest="in_language", metavar="LANGUAGE", help=help + " (a tag, code or name)"
+    )
+
+
 def _add_json(
     parser: argparse.ArgumentParser,
     help: str = "print JSON (the shape `export --format json` writes)",
@@ -215,6 +223,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     listing = command("list", "list the stories as a table: id, company, language, title")
     _add_filters(listing)
+    _add_in(listing, "show the titles in LANGUAGE (default: English)")
     _add_json(listing)
 
     find = command("search", "search the passages, titles, summaries and company names")
@@ -227,10 +236,18 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     show = command("show", "read one story, with its passage, summary and provenance")
     show.add_argument("id", metavar="ID", help="the story's id (see `clientocracy list`)")
+    _add_in(show, "read the story in LANGUAGE: its original or a translation")
+    show.add_argument(
+        "--parallel",
+        action="store_true",
+        help="print the original and the translation (--in, default English) "
+        "side by side, segment by segment",
+    )
     _add_json(show)
 
     pick = command("random", "show one story picked at random from those that match")
     _add_filters(pick)
+    _add_in(pick, "read the story in LANGUAGE: its original or a translation")
     pick.add_argument("--seed", type=int, metavar="N", help="pick reproducibly from seed N")
     _add_json(pick)
 
@@ -257,6 +274,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "for --format hf, the folder to write",
     )
     _add_filters(export)
+    export.add_argument(
+        "--segments",
+        action="store_true",
+        help="write the aligned segments of the translations instead, one row a segment: "
+        "story, source_language, language, segment, start, end, original, translation",
+    )
 
     validate = command("validate", "check a corpus folder and report every problem found")
     validate.add_argument("path", metavar="PATH", help="the corpus folder (or its catalog.json)")
@@ -350,9 +373,23 @@ def _cmd_list(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output
     if args.json:
         _print_json(out, [as_dict(story) for story in stories])
     elif stories:
-        rows = [(s.id, s.company.name, s.language.id, s.title_en) for s in stories]
-        _table(out, rows, ("ID", "COMPANY", "LANG", "TITLE"), args.fit_width)
+        if args.in_language is None:
+            rows = [(s.id, s.company.name, s.language.id, s.title_en) for s in stories]
+            title = "TITLE"
+        else:
+            language = corpus.language(args.in_language)
+            rows = [(s.id, s.company.name, s.language.id, _title(s, language)) for s in stories]
+            title = f"TITLE ({language.id})"
+        _table(out, rows, ("ID", "COMPANY", "LANG", title), args.fit_width)
     return EXIT_OK if stories else _no_match(err, args)
+
+
+def _title(story: Story, language: Language) -> str:
+    """The story's title in *language*, or its English title if it has none there."""
+    try:
+        return story.title_in(language)
+    except LookupError:
+        return story.title_en
 
 
 def _cmd_search(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
@@ -384,12 +421,22 @@ def _cmd_search(corpus: Corpus, args: argparse.Namespace, out: Output, err: Outp
                 "  ",
                 out.dim(one_line(story.company.name)),
                 out.dim(f" · {one_line(story.language.id)}"),
+                out.dim(_matched_in(hit)),
             )
-            out.line(wrap(one_line(story.title_en), width, indent="  "))
+            out.line(wrap(one_line(_title(story, hit.language)), width, indent="  "))
             out.line(_highlighted(hit, width))
     if not hits:
         return _no_search_match(corpus, query, args, err)
     return EXIT_OK
+
+
+def _matched_in(hit: SearchHit) -> str:
+    """Where a hit matched, when not in the story's own language: ` · matched in fa`."""
+    from ._terminal import one_line
+
+    if hit.language.id == hit.story.language.id:
+        return ""
+    return f" · matched in {one_line(hit.language.id)}"
 
 
 def _no_search_match(corpus: Corpus, query: str, args: argparse.Namespace, err: Output) -> int:
@@ -427,20 +474,33 @@ def _highlighted(hit: SearchHit, width: int) -> Marked:
     return Marked(wrap(snippet.marked(MARK_ON, MARK_OFF), width, indent="  "))
 
 
-def _show(out: Output, story: Story) -> None:
+def _show(out: Output, story: Story, language: Language | None) -> None:
+    """The story, in *language* if given; else the original, headed in English."""
     from ._terminal import one_line, wrap
 
     width = _width(sys.stdout)
     source = story.source
+    chosen = language is not None
+    language = language or story.language
+    original = language.id == story.language.id
+    told = f"{story.language.name} ({story.language.id})"
     facts = [
         ("company", f"{story.company.name} ({story.company.id})"),
-        ("language", f"{story.language.name} ({story.language.id})"),
-        ("principles", ", ".join(p.name for p in story.principles)),
+        ("language", told if original else f"{language.name} ({language.id}), told in {told}"),
+        (
+            "principles",
+            ", ".join(p.name_in(language) if chosen else p.name for p in story.principles),
+        ),
         ("channel", story.channel or "not stated"),
         ("id", story.id),
     ]
-    out.line(out.bold(wrap(one_line(story.title_en), width)))
-    out.line(wrap(one_line(story.title), width))
+    headline = story.title_in(language) if chosen else story.title_en
+    out.line(out.bold(wrap(one_line(headline), width)))
+    # Under the headline, the original's title, or the English one when the
+    # original is the headline.
+    second = story.title_en if chosen and original else story.title
+    if second != headline:
+        out.line(wrap(one_line(second), width))
     out.line()
     for name, value in facts:
         lines = wrap(one_line(value), width - 11).splitlines() or [""]
@@ -448,11 +508,19 @@ def _show(out: Output, story: Story) -> None:
         for line in lines[1:]:
             out.line(" " * 11, line)
     out.line()
-    out.line(wrap(story.text, width))
+    out.line(wrap(story.text_in(language), width))
     out.line()
     out.line(out.bold("Summary"))
-    out.line(wrap(story.summary, width))
+    out.line(wrap(_summary(story, language) if chosen else story.summary, width))
     out.line()
+    if not original:
+        translation = story.translation(language)
+        out.line(out.bold("Translation"))
+        about = f"From {story.language.name}. Translator: {translation.translator}."
+        if translation.review:
+            about += f" {translation.review}"
+        out.line(wrap(about, width))
+        out.line()
     out.line(out.bold("Source"))
     provenance = (
         f"{source.title_en} ({source.id}, {source.language.name}), "
@@ -463,14 +531,77 @@ def _show(out: Output, story: Story) -> None:
         out.line(one_line(source.origin_url))
 
 
+def _summary(story: Story, language: Language) -> str:
+    """The summary in *language*, or the English one (said so) where there is none."""
+    try:
+        return story.summary_in(language)
+    except LookupError:
+        return f"(in English) {story.summary}"
+
+
+def _show_parallel(out: Output, story: Story, language: Language) -> None:
+    """The original and a translation, segment by segment, each under its number."""
+    from ._terminal import one_line, wrap
+
+    width = _width(sys.stdout)
+    translation = story.translation(language)
+    out.line(out.bold(wrap(one_line(story.title), width)))
+    out.line(out.bold(wrap(one_line(story.title_in(language)), width)))
+    out.line(
+        out.dim(
+            f"{story.id}: {story.language.name} original, {language.name} translation, "
+            f"{_count(len(translation.segments), 'segment', 'segments')}"
+        )
+    )
+    indent = " " * 6
+    for number, segment in enumerate(translation.segments, start=1):
+        out.line()
+        head = f"{number:>3}".ljust(len(indent))
+        original = wrap(segment.original, width - len(indent)).splitlines() or [""]
+        out.line(out.dim(head), f"{story.language.id}  ", original[0])
+        for line in original[1:]:
+            out.line(indent, "    ", line)
+        rendered = wrap(segment.text, width - len(indent)).splitlines() or [""]
+        out.line(indent, out.dim(f"{language.id}  "), rendered[0])
+        for line in rendered[1:]:
+            out.line(indent, "    ", line)
+
+
 def _cmd_show(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     from ._export import as_dict
 
     story = corpus.story(args.id)
+    language = None if args.in_language is None else corpus.language(args.in_language)
+    if getattr(args, "parallel", False):
+        language = language or story.language
+        if language.id == story.language.id:
+            if args.in_language is not None:
+                return _fail(
+                    err,
+                    f"--parallel pairs the original with a translation, and {language.name} "
+                    f"is the original of {story.id!r}; name another language with --in",
+                )
+            others = [t.language for t in story.translations]
+            language = next(
+                (lang for lang in others if lang.id == "en"), others[0] if others else language
+            )
+        if language.id == story.language.id:
+            return _fail(err, f"story {story.id!r} has no translation to show beside it")
+        story.translation(language)  # a LookupError here names what there is
+        if args.json:
+            from ._export import segment_rows
+
+            rows = [r for r in segment_rows([story]) if r["language"] == language.id]
+            _print_json(out, rows)
+        else:
+            _show_parallel(out, story, language)
+        return EXIT_OK
     if args.json:
         _print_json(out, as_dict(story))
     else:
-        _show(out, story)
+        if language is not None:
+            story.text_in(language)  # a LookupError here names what there is
+        _show(out, story, language)
     return EXIT_OK
 
 
@@ -481,7 +612,8 @@ def _cmd_random(corpus: Corpus, args: argparse.Namespace, out: Output, err: Outp
     if not stories:
         return _no_match(err, args)
     story = random.Random(args.seed).choice(stories)
-    return _cmd_show(corpus, argparse.Namespace(id=story.id, json=args.json), out, err)
+    chosen = argparse.Namespace(id=story.id, json=args.json, in_language=args.in_language)
+    return _cmd_show(corpus, chosen, out, err)
 
 
 def _vocabulary(
@@ -560,7 +692,7 @@ def _cmd_export(corpus: Corpus, args: argparse.Namespace, out: Output, err: Outp
     stories = _stories(corpus, args)
     if args.format in _FILE_FORMATS:
         return _export_file(stories, args, err)
-    document = export(stories, args.format)
+    document = export(stories, args.format, segments=args.segments)
     if args.output is None:
         out.document(document)
     else:
@@ -778,6 +910,8 @@ def _run(args: argparse.Namespace, err: Output) -> int:
     except UnknownValueError as error:
         listing = _LISTING_COMMANDS.get(error.facet, f"{_PROG} --help")
         return _fail(err, f"{one_line(error.brief)}\nRun '{listing}' to see them all.")
+    except LookupError as error:  # a story has no text in the language asked for
+        return _fail(err, str(error))
     except CorpusError as error:
         return _fail(err, str(error))
     except ValueError as error:  # a value the library refuses, such as an overlong query
