@@ -340,16 +340,6 @@ def _check_span(
     return Span(start=start, end=end)
 
 
-def _refer(
-    table: Mapping[str, Any], section: str, ident: str, where: str, field: str, p: _Problems
-) -> bool:
-    if ident in table:
-        return True
-    known = ", ".join(sorted(table)) or "none"
-    p.add(where, f"field {field!r}: no {section} has id {ident!r} (known: {known})")
-    return False
-
-
 def _check_names(
     facet: str,
     entries: Iterable[tuple[str, str, tuple[str, ...]]],
@@ -707,14 +697,9 @@ def _build_translations(
     ok = True
     for index, item in enumerate(items):
         place = f"{where}[{index}]"
-        if not isinstance(item, dict):
-            problems.add(place, f"expected an object, got {_describe(item)}")
-            ok = False
-            continue
-        if isinstance(item.get("language"), str):
+        if isinstance(item, dict) and isinstance(item.get("language"), str):
             place += f" ({item['language']!r})"
-        fields_ok = _check_fields(item, _TRANSLATION_FIELDS, place, problems)
-        if not fields_ok:
+        if not _check_fields(item, _TRANSLATION_FIELDS, place, problems):
             ok = False
             continue
         language = build.language(item["language"], place, "language")
@@ -750,9 +735,12 @@ def _build_translations(
 
 
 def _check_fields(
-    item: Mapping[str, Any], fields: Mapping[str, tuple[str, bool]], place: str, p: _Problems
+    item: object, fields: Mapping[str, tuple[str, bool]], place: str, p: _Problems
 ) -> bool:
-    """Check an object's fields against *fields*, reporting every problem."""
+    """Check that *item* is an object whose fields are *fields*, reporting every problem."""
+    if not isinstance(item, dict):
+        p.add(place, f"expected an object, got {_describe(item)}")
+        return False
     ok = True
     for name in sorted(set(item) - set(fields)):
         p.add(place, f"unknown field {name!r}; expected {', '.join(fields)}")
@@ -782,10 +770,6 @@ def _build_segments(
     covered = span.start  # where the part of the passage not yet covered starts
     for index, item in enumerate(items):
         place = f"{where}: segments[{index}]"
-        if not isinstance(item, dict):
-            problems.add(place, f"expected an object, got {_describe(item)}")
-            ok = False
-            continue
         if not _check_fields(item, _SEGMENT_FIELDS, place, problems):
             ok = False
             continue
