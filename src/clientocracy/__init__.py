@@ -33,6 +33,7 @@ from ._bundled import (
     stories,
     story,
 )
+from ._compiled import Provenance, StaleCorpusWarning, compile
 from ._corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryCollection
 from ._errors import CorpusError, UnknownValueError
 from ._export import FORMATS, ExportFormat, as_dict, export, segment_rows
@@ -69,12 +70,14 @@ __all__ = [
     "LanguageLike",
     "Principle",
     "PrincipleLike",
+    "Provenance",
     "Quote",
     "SearchHit",
     "Segment",
     "Snippet",
     "Source",
     "Span",
+    "StaleCorpusWarning",
     "Story",
     "StoryCollection",
     "Translation",
@@ -84,6 +87,7 @@ __all__ = [
     "as_dict",
     "companies",
     "company",
+    "compile",
     "export",
     "language",
     "languages",

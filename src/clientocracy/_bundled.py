@@ -103,7 +103,7 @@ def search(
 
 
 def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
-    """Load a corpus from a folder holding `catalog.json` and the texts it names.
+    """Load a corpus folder holding `catalog.json` and its texts, or open a compiled file.
 
     Ids the catalog refers to but does not define are looked up in *base*,
     so a user's stories can name bundled companies, principles and
@@ -119,10 +119,15 @@ def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
     on a pipe or device, and sizes are limited so that the cost stays in
     proportion to a valid corpus's (see [Security and limits](security.md)).
 
+    *path* may also be a file written by [`compile()`][clientocracy.compile]:
+    it opens in milliseconds whatever its size, and its records are read
+    as they are asked for (see [Compiled corpora](compiled-corpora.md)).
+
     Args:
-        path: The folder, or the catalog file in it.
+        path: The folder, or the catalog file in it, or a compiled file.
         base: Where to look up what the catalog refers to but does not
-            define; by default the bundled corpus.
+            define; by default the bundled corpus. A compiled file holds
+            every record it refers to, so it takes no *base*.
 
     Returns:
         The loaded corpus: the catalog's records and those it uses from *base*.
@@ -130,7 +135,13 @@ def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
     Raises:
         CorpusError: The corpus is not valid, or a file of it cannot be read.
             It lists every problem found, each naming the file, the record
-            and the field.
+            and the field. A file that is not a compiled corpus, is of
+            another format version or is damaged is refused so too.
+        ValueError: *base* was given with a compiled file.
+
+    Warns:
+        StaleCorpusWarning: The catalog a compiled file was built from has
+            changed since.
     """
     from ._loading import load as load_corpus
 

@@ -91,6 +91,17 @@ examples:
 examples:
   clientocracy validate my-stories/
   clientocracy --corpus my-stories/ list      # the bundled stories and yours
+  clientocracy validate stories.sqlite        # checks every page of a compiled file
+""",
+    "build": """\
+examples:
+  clientocracy build my-stories/ -o stories.sqlite
+  clientocracy --corpus stories.sqlite search alarm clock
+  clientocracy build my-stories/ --no-bundled -o mine.sqlite
+
+The file holds what `--corpus CORPUS` would read: the bundled stories and
+yours, unless --no-bundled. It is used as it is: rebuild it after changing
+the corpus (opening it then warns that it is stale).
 """,
     "completion": """\
 examples:
@@ -155,7 +166,7 @@ def _add_corpus_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         dest="corpus" if top else "corpus_after",
         metavar="PATH",
         default=[],
-        help="also read the corpus in folder PATH (repeatable)",
+        help="also read the corpus in folder PATH, or the compiled file PATH (repeatable)",
     )
     group.add_argument(
         "--no-bundled",
@@ -282,7 +293,15 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
 
     validate = command("validate", "check a corpus folder and report every problem found")
-    validate.add_argument("path", metavar="PATH", help="the corpus folder (or its catalog.json)")
+    validate.add_argument(
+        "path", metavar="PATH", help="the corpus folder (or its catalog.json), or a compiled file"
+    )
+
+    build = command("build", "check corpus folders once and compile them into one SQLite file")
+    build.add_argument("paths", nargs="+", metavar="CORPUS", help="a corpus folder (repeatable)")
+    build.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the SQLite file to write"
+    )
 
     completion = command(
         "completion", "print a shell completion script (ids and names come from the data)"
@@ -715,10 +734,16 @@ def _export_file(stories: StoryCollection, args: argparse.Namespace, err: Output
 
 
 def _cmd_validate(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
+    from ._compiled import looks_like_sqlite
     from ._loading import load
 
     try:
-        loaded = load(args.path, base=corpus)
+        if looks_like_sqlite(args.path):
+            from ._compiled_store import verify
+
+            loaded = verify(args.path)
+        else:
+            loaded = load(args.path, base=corpus)
     except CorpusError as error:
         out.line(str(error))
         return EXIT_NO_MATCH
@@ -765,6 +790,21 @@ def _cmd_man(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output)
     return EXIT_OK
 
 
+def _cmd_build(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
+    import time
+
+    from ._compiled import compile
+
+    start = time.perf_counter()
+    path = compile(corpus, args.output)
+    out.line(
+        f"{path}: {len(corpus.stories())} stories, "
+        f"{len(corpus.companies())} companies, {len(corpus.sources())} sources, "
+        f"compiled in {time.perf_counter() - start:.1f} s"
+    )
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[Corpus, argparse.Namespace, Output, Output], int]] = {
     "list": _cmd_list,
     "search": _cmd_search,
@@ -777,6 +817,7 @@ _COMMANDS: dict[str, Callable[[Corpus, argparse.Namespace, Output, Output], int]
     "validate": _cmd_validate,
     "completion": _cmd_completion,
     "man": _cmd_man,
+    "build": _cmd_build,
 }
 
 # The commands whose output may be long enough to page (export only to stdout).
@@ -799,12 +840,35 @@ _LISTING_COMMANDS = {
 }
 
 
-def _corpus(args: argparse.Namespace) -> Corpus:
-    """The bundled corpus (unless --no-bundled) merged with every --corpus."""
-    bundled = Corpus.bundled()
-    corpora = [] if args.no_bundled else [bundled]
+def _corpus(args: argparse.Namespace, err: Output) -> Corpus:
+    """The bundled corpus (unless --no-bundled) merged with every --corpus.
+
+    A compiled file given alone is used as it is: `build` already decided
+    whether the bundled stories are in it, and merging would read it whole.
+    """
+    import warnings
+
+    from ._compiled import StaleCorpusWarning, looks_like_sqlite
+
     paths = [*args.corpus, *getattr(args, "corpus_after", ())]
-    corpora += [Corpus.load(path, base=bundled) for path in paths]
+    if args.command == "build":
+        paths += args.paths
+    compiled = {path for path in paths if os.path.isfile(path) and looks_like_sqlite(path)}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", StaleCorpusWarning)
+        if args.command != "build" and len(paths) == 1 and compiled:
+            corpora = [Corpus.load(paths[0])]
+        else:
+            bundled = Corpus.bundled()
+            corpora = [] if args.no_bundled else [bundled]
+            corpora += [
+                Corpus.load(path) if path in compiled else Corpus.load(path, base=bundled)
+                for path in paths
+            ]
+    for warning in caught:
+        err.line(f"{_PROG}: warning: {warning.message}; run 'clientocracy build' again")
+    if len(corpora) == 1:
+        return corpora[0]
     if not corpora:
         return Corpus(languages=(), companies=(), principles=(), sources=(), stories=())
     return corpora[0].merge(*corpora[1:])
@@ -901,7 +965,7 @@ def _run(args: argparse.Namespace, err: Output) -> int:
     # first line written reports it.
     reorder = _reorders(args) and sys.stdout is not None
     try:
-        corpus = _corpus(args)
+        corpus = _corpus(args, err)
         with paged(page), bidi_display(reorder):
             return _COMMANDS[args.command](corpus, args, out, err)
         return EXIT_OK  # the user quit the pager before the end

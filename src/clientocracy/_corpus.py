@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import array
 import os
-import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar, overload
@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar, overload
 from ._errors import UnknownValueError
 from ._normalize import name_key
 from ._records import Company, Language, Principle, SearchHit, Source, Story
+from ._store import MemoryStore, Store, iter_positions, positions_of
 
 if TYPE_CHECKING:
-    from ._search import SearchIndex
+    from pathlib import Path
+
+    from ._compiled import Provenance
 
 __all__ = [
     "CompanyLike",
@@ -122,6 +125,10 @@ class StoryCollection(Sequence[Story]):
     [`filter()`][clientocracy.StoryCollection.filter]. Two collections are
     equal when they hold the same stories in the same order.
 
+    A collection is lazy: it knows which stories it holds and how many, and
+    makes each record only when it is read, so a filter that matches most of
+    a million stories returns at once and costs no memory.
+
     Examples:
         >>> import clientocracy
         >>> russian = clientocracy.stories(language="ru")
@@ -131,11 +138,44 @@ class StoryCollection(Sequence[Story]):
         ('lego-emerald-night-train', 'lego-letter-from-sensei-wu')
     """
 
-    __slots__ = ("_corpus", "_stories")
+    __slots__ = ("_corpus", "_length", "_mask", "_positions")
+
+    _corpus: Corpus
+    _length: int | None
+    # Which stories of the corpus the collection holds: their positions, in
+    # order, or (for the result of a filter, until first read) a bit mask.
+    _mask: int | None
+    _positions: Sequence[int] | None
 
     def __init__(self, corpus: Corpus, stories: Iterable[Story]) -> None:
+        store = corpus._store
+        positions = array.array("L")
+        for story in stories:
+            position = store.position_of(story.id)
+            if position is None or store.story_at(position) != story:
+                raise ValueError(f"story {story.id!r} is not in this corpus")
+            positions.append(position)
         self._corpus = corpus
-        self._stories = tuple(stories)
+        self._positions = positions
+        self._mask = None
+        self._length = None
+
+    @classmethod
+    def _of(
+        cls, corpus: Corpus, *, positions: Sequence[int] | None = None, mask: int | None = None
+    ) -> StoryCollection:
+        collection = cls.__new__(cls)
+        collection._corpus = corpus
+        collection._positions = positions
+        collection._mask = mask
+        collection._length = None
+        return collection
+
+    def _pos(self) -> Sequence[int]:
+        positions = self._positions
+        if positions is None:
+            positions = self._positions = positions_of(self._mask or 0)
+        return positions
 
     @overload
     def __getitem__(self, index: int) -> Story: ...
@@ -143,34 +183,66 @@ class StoryCollection(Sequence[Story]):
     def __getitem__(self, index: slice) -> StoryCollection: ...
     def __getitem__(self, index: int | slice) -> Story | StoryCollection:
         if isinstance(index, slice):
-            return StoryCollection(self._corpus, self._stories[index])
-        return self._stories[index]
+            return StoryCollection._of(self._corpus, positions=self._pos()[index])
+        try:
+            position = self._pos()[index]
+        except IndexError:
+            raise IndexError(f"story collection index out of range: {index}") from None
+        return self._corpus._store.story_at(position)
 
     def __len__(self) -> int:
-        return len(self._stories)
+        if self._positions is not None:
+            return len(self._positions)
+        if self._length is None:
+            self._length = (self._mask or 0).bit_count()
+        return self._length
+
+    def _iter_positions(self) -> Iterable[int]:
+        if self._positions is not None:
+            return self._positions
+        return iter_positions(self._mask or 0)
 
     def __iter__(self) -> Iterator[Story]:
-        return iter(self._stories)
+        return self._corpus._store.iterate(self._iter_positions())
 
     def __contains__(self, value: object) -> bool:
-        return value in self._stories
+        if not isinstance(value, Story):
+            return False
+        store = self._corpus._store
+        position = store.position_of(value.id)
+        if position is None:
+            return False
+        if self._positions is not None:
+            held = position in self._positions
+        else:
+            held = bool((self._mask or 0) >> position & 1)
+        return held and store.story_at(position) == value
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, StoryCollection):
-            return self._stories == other._stories
-        return NotImplemented
+        if not isinstance(other, StoryCollection):
+            return NotImplemented
+        if len(self) != len(other):
+            return False
+        if self._corpus is other._corpus:
+            if self._mask is not None and other._mask is not None:
+                return self._mask == other._mask
+            return all(a == b for a, b in zip(self._pos(), other._pos(), strict=True))
+        return all(a == b for a, b in zip(self, other, strict=True))
 
     def __hash__(self) -> int:
-        return hash(self._stories)
+        return hash(self.ids())
 
     def __repr__(self) -> str:
-        shown = ", ".join(repr(story.id) for story in self._stories[:5])
+        import itertools
+
+        first = itertools.islice(self._iter_positions(), 5)
+        shown = ", ".join(repr(id) for id in self._corpus._store.ids_at(first))
         more = f", … {len(self) - 5} more" if len(self) > 5 else ""
         return f"<StoryCollection of {len(self)} stories: [{shown}{more}]>"
 
     def ids(self) -> tuple[str, ...]:
         """Return the ids of the stories, in order."""
-        return tuple(story.id for story in self._stories)
+        return self._corpus._store.ids_at(self._iter_positions())
 
     def filter(
         self,
@@ -187,13 +259,18 @@ class StoryCollection(Sequence[Story]):
         Raises:
             UnknownValueError: A value names nothing.
         """
-        if self is self._corpus._stories:
+        corpus = self._corpus
+        if self is corpus._all:
             # The whole corpus: its facet indexes answer without a scan.
-            return self._corpus.stories(company=company, principle=principle, language=language)
-        keep = self._corpus._matcher(company=company, principle=principle, language=language)
-        if keep is None:
+            return corpus.stories(company=company, principle=principle, language=language)
+        mask = corpus._select(company=company, principle=principle, language=language)
+        if mask is None:
             return self
-        return StoryCollection(self._corpus, (s for s in self._stories if keep(s)))
+        if self._mask is not None:
+            return StoryCollection._of(corpus, mask=self._mask & mask)
+        bits = mask.to_bytes((len(corpus._store) + 7) // 8, "little")
+        kept = array.array("L", [p for p in self._pos() if bits[p >> 3] >> (p & 7) & 1])
+        return StoryCollection._of(corpus, positions=kept)
 
 
 class Corpus:
@@ -202,7 +279,10 @@ class Corpus:
     The bundled dataset is [`Corpus.bundled()`][clientocracy.Corpus.bundled],
     which the functions of the package query; [`load()`][clientocracy.load]
     reads your own. A corpus is immutable once built, and its queries are
-    the package's functions, as methods.
+    the package's functions, as methods. Its records live in memory (a
+    corpus loaded from a JSON catalog, or built in code) or in a compiled
+    SQLite file (see [`compile()`][clientocracy.compile]); the two answer
+    every query alike.
 
     Examples:
         >>> from clientocracy import Corpus
@@ -213,19 +293,7 @@ class Corpus:
         ('trader-joes-snowbound-delivery', 'zappos-flowers-for-a-mother')
     """
 
-    __slots__ = (
-        "_companies",
-        "_facet_index",
-        "_languages",
-        "_places",
-        "_principles",
-        "_search_index",
-        "_search_lock",
-        "_sources",
-        "_stories",
-        "_story_ids",
-        "_story_keys",
-    )
+    __slots__ = ("_all", "_facets", "_facets_lock", "_search_lock", "_store")
 
     def __init__(
         self,
@@ -237,25 +305,43 @@ class Corpus:
         stories: Iterable[Story],
         places: Mapping[tuple[str, str], str] | None = None,
     ) -> None:
-        self._places = dict(places or {})
-        self._languages = _Facet(
-            "language", Language, tuple(languages), lambda r: r.names, lambda r: r.name
+        self._attach(
+            MemoryStore(
+                languages=languages,
+                companies=companies,
+                principles=principles,
+                sources=sources,
+                stories=stories,
+                places=places,
+            )
         )
-        self._companies = _Facet(
-            "company", Company, tuple(companies), lambda r: r.names, lambda r: r.name
-        )
-        self._principles = _Facet(
-            "principle", Principle, tuple(principles), lambda r: r.all_names, lambda r: r.name
-        )
-        self._sources = _Facet("source", Source, tuple(sources), lambda r: (r.id,), lambda r: r.id)
-        self._stories = StoryCollection(self, stories)
-        self._story_ids = {story.id: story for story in self._stories}
-        # Ids as typed differently ("Zappos-Ten-Hour-Call"), built on first need:
-        # normalizing every id of a large corpus up front would slow loading.
-        self._story_keys: dict[str, Story] | None = None
-        self._search_index: SearchIndex | None = None
+
+    @classmethod
+    def _from_store(cls, store: Store) -> Corpus:
+        corpus = cls.__new__(cls)
+        corpus._attach(store)
+        return corpus
+
+    def _attach(self, store: Store) -> None:
+        self._store = store
+        self._facets: tuple[_Facet[Language], _Facet[Company], _Facet[Principle]] | None = None
+        self._facets_lock = threading.Lock()
         self._search_lock = threading.Lock()
-        self._facet_index: _FacetIndex | None = None
+        self._all = StoryCollection._of(self, positions=range(len(store)))
+
+    def _vocabulary(self) -> tuple[_Facet[Language], _Facet[Company], _Facet[Principle]]:
+        facets = self._facets
+        if facets is None:
+            with self._facets_lock:
+                facets = self._facets
+                if facets is None:
+                    languages, companies, principles = self._store.vocabularies()
+                    facets = self._facets = (
+                        _Facet("language", Language, languages, lambda r: r.names, _name),
+                        _Facet("company", Company, companies, lambda r: r.names, _name),
+                        _Facet("principle", Principle, principles, lambda r: r.all_names, _name),
+                    )
+        return facets
 
     @staticmethod
     def bundled() -> Corpus:
@@ -275,10 +361,21 @@ class Corpus:
 
     @staticmethod
     def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
-        """Load a corpus from a catalog folder, as [`load()`][clientocracy.load] does."""
-        from ._loading import load
+        """Load a corpus folder or open a compiled file, as [`load()`][clientocracy.load] does."""
+        from ._bundled import load
 
         return load(path, base=base)
+
+    def compile(self, path: str | os.PathLike[str]) -> Path:
+        """Write this corpus to a compiled SQLite file; see [`compile`][clientocracy.compile]."""
+        from ._compiled_store import compile_corpus
+
+        return compile_corpus(self, path)
+
+    @property
+    def provenance(self) -> Provenance | None:
+        """What a compiled corpus was built from, and by which release; `None` for others."""
+        return self._store.provenance()
 
     def place(self, facet: str, id: str) -> str:
         """Tell where the record of *facet* with *id* was defined.
@@ -292,7 +389,7 @@ class Corpus:
                 `"stories/catalog.json: companies[2]"`, or `"(built in code)"`
                 for records passed to the constructor.
         """
-        return self._places.get((facet, id), "(built in code)")
+        return self._store.place(facet, id) or "(built in code)"
 
     def merge(self, *others: Corpus) -> Corpus:
         """Return one corpus holding the records of this corpus and of *others*.
@@ -333,13 +430,16 @@ class Corpus:
                     )
         if problems:
             raise CorpusError(problems.lines)
-        corpus = Corpus(
-            languages=merged["language"].values(),  # type: ignore[arg-type]
-            companies=merged["company"].values(),  # type: ignore[arg-type]
-            principles=merged["principle"].values(),  # type: ignore[arg-type]
-            sources=merged["source"].values(),  # type: ignore[arg-type]
-            stories=merged["story"].values(),  # type: ignore[arg-type]
-            places=places,
+        corpus = Corpus._from_store(
+            MemoryStore(
+                languages=merged["language"].values(),  # type: ignore[arg-type]
+                companies=merged["company"].values(),  # type: ignore[arg-type]
+                principles=merged["principle"].values(),  # type: ignore[arg-type]
+                sources=merged["source"].values(),  # type: ignore[arg-type]
+                stories=merged["story"].values(),  # type: ignore[arg-type]
+                places=places,
+                origins=[origin for c in (self, *others) for origin in c._store.origins],
+            )
         )
         check_names(corpus, problems)
         if problems:
@@ -365,7 +465,7 @@ class Corpus:
             self.companies(),
             self.principles(),
             self.sources(),
-            tuple(self._stories),
+            tuple(self._all),
         )
 
     def save(self, path: str | os.PathLike[str]) -> None:
@@ -388,10 +488,12 @@ class Corpus:
         save(self, path)
 
     def __repr__(self) -> str:
+        store = self._store
+        languages, companies, principles = store.vocabularies()
         return (
-            f"<Corpus: {len(self._stories)} stories, {len(self._companies.records)} companies, "
-            f"{len(self._principles.records)} principles, {len(self._languages.records)} "
-            f"languages, {len(self._sources.records)} sources>"
+            f"<Corpus: {len(store)} stories, {len(companies)} companies, "
+            f"{len(principles)} principles, {len(languages)} "
+            f"languages, {len(store.source_ids())} sources>"
         )
 
     # -- the queries -------------------------------------------------------
@@ -432,10 +534,36 @@ class Corpus:
             if ids is not None
         ]
         if not chosen:
-            return self._stories
-        if self._facet_index is None:
-            self._facet_index = _FacetIndex(self._stories)
-        return StoryCollection(self, self._facet_index.select(chosen))
+            return self._all
+        if len(chosen) == 1 and len(chosen[0][1]) == 1:
+            facet, ids = chosen[0]
+            positions = self._store.positions(facet + next(iter(ids)))
+            if positions is not None:
+                return StoryCollection._of(self, positions=positions)
+        return StoryCollection._of(self, mask=self._mask(chosen))
+
+    def _mask(self, chosen: Sequence[tuple[str, frozenset[str]]]) -> int:
+        """The stories that match every facet of *chosen* (facet letter, ids), as bits."""
+        store = self._store
+        result = -1  # every bit set
+        for facet, ids in chosen:
+            either = 0
+            for id in ids:
+                either |= store.mask(facet + id)
+            result &= either
+        return max(result, 0)
+
+    def _select(self, *, company: object, principle: object, language: object) -> int | None:
+        """The bit mask of the stories the facets allow (None: not filtered)."""
+        companies, principles, languages = self._resolve_facets(
+            company=company, principle=principle, language=language
+        )
+        chosen = [
+            (facet, ids)
+            for facet, ids in (("c", companies), ("p", principles), ("l", languages))
+            if ids is not None
+        ]
+        return self._mask(chosen) if chosen else None
 
     def story(self, id: str) -> Story:
         """Return the story with this id (compared as names are).
@@ -457,63 +585,71 @@ class Corpus:
         """
         if not isinstance(id, str):
             raise TypeError(f"a story id is a string, not {type(id).__name__}")
-        story = self._story_ids.get(id)
-        if story is not None:
-            return story
-        keys = self._story_keys
-        if keys is None:
-            keys = self._story_keys = {name_key(s.id): s for s in self._stories}
-        story = keys.get(name_key(id))
-        if story is None:
-            raise UnknownValueError("story", id, self._suggest_stories(id, keys))
-        return story
+        store = self._store
+        position = store.position_of(id)
+        if position is None:
+            key = name_key(id)
+            position = store.position_of_key(key)
+            if position is None:
+                raise UnknownValueError("story", id, self._suggest_stories(key))
+        return store.story_at(position)
 
-    def _suggest_stories(self, value: str, keys: Mapping[str, Story]) -> list[str]:
+    def _suggest_stories(self, key: str) -> list[str]:
         """Ids for a mistyped one: those starting with or containing it, a company's, close ones."""
-
-        key = name_key(value)
-        found: dict[str, None] = {}
-        if key:
-            found.update((s.id, None) for k, s in keys.items() if k.startswith(key))
-            found.update((s.id, None) for k, s in keys.items() if key in k)
-        company = self._companies.by_key.get(key)
+        store = self._store
+        found = dict.fromkeys(store.ids_like(key, _MAX_STORY_SUGGESTIONS))
+        company = self._vocabulary()[1].by_key.get(key)
         if company is not None:
-            found.update((s.id, None) for s in self.stories(company=company))
-        close = _close_matches(key, keys, 3)
-        found.update((keys[k].id, None) for k in close)
+            found.update(dict.fromkeys(self.stories(company=company)[:_MAX_STORY_SUGGESTIONS].ids()))
+        found.update(dict.fromkeys(store.close_ids(key)))
         return list(found)[:_MAX_STORY_SUGGESTIONS]
 
     def companies(self) -> tuple[Company, ...]:
         """Return every company, in catalog order."""
-        return self._companies.records
+        return self._store.vocabularies()[1]
 
     def principles(self) -> tuple[Principle, ...]:
         """Return every principle, in catalog order."""
-        return self._principles.records
+        return self._store.vocabularies()[2]
 
     def languages(self) -> tuple[Language, ...]:
         """Return every language, in catalog order."""
-        return self._languages.records
+        return self._store.vocabularies()[0]
 
     def sources(self) -> tuple[Source, ...]:
         """Return every source text, in catalog order."""
-        return self._sources.records
+        return self._store.sources()
 
     def company(self, value: Company | str) -> Company:
         """Return the company that *value* names (id, name or alias, any script)."""
-        return self._companies.resolve(value)
+        return self._vocabulary()[1].resolve(value)
 
     def principle(self, value: Principle | str) -> Principle:
         """Return the principle that *value* names (id, a name in any language, alias)."""
-        return self._principles.resolve(value)
+        return self._vocabulary()[2].resolve(value)
 
     def language(self, value: Language | str) -> Language:
         """Return the language that *value* names (tag, ISO 639 code, English or native name)."""
-        return self._languages.resolve(value)
+        return self._vocabulary()[0].resolve(value)
 
     def source(self, value: Source | str) -> Source:
         """Return the source text with this id."""
-        return self._sources.resolve(value)
+        if isinstance(value, Source):
+            found = self._store.source(value.id)
+            if found is not None:
+                return found
+            value = value.id
+        elif not isinstance(value, str):
+            raise TypeError(
+                f"a source is given as a Source record or a string, not {type(value).__name__}"
+            )
+        found = self._store.source(value)
+        if found is None:
+            import difflib
+
+            close = difflib.get_close_matches(value, self._store.source_ids(), n=3, cutoff=0.6)
+            raise UnknownValueError("source", value, close)
+        return found
 
     def search(
         self,
@@ -567,7 +703,7 @@ class Corpus:
 
         return run_search(
             self,
-            self._get_search_index,
+            self._store.search_index,
             query,
             company=company,
             principle=principle,
@@ -575,111 +711,23 @@ class Corpus:
             limit=limit,
         )
 
-    def _get_search_index(self) -> SearchIndex:
-        if self._search_index is None:
-            with self._search_lock:
-                if self._search_index is None:
-                    from ._search import SearchIndex
-
-                    self._search_index = SearchIndex(self)
-        return self._search_index
-
     def _resolve_facets(
         self, *, company: object, principle: object, language: object
     ) -> tuple[frozenset[str] | None, frozenset[str] | None, frozenset[str] | None]:
         """The ids each facet allows (`None`: not filtered), raising on unknown values."""
+        if company is None and principle is None and language is None:
+            return None, None, None
+        languages, companies, principles = self._vocabulary()
         return (
-            None if company is None else self._companies.resolve_many(company),
-            None if principle is None else self._principles.resolve_many(principle),
-            None if language is None else self._languages.resolve_many(language),
+            None if company is None else companies.resolve_many(company),
+            None if principle is None else principles.resolve_many(principle),
+            None if language is None else languages.resolve_many(language),
         )
 
-    def _matcher(
-        self, *, company: object, principle: object, language: object
-    ) -> Callable[[Story], bool] | None:
-        """Resolve the facets (raising on unknown values) into one predicate."""
-        companies, principles, languages = self._resolve_facets(
-            company=company, principle=principle, language=language
-        )
-        tests: list[Callable[[Story], bool]] = []
-        if companies is not None:
-            tests.append(lambda story: story.company.id in companies)
-        if principles is not None:
-            tests.append(lambda story: any(p.id in principles for p in story.principles))
-        if languages is not None:
-            tests.append(lambda story: story.language.id in languages)
-        if not tests:
-            return None
-        return lambda story: all(test(story) for test in tests)
 
+def _name(record: Language | Company | Principle) -> str:
+    return record.name
 
-class _FacetIndex:
-    """Which stories have each company, principle and language, for fast filters.
-
-    Every facet value has the tuple of its stories, so a filter on one value
-    costs nothing; filters on several values or facets combine bit masks
-    over story positions (Python's big integers do `&` and `|` at C speed)
-    and read the positions back out of the result.
-    """
-
-    def __init__(self, stories: Sequence[Story]) -> None:
-        import array
-
-        self.stories = tuple(stories)
-        positions: dict[str, array.array[int]] = {}
-        for number, story in enumerate(self.stories):
-            for key in (
-                "c" + story.company.id,
-                "l" + story.language.id,
-                *("p" + p.id for p in story.principles),
-            ):
-                found = positions.get(key)
-                if found is None:
-                    found = positions[key] = array.array("L")
-                found.append(number)
-        self.positions = positions
-        self.by_value = {
-            key: tuple(self.stories[n] for n in numbers) for key, numbers in positions.items()
-        }
-        self.masks: dict[str, int] = {}
-        self.size = (len(self.stories) + 7) // 8
-
-    def mask(self, key: str) -> int:
-        mask = self.masks.get(key)
-        if mask is None:
-            bits = bytearray(self.size)
-            for number in self.positions.get(key, ()):
-                bits[number >> 3] |= 1 << (number & 7)
-            mask = self.masks[key] = int.from_bytes(bits, "little")
-        return mask
-
-    def select(self, chosen: Sequence[tuple[str, frozenset[str]]]) -> tuple[Story, ...]:
-        if len(chosen) == 1 and len(chosen[0][1]) == 1:
-            facet, ids = chosen[0]
-            return self.by_value.get(facet + next(iter(ids)), ())
-        result = -1  # every bit set
-        for facet, ids in chosen:
-            either = 0
-            for id in ids:
-                either |= self.mask(facet + id)
-            result &= either
-        return self.decode(result)
-
-    def decode(self, mask: int) -> tuple[Story, ...]:
-        if mask <= 0:
-            return ()
-        data = mask.to_bytes(self.size, "little")
-        stories = self.stories
-        found: list[Story] = []
-        for match in _NONZERO_BYTE.finditer(data):
-            base = match.start() << 3
-            found.extend(stories[base + bit] for bit in _BITS[data[match.start()]])
-        return tuple(found)
-
-
-_NONZERO_BYTE = re.compile(rb"[^\x00]")
-# The set bits of each byte value, lowest first.
-_BITS = tuple(tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256))
 
 _bundled: Corpus | None = None
 _bundled_lock = threading.Lock()

@@ -8,6 +8,7 @@ at all.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -548,7 +549,10 @@ def _build_sources(
         if verify_hashes:
             import hashlib  # costs milliseconds at start-up, so only when used
 
-            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            # The bytes read are the text's UTF-8 (it decoded), less any BOM:
+            # hashing them spares encoding megabytes of text again.
+            body = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
+            digest = hashlib.sha256(body).hexdigest()
         else:
             digest = item["sha256"]
         if digest != item["sha256"]:
@@ -734,6 +738,45 @@ def _build_translations(
     return tuple(translations) if ok else None
 
 
+def _plainly_valid(kind: str, value: Any) -> bool:
+    """Whether *value* is, at a glance, a good value of *kind* (no means: look closer).
+
+    The common cases of `_check_value`, checked with as little work as
+    possible: a large catalog has a million values to check, nearly all
+    of them fine. Anything unusual goes to `_check_value`, which says what
+    is wrong.
+    """
+    cls = type(value)
+    if kind == "text":
+        return cls is str and not value[:1].isspace() and bool(value)
+    if kind == "id":
+        return cls is str and bool(value) and _SPACE.search(value) is None
+    if kind == "text?":
+        return value is None or (cls is str and not value[:1].isspace() and bool(value))
+    if kind == "span":
+        return (
+            cls is dict
+            and len(value) == 2
+            and type(value.get("start")) is int
+            and type(value.get("end")) is int
+        )
+    if kind == "ids":
+        return (
+            cls is list
+            and bool(value)
+            and all(type(i) is str and i and _SPACE.search(i) is None for i in value)
+        )
+    if kind == "names":
+        return (
+            cls is dict
+            and bool(value)
+            and all(type(t) is str and t and not t[:1].isspace() for t in value.values())
+        )
+    if kind == "list":
+        return cls is list
+    return False
+
+
 def _check_fields(
     item: object, fields: Mapping[str, tuple[str, bool]], place: str, p: _Problems
 ) -> bool:
@@ -741,6 +784,11 @@ def _check_fields(
     if not isinstance(item, dict):
         p.add(place, f"expected an object, got {_describe(item)}")
         return False
+    if item.keys() <= fields.keys() and all(
+        _plainly_valid(kind, item[name]) if name in item else not required
+        for name, (kind, required) in fields.items()
+    ):
+        return True
     ok = True
     for name in sorted(set(item) - set(fields)):
         p.add(place, f"unknown field {name!r}; expected {', '.join(fields)}")
@@ -919,15 +967,25 @@ def load_bundled(*, verify_hashes: bool = False) -> Corpus:
     installed file against the wheel's RECORD, and the test suite checks the
     texts against their published hashes, so this saves start-up time only.
     """
-    import importlib_resources
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+    if os.path.isfile(os.path.join(folder, CATALOG_FILE)):
+        # Installed as files, as pip installs it: read them directly.
+        # importlib_resources (for a zipped package) costs more start-up
+        # time than reading the whole dataset.
+        def read_file(name: str) -> bytes:
+            with open(os.path.join(folder, *name.split("/")), "rb") as file:
+                return file.read()
 
-    data = importlib_resources.files("clientocracy") / "data"
+    else:  # pragma: no cover - a zipped package
+        import importlib_resources
 
-    def read_file(name: str) -> bytes:
-        return (data / name).read_bytes()
+        data = importlib_resources.files("clientocracy") / "data"
+
+        def read_file(name: str) -> bytes:
+            return (data / name).read_bytes()
 
     return parse_corpus(
-        (data / CATALOG_FILE).read_bytes(),
+        read_file(CATALOG_FILE),
         read_file,
         catalog=f"clientocracy/data/{CATALOG_FILE}",
         verify_hashes=verify_hashes,
@@ -955,6 +1013,17 @@ def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
     from ._corpus import Corpus
 
     given = os.fspath(path)
+    if os.path.isfile(given):
+        from ._compiled import looks_like_sqlite
+
+        if looks_like_sqlite(given):
+            if base is not None:
+                raise ValueError(
+                    "base= is for catalogs: a compiled corpus holds every record it refers to"
+                )
+            from ._compiled_store import open_compiled
+
+            return open_compiled(given)
     # The folder is opened once and every file, the catalog too, is opened
     # relative to it and checked after opening (see _files): a corpus folder
     # that changes while it loads cannot slip a link or a pipe in.
@@ -967,9 +1036,16 @@ def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
         def read_file(name: str) -> bytes:
             return folder.read(name, MAX_TEXT_BYTES, os.path.join(given, name))
 
-        return parse_corpus(
+        corpus = parse_corpus(
             catalog_bytes,
             read_file,
             catalog=catalog_shown,
             base=Corpus.bundled() if base is None else base,
         )
+    # Where the records came from, so that a compiled file can tell when
+    # its catalog has changed since.
+    catalog_path = os.path.abspath(catalog_shown)
+    with contextlib.suppress(OSError):
+        info = os.stat(catalog_path)
+        corpus._store.origins = ((catalog_path, info.st_size, info.st_mtime_ns),)
+    return corpus

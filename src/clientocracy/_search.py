@@ -8,6 +8,10 @@ that come out are stored in an in-memory SQLite FTS5 table, which does the
 posting lists, phrase matching, prefixes and BM25 ranking; this module only
 decides what a word is and builds FTS5 queries out of terms it made itself,
 so no user input is ever parsed as FTS5 syntax.
+
+A corpus loaded from JSON builds its index in memory on the first search; a
+compiled corpus carries it in its file, built once by
+[`compile`][clientocracy.compile].
 """
 
 from __future__ import annotations
@@ -21,9 +25,19 @@ from ._normalize import normalize
 from ._records import SEARCH_FIELDS, SearchHit, Snippet, Span, Story
 
 if TYPE_CHECKING:
-    from ._corpus import Corpus
+    import sqlite3
 
-__all__ = ["MAX_QUERY_TERMS", "MAX_WORD_CHARS", "SearchIndex", "search_terms"]
+    from ._corpus import Corpus
+    from ._store import Store
+
+__all__ = [
+    "MAX_QUERY_TERMS",
+    "MAX_WORD_CHARS",
+    "SearchIndex",
+    "create_index_table",
+    "fill_index",
+    "search_terms",
+]
 
 #: Words are cut to this many characters (once normalized), in the index and
 #: in queries alike, so a longer word still matches itself. No word of a
@@ -291,77 +305,209 @@ def _quote(terms: Sequence[str]) -> str:
     return '"' + " ".join(terms) + '"'
 
 
-class SearchIndex:
-    """The full-text index of one corpus, built once and then only read."""
+#: A story's rows in the index are numbered ``position * _READINGS + reading``:
+#: reading 0 is the original, reading *k* its *k*-th translation. The number
+#: alone says which story and text a row is, so no table maps rows to stories.
+_READINGS = 256
 
-    def __init__(self, corpus: Corpus) -> None:
+#: From this many stories on, the index is analysed and inserted in two threads.
+PARALLEL_FROM = 5_000
+
+
+def create_index_table(db: sqlite3.Connection, table: str) -> None:
+    """Create the FTS5 table of the search index, or explain that FTS5 is missing."""
+    import sqlite3
+
+    try:
+        db.execute(
+            f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(_COLUMNS)}, "
+            "tokenize='ascii', content='', detail=full)"
+        )
+    except sqlite3.OperationalError as error:
+        raise RuntimeError(
+            "clientocracy's search needs SQLite's FTS5 extension, which the sqlite3 module "
+            f"of this Python lacks ({error}); use a Python built with FTS5 enabled "
+            "(the python.org, Debian, Homebrew and conda builds all have it)"
+        ) from None
+
+
+_Row = tuple[int, str, str, str, str, str]
+
+
+def _readings(store: Store) -> Iterator[_Row]:
+    """A row of raw texts for each language each story reads in, with its facet terms."""
+    languages, companies, principles = store.vocabularies()
+    company_no = {c.id: n for n, c in enumerate(companies)}
+    principle_no = {p.id: n for n, p in enumerate(principles)}
+    language_no = {lang.id: n for n, lang in enumerate(languages)}
+    names: dict[str, str] = {}
+    for number, story in enumerate(store.iterate(range(len(store)))):
+        company = names.get(story.company.id)
+        if company is None:
+            company = names[story.company.id] = " ".join(story.company.names)
+        facets = " ".join(
+            [
+                f"c{company_no[story.company.id]}",
+                f"l{language_no[story.language.id]}",
+                *(f"p{principle_no[p.id]}" for p in story.principles),
+            ]
+        )
+        titles, summaries = dict(story.titles), dict(story.summaries)
+        # The original's row also carries the texts written in languages
+        # the story has no translation into (the English title and
+        # summary of a catalog of version 1).
+        translated = {t.language.id for t in story.translations}
+        own = story.language.id
+        extra = [tag for tag in (*titles, *summaries) if tag != own and tag not in translated]
+        readings = [(story.text, [own, *dict.fromkeys(extra)])]
+        readings += [(t.text, [t.language.id]) for t in story.translations]
+        if len(readings) > _READINGS:
+            raise ValueError(f"story {story.id!r} has more than {_READINGS - 1} translations")
+        for reading, (body, tags) in enumerate(readings):
+            yield (
+                number * _READINGS + reading,
+                " ".join(titles[t] for t in tags if t in titles),
+                company,
+                " ".join(summaries[t] for t in tags if t in summaries),
+                body,
+                facets,
+            )
+
+
+def _terms_of_chunk(chunk: str) -> str:
+    stem = _get_stemmer()
+    return " ".join(term for term in map(stem, _words(chunk)) if term)
+
+
+def _terms(text: str, known: dict[str, str]) -> str:
+    """The terms of *text*, joined by spaces: those of its chunks, each analysed once.
+
+    Normalization never joins or splits anything across white space, so the
+    terms of a text are the terms of its chunks, which is how the query is
+    analysed too. ``map`` over the cache runs in C; only new chunks reach
+    Python.
+    """
+    chunks = text.split()
+    try:
+        return " ".join(filter(None, map(known.__getitem__, chunks)))
+    except KeyError:
+        for chunk in chunks:
+            if chunk not in known:
+                known[chunk] = _terms_of_chunk(chunk)
+        return " ".join(filter(None, map(known.__getitem__, chunks)))
+
+
+def _analyse_rows(rows: list[_Row], known: dict[str, str]) -> list[_Row]:
+    """The rows with their texts reduced to terms.
+
+    *known* holds the terms of each chunk of text (a run of non-space
+    characters, as typed) analysed so far in this build: texts repeat their
+    words, so most chunks are looked up, not analysed.
+    """
+    if len(known) > 2_000_000:
+        known.clear()
+    companies: dict[str, str] = {}
+    out = []
+    for rowid, title, company, summary, body, facets in rows:
+        company_terms = companies.get(company)
+        if company_terms is None:
+            company_terms = companies[company] = _terms(company, known)
+        out.append(
+            (
+                rowid,
+                _terms(title, known),
+                company_terms,
+                _terms(summary, known),
+                _terms(body, known),
+                facets,
+            )
+        )
+    return out
+
+
+def _chunks(rows: Iterator[_Row], size: int) -> Iterator[list[_Row]]:
+    import itertools
+
+    while chunk := list(itertools.islice(rows, size)):
+        yield chunk
+
+
+def fill_index(db: sqlite3.Connection, table: str, store: Store) -> None:
+    """Analyse every story of *store* and insert its rows into the FTS5 *table*.
+
+    Analysing (normalizing and stemming, in Python) and inserting (FTS5, in
+    C, which lets go of the GIL) take about as long as each other on a large
+    corpus, so a thread analyses the next rows while this one inserts: two
+    cores do the work of one.
+    """
+    import queue
+
+    insert = f"INSERT INTO {table}(rowid, {', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)"
+    rows = _readings(store)
+    known: dict[str, str] = {}
+    if len(store) < PARALLEL_FROM:
+        for chunk in _chunks(rows, 2000):
+            db.executemany(insert, _analyse_rows(chunk, known))
+        return
+    done: queue.Queue[list[_Row] | BaseException | None] = queue.Queue(maxsize=4)
+    stop = threading.Event()
+
+    def analyse() -> None:
+        try:
+            for chunk in _chunks(rows, 1000):
+                analysed = _analyse_rows(chunk, known)
+                while not stop.is_set():
+                    try:
+                        done.put(analysed, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            done.put(None)
+        except BaseException as error:
+            done.put(error)
+
+    worker = threading.Thread(target=analyse, name="clientocracy-index", daemon=True)
+    worker.start()
+    try:
+        while (item := done.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            db.executemany(insert, item)
+    finally:
+        stop.set()
+        worker.join()
+
+
+class SearchIndex:
+    """The full-text index of one corpus, built once and then only read.
+
+    The FTS5 table lives in memory (a corpus loaded from JSON, built on the
+    first search) or in a compiled corpus's file (built by
+    [`compile`][clientocracy.compile]); searching is the same for both.
+    """
+
+    def __init__(self, db: sqlite3.Connection, table: str, store: Store, lock: threading.Lock):
+        languages, companies, principles = store.vocabularies()
+        self._db = db
+        self._table = table
+        self._store = store
+        self._lock = lock
+        self._company_no = {c.id: n for n, c in enumerate(companies)}
+        self._principle_no = {p.id: n for n, p in enumerate(principles)}
+        self._language_no = {lang.id: n for n, lang in enumerate(languages)}
+
+    @classmethod
+    def in_memory(cls, store: Store) -> SearchIndex:
+        """Build the index of *store* in an in-memory database."""
         import sqlite3
 
-        self._stories = corpus.stories()
-        self._company_no = {c.id: n for n, c in enumerate(corpus.companies())}
-        self._principle_no = {p.id: n for n, p in enumerate(corpus.principles())}
-        self._language_no = {lang.id: n for n, lang in enumerate(corpus.languages())}
-        # Row number → (story number, language tag of the row's texts).
-        self._rows_of: list[tuple[int, str]] = []
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        try:
-            self._db.execute(
-                f"CREATE VIRTUAL TABLE story USING fts5({', '.join(_COLUMNS)}, "
-                "tokenize='ascii', content='', detail=full)"
-            )
-        except sqlite3.OperationalError as error:
-            raise RuntimeError(
-                "clientocracy's search needs SQLite's FTS5 extension, which the sqlite3 module "
-                f"of this Python lacks ({error}); use a Python built with FTS5 enabled "
-                "(the python.org, Debian, Homebrew and conda builds all have it)"
-            ) from None
-        with self._db:
-            self._db.executemany(
-                f"INSERT INTO story(rowid, {', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
-                self._rows(),
-            )
-
-    def _rows(self) -> Iterator[tuple[int, str, str, str, str, str]]:
-        stemmer = _get_stemmer()
-        # A cache for this build only: a large corpus has more distinct words
-        # than the long-lived cache keeps, and they are not needed afterwards.
-        known: dict[str, str] = {}
-        companies: dict[str, str] = {}
-
-        def terms(text: str) -> str:
-            return stemmer.joined(_words(text), known)
-
-        for number, story in enumerate(self._stories):
-            company = companies.get(story.company.id)
-            if company is None:
-                company = companies[story.company.id] = terms(" ".join(story.company.names))
-            facets = " ".join(
-                [
-                    f"c{self._company_no[story.company.id]}",
-                    f"l{self._language_no[story.language.id]}",
-                    *(f"p{self._principle_no[p.id]}" for p in story.principles),
-                ]
-            )
-            titles, summaries = dict(story.titles), dict(story.summaries)
-            # The original's row also carries the texts written in languages
-            # the story has no translation into (the English title and
-            # summary of a catalog of version 1).
-            translated = {t.language.id for t in story.translations}
-            own = story.language.id
-            extra = [tag for tag in (*titles, *summaries) if tag != own and tag not in translated]
-            readings = [(own, story.text, [own, *dict.fromkeys(extra)])]
-            readings += [(t.language.id, t.text, [t.language.id]) for t in story.translations]
-            for tag, body, tags in readings:
-                self._rows_of.append((number, tag))
-                yield (
-                    len(self._rows_of) - 1,
-                    terms(" ".join(titles[t] for t in tags if t in titles)),
-                    company,
-                    terms(" ".join(summaries[t] for t in tags if t in summaries)),
-                    terms(body),
-                    facets,
-                )
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        create_index_table(db, "story")
+        with db:
+            fill_index(db, "story", store)
+        return cls(db, "story", store, threading.Lock())
 
     def search(
         self,
@@ -389,43 +535,51 @@ class SearchIndex:
             either = " OR ".join(f'"{letter}{numbers[id]}"' for id in sorted(chosen))
             expression += f" AND facets : ({either})"
         weights = ", ".join(str(weight) for weight in _WEIGHTS)
-        best: dict[int, tuple[str, float]] = {}
+        best: dict[int, tuple[int, float]] = {}
+        table = self._table
         with self._lock:
             cursor = self._db.execute(
-                f"SELECT rowid, bm25(story, {weights}) AS rank FROM story "
-                "WHERE story MATCH ? ORDER BY rank, rowid",
+                f"SELECT rowid, bm25({table}, {weights}) AS rank FROM {table} "
+                f"WHERE {table} MATCH ? ORDER BY rank, rowid",
                 (expression,),
             )
             # A story's best row comes first; its other languages' rows add nothing.
             for row, rank in cursor:
-                number, tag = self._rows_of[row]
+                number, reading = divmod(row, _READINGS)
                 if number not in best:
-                    best[number] = (tag, rank)
+                    best[number] = (reading, rank)
                     if limit is not None and len(best) == limit:
                         break
             cursor.close()
         matches = parsed.matcher()
-        return tuple(
-            SearchHit(
-                story=self._stories[number],
-                # BM25 in FTS5 is negative (lower is better); users expect higher.
-                score=-rank,
-                snippet=snippet(self._stories[number], tag, matches, width),
+        memo: dict[str, frozenset[str]] = {}
+        hits = []
+        positions = list(best)
+        passages = self._store.passages(positions) if positions else {}
+        stories = self._store.iterate(positions)
+        for position, story, (reading, rank) in zip(positions, stories, best.values(), strict=True):
+            tag = story.translations[reading - 1].language.id if reading else story.language.id
+            hits.append(
+                SearchHit(
+                    story=story,
+                    # BM25 in FTS5 is negative (lower is better); users expect higher.
+                    score=-rank,
+                    snippet=snippet(story, tag, matches, width, passages.get(position), memo),
+                )
             )
-            for number, (tag, rank) in best.items()
-        )
+        return tuple(hits)
 
 
 # -- snippets -----------------------------------------------------------------
 
 
-def _field_text(story: Story, language: str, field: str) -> str | None:
+def _field_text(story: Story, language: str, field: str, passage: str | None = None) -> str | None:
     """The text of *field* of *story* in *language*, or None if it has none."""
     if field == "company":
         return story.company.name
     if field == "text":
         if language == story.language.id:
-            return story.text
+            return story.text if passage is None else passage
         return next((t.text for t in story.translations if t.language.id == language), None)
     texts = dict(story.titles if field == "title" else story.summaries)
     return texts.get(language)
@@ -451,12 +605,21 @@ def _analyse(raw: str) -> tuple[tuple[str, str], ...]:
 
 
 def _matched(
-    text: str, matches: Callable[[str, str], bool]
+    text: str, matches: Callable[[str, str], bool], memo: dict[str, frozenset[str]]
 ) -> list[tuple[int, int, frozenset[str]]]:
-    """The words of *text* that match, as (start, end, their terms), in order."""
+    """The words of *text* that match, as (start, end, their terms), in order.
+
+    *memo* holds the matched terms of each word as written, for one query:
+    texts repeat their words, and the snippets of one search read many texts.
+    """
     found = []
     for run in _RAW_WORD.finditer(text):
-        terms = frozenset(stem for word, stem in _analyse(run.group()) if matches(word, stem))
+        raw = run.group()
+        terms = memo.get(raw)
+        if terms is None:
+            terms = memo[raw] = frozenset(
+                stem for word, stem in _analyse(raw) if matches(word, stem)
+            )
         if terms:
             start, end = run.span()
             found.append((start, end, terms))
@@ -464,7 +627,12 @@ def _matched(
 
 
 def snippet(
-    story: Story, language: str, matches: Callable[[str, str], bool], width: int
+    story: Story,
+    language: str,
+    matches: Callable[[str, str], bool],
+    width: int,
+    passage: str | None = None,
+    memo: dict[str, frozenset[str]] | None = None,
 ) -> Snippet:
     """The excerpt of *story*, in *language*, around its best match.
 
@@ -472,8 +640,12 @@ def snippet(
     first on a tie); within it, the place with the most distinct matched
     terms within *width* characters, the earliest on a tie. A row of the
     original also holds the texts written in languages the story has no
-    translation into, so those are looked in too.
+    translation into, so those are looked in too. *passage* is the story's
+    passage if the caller has it at hand (`story.text` reads the source);
+    *memo* is shared by the snippets of one query (see `_matched`).
     """
+    if memo is None:
+        memo = {}
     own = story.language.id
     languages = [language]
     if language == own:
@@ -483,18 +655,19 @@ def snippet(
     best_count = 0
     for field in SEARCH_FIELDS:
         for tag in dict.fromkeys(languages):
-            text = _field_text(story, tag, field)
+            text = _field_text(story, tag, field, passage)
             if text is None:
                 continue
             # Only the start of a very long field is looked at, so that a hit
             # costs the same whatever the length of its story.
-            found = _matched(text[: _word_end(text, SNIPPET_SCAN_CHARS)], matches)
+            found = _matched(text[: _word_end(text, SNIPPET_SCAN_CHARS)], matches, memo)
             count = len(frozenset().union(*(terms for _, _, terms in found)))
             if count > best_count:
                 best, best_count = (field, tag, text, found), count
     if best is None:
         # Matched through a company alias only: show the passage's beginning.
-        return _excerpt("text", language, story.text_in(language), [], width)
+        text = passage if passage is not None and language == own else story.text_in(language)
+        return _excerpt("text", language, text, [], width)
     return _excerpt(*best, width)
 
 
