@@ -395,7 +395,7 @@ def test_cli_build_then_read_the_file(tmp_path: Path) -> None:
 
     checked = run("validate", str(mine))
     assert checked.returncode == 0
-    assert "valid: 1 stories" in checked.stdout
+    assert "valid. It defines 1 story" in checked.stdout
 
 
 def test_cli_warns_of_a_stale_file_and_refuses_a_damaged_one(tmp_path: Path) -> None:

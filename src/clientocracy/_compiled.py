@@ -135,32 +135,39 @@ def compile(
     source: Corpus | str | os.PathLike[str],
     path: str | os.PathLike[str],
 ) -> Path:
-    """Check a corpus completely and write it to one SQLite file; return the file's path.
+    """Check a corpus completely and write it to one SQLite file.
 
-    *source* is a [`Corpus`][clientocracy.Corpus], or a corpus folder (or
-    its catalog), loaded as [`load`][clientocracy.load] loads it. The file
-    holds every record, the texts, the facet index and the search index;
-    [`load`][clientocracy.load] opens it in milliseconds whatever its size,
-    and the query API, search, the CLI and export work on it as on the
-    corpus it was built from. The file is written whole or not at all, and
-    an existing file at *path* is replaced only if it is itself a compiled
-    corpus.
+    The file holds every record, the texts, the facet index and the search
+    index; [`load()`][clientocracy.load] opens it in milliseconds whatever
+    its size, and the query API, search, the command line and export work
+    on it as on the corpus it was built from. It is written whole or not at
+    all, and it records which catalog it was built from: opening it after
+    the catalog has changed warns with
+    [`StaleCorpusWarning`][clientocracy.StaleCorpusWarning]. It is never
+    updated in place; compile again to update it.
 
-    The file records which catalog it was built from; opening it after the
-    catalog has changed warns with
-    [`StaleCorpusWarning`][clientocracy.StaleCorpusWarning]. Rebuild it
-    then: it is never updated in place.
+    Args:
+        source: A [`Corpus`][clientocracy.Corpus], or a corpus folder (or
+            its catalog), loaded as [`load()`][clientocracy.load] loads it.
+        path: The file to write. An existing file there is replaced only if
+            it is itself a compiled corpus.
 
-    ```pycon
-    >>> import clientocracy, pathlib, tempfile
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> clientocracy.compile(clientocracy.Corpus.bundled(), folder / "stories.sqlite").name
-    'stories.sqlite'
-    >>> corpus = clientocracy.load(folder / "stories.sqlite")
-    >>> corpus.stories(company="Zappos").ids()
-    ('zappos-ten-hour-call', 'zappos-flowers-for-a-mother')
+    Returns:
+        The absolute path of the file written.
 
-    ```
+    Raises:
+        CorpusError: *source* is a folder whose corpus is not valid.
+        FileExistsError: *path* exists and is not a compiled corpus.
+        IsADirectoryError: *path* is a folder.
+
+    Examples:
+        >>> import clientocracy, pathlib, tempfile
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> clientocracy.compile(clientocracy.Corpus.bundled(), folder / "stories.sqlite").name
+        'stories.sqlite'
+        >>> corpus = clientocracy.load(folder / "stories.sqlite")
+        >>> corpus.stories(company="Zappos").ids()
+        ('zappos-ten-hour-call', 'zappos-flowers-for-a-mother')
     """
     from ._corpus import Corpus
 

@@ -980,8 +980,7 @@ class CompiledStore(Store):
         found = dict.fromkeys(
             id
             for (id,) in self._rows(
-                "SELECT id FROM stories WHERE id_key >= ? AND id_key < ? "
-                "ORDER BY position LIMIT ?",
+                "SELECT id FROM stories WHERE id_key >= ? AND id_key < ? ORDER BY position LIMIT ?",
                 (key, key + "\U0010ffff", limit),
             )
         )
