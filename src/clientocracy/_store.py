@@ -2,7 +2,7 @@
 
 A corpus is one public class over one of two stores. `MemoryStore` holds
 records built in this process (a JSON catalog, or records passed in code);
-the compiled store of `_compiled.py` reads them from a SQLite file as they
+the compiled store of `_compiled_store.py` reads them from a SQLite file as they
 are asked for. Both speak of stories by *position*, their number in corpus
 order, and answer facet filters as bit masks over positions, so that the
 query code in `_corpus.py` is written once and a filtered collection need
