@@ -143,6 +143,13 @@ def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
         StaleCorpusWarning: The catalog a compiled file was built from has
             changed since.
     """
+    from ._compiled import looks_like_sqlite
+
+    # A compiled file opens without the catalog loader (and its imports).
+    if base is None and os.path.isfile(path) and looks_like_sqlite(path):
+        from ._compiled_store import open_compiled
+
+        return open_compiled(path)
     from ._loading import load as load_corpus
 
     return load_corpus(path, base=base)

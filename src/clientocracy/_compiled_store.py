@@ -44,12 +44,12 @@ from ._records import (
     Story,
     Translation,
 )
-from ._search import SearchIndex, create_index_table, fill_index
 from ._store import Origin, Store, facet_keys, mask_of
 from ._version import __version__
 
 if TYPE_CHECKING:
     from ._corpus import Corpus
+    from ._search import SearchIndex
 
 __all__ = ["CompiledStore", "compile_corpus", "open_compiled", "verify"]
 
@@ -153,6 +153,11 @@ CREATE TABLE segments (
     paragraph INTEGER NOT NULL,
     PRIMARY KEY (story, translation, position)
 );
+CREATE TABLE name_keys (
+    facet TEXT NOT NULL,
+    key TEXT NOT NULL,
+    id TEXT NOT NULL
+);
 CREATE TABLE facet_index (
     facet TEXT NOT NULL,
     value TEXT NOT NULL,
@@ -180,6 +185,7 @@ _TABLES = (
     "translations",
     "segments",
     "facet_index",
+    "name_keys",
     "search_index",
 )
 _FACETS = {"c": "company", "l": "language", "p": "principle"}
@@ -214,6 +220,8 @@ def compile_corpus(
     """
     import tempfile
     import time
+
+    from ._search import create_index_table, fill_index
 
     clock = time.perf_counter()
     steps = {} if timings is None else timings
@@ -469,6 +477,16 @@ def _write_records(db: sqlite3.Connection, corpus: Corpus) -> dict[str, int]:
     for source in written["source"].values():
         referred["language"][source.language.id] = source.language
     write("language", referred["language"].values(), listed=False)
+    # The keys that names resolve by, so that opening the file need not
+    # normalize every name of every company again.
+    key_rows: list[tuple[str, str, str]] = []
+    for language in languages:
+        key_rows += [("language", name_key(name), language.id) for name in language.names]
+    for company in companies:
+        key_rows += [("company", name_key(name), company.id) for name in company.names]
+    for principle in principles:
+        key_rows += [("principle", name_key(name), principle.id) for name in principle.all_names]
+    db.executemany("INSERT INTO name_keys VALUES (?, ?, ?)", key_rows)
     size = len(corpus._store)
     db.executemany(
         "INSERT INTO facet_index VALUES (?, ?, ?, ?)",
@@ -771,6 +789,12 @@ class CompiledStore(Store):
         self._by_id["principle"] = {r.id: r for r, _ in principles}
         return listed(languages), listed(companies), listed(principles)
 
+    def name_keys(self) -> dict[str, list[tuple[str, str]]] | None:
+        keys: dict[str, list[tuple[str, str]]] = {}
+        for facet, key, id in self._rows("SELECT facet, key, id FROM name_keys ORDER BY rowid"):
+            keys.setdefault(facet, []).append((key, id))
+        return keys
+
     def _language(self, id: str) -> Language:
         if "language" not in self._by_id:  # read first of all the vocabularies
             self.vocabularies()
@@ -1032,7 +1056,7 @@ class CompiledStore(Store):
         if self._search is None:
             with self._lock:
                 if self._search is None:
-                    self._search = _CompiledSearchIndex(
+                    self._search = _compiled_search_index()(
                         self._db,
                         "search_index",
                         self,
@@ -1041,18 +1065,25 @@ class CompiledStore(Store):
         return self._search
 
 
-class _CompiledSearchIndex(SearchIndex):
-    """The search index in a compiled file: a damaged file is a clear error."""
+def _compiled_search_index() -> type[SearchIndex]:
+    """The search index of a compiled file (made on first search: search's
+    module is not needed to list or read stories)."""
+    from . import _search
 
-    def search(self, query: str, **options: Any) -> Any:
-        try:
-            return super().search(query, **options)
-        except sqlite3.DatabaseError as error:
-            store = self._store
-            assert isinstance(store, CompiledStore)
-            raise CorpusError(
-                [f"{store.path}: damaged ({error}); rebuild it with `clientocracy build`"]
-            ) from None
+    class _CompiledSearchIndex(_search.SearchIndex):
+        """The search index in a compiled file: a damaged file is a clear error."""
+
+        def search(self, query: str, **options: Any) -> Any:
+            try:
+                return super().search(query, **options)
+            except sqlite3.DatabaseError as error:
+                store = self._store
+                assert isinstance(store, CompiledStore)
+                raise CorpusError(
+                    [f"{store.path}: damaged ({error}); rebuild it with `clientocracy build`"]
+                ) from None
+
+    return _CompiledSearchIndex
 
 
 def _uri_path(path: str) -> str:

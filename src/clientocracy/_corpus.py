@@ -69,6 +69,7 @@ class _Facet(Generic[_R]):
         records: Sequence[_R],
         names: Callable[[_R], Iterable[str]],
         display: Callable[[_R], str],
+        keys: Sequence[tuple[str, str]] | None = None,
     ) -> None:
         self.facet = facet
         self.kind = kind
@@ -76,6 +77,10 @@ class _Facet(Generic[_R]):
         self.by_id = {record.id: record for record in self.records}
         self.display = display
         self.by_key: dict[str, _R] = {}
+        if keys is not None:  # the name keys, computed when the corpus was compiled
+            for key, id in keys:
+                self.by_key.setdefault(key, self.by_id[id])
+            return
         for record in self.records:
             for name in names(record):
                 self.by_key.setdefault(name_key(name), record)
@@ -336,10 +341,32 @@ class Corpus:
                 facets = self._facets
                 if facets is None:
                     languages, companies, principles = self._store.vocabularies()
+                    keys = self._store.name_keys() or {}
                     facets = self._facets = (
-                        _Facet("language", Language, languages, lambda r: r.names, _name),
-                        _Facet("company", Company, companies, lambda r: r.names, _name),
-                        _Facet("principle", Principle, principles, lambda r: r.all_names, _name),
+                        _Facet(
+                            "language",
+                            Language,
+                            languages,
+                            lambda r: r.names,
+                            _name,
+                            keys.get("language"),
+                        ),
+                        _Facet(
+                            "company",
+                            Company,
+                            companies,
+                            lambda r: r.names,
+                            _name,
+                            keys.get("company"),
+                        ),
+                        _Facet(
+                            "principle",
+                            Principle,
+                            principles,
+                            lambda r: r.all_names,
+                            _name,
+                            keys.get("principle"),
+                        ),
                     )
         return facets
 

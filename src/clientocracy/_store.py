@@ -86,6 +86,11 @@ class Store:
         """Every language, company and principle, in catalog order."""
         raise NotImplementedError
 
+    def name_keys(self) -> dict[str, list[tuple[str, str]]] | None:
+        """The [`name_key`][clientocracy.name_key] of every name of each facet's records,
+        as (key, id) pairs in order, if the store has them ready; else None."""
+        return None
+
     def sources(self) -> tuple[Source, ...]:
         raise NotImplementedError
 
