@@ -158,6 +158,9 @@ def test_collections_index_slice_and_contain(compiled: Corpus) -> None:
     assert ours[0] == theirs[0]
     assert ours[-1] == theirs[-1]
     assert list(ours[1:5:2]) == list(theirs[1:5:2])
+    for part in (slice(1, 4), slice(2, 2), slice(5, 100), slice(None, 3), slice(-3, None)):
+        assert list(ours[part]) == list(theirs[part])
+        assert list(ours.filter(company="LEGO")[part]) == list(theirs.filter(company="LEGO")[part])
     assert list(ours[::-1]) == list(theirs[::-1])
     assert theirs[2] in ours
     assert BUNDLED.stories(language="fa")[0] not in ours

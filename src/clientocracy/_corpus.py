@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import array
+import itertools
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -188,6 +189,11 @@ class StoryCollection(Sequence[Story]):
     def __getitem__(self, index: slice) -> StoryCollection: ...
     def __getitem__(self, index: int | slice) -> Story | StoryCollection:
         if isinstance(index, slice):
+            start, stop, step = index.start or 0, index.stop, index.step or 1
+            if self._positions is None and step == 1 and stop is not None and 0 <= start <= stop:
+                # The first stories of a filter's result, without finding all the others.
+                first = itertools.islice(iter_positions(self._mask or 0), start, stop)
+                return StoryCollection._of(self._corpus, positions=array.array("L", first))
             return StoryCollection._of(self._corpus, positions=self._pos()[index])
         try:
             position = self._pos()[index]
@@ -238,8 +244,6 @@ class StoryCollection(Sequence[Story]):
         return hash(self.ids())
 
     def __repr__(self) -> str:
-        import itertools
-
         first = itertools.islice(self._iter_positions(), 5)
         shown = ", ".join(repr(id) for id in self._corpus._store.ids_at(first))
         more = f", … {len(self) - 5} more" if len(self) > 5 else ""
