@@ -773,7 +773,18 @@ def cli_corpus(n: int) -> tuple[Path, str, str]:
 
     folder = cached(n, HERE / ".corpora")
     target = HERE / ".corpora" / f"cli-{folder.name}.sqlite"
-    if not target.exists():
+    # A file this release cannot open (an older build of the format) is rebuilt.
+    opens = (
+        target.exists()
+        and not subprocess.run(
+            [SCRIPT, "--corpus", str(target), "languages"],
+            capture_output=True,
+            check=False,
+            env=ENV,
+        ).returncode
+    )
+    if not opens:
+        target.unlink(missing_ok=True)
         subprocess.run(
             [SCRIPT, "build", str(folder), "-o", str(target)],
             stdout=subprocess.DEVNULL,
