@@ -425,3 +425,23 @@ def test_cli_warns_of_a_stale_file_and_refuses_a_damaged_one(tmp_path: Path) -> 
     not_overwritten = run("build", str(folder), "-o", str(catalog))
     assert not_overwritten.returncode == 2
     assert "not overwriting" in not_overwritten.stderr
+
+
+def test_closing_releases_the_file_and_later_reads_say_so(compiled_file: Path) -> None:
+    with clientocracy.load(compiled_file) as corpus:
+        story = corpus.stories(company="zappos")[0]
+        assert story.title_en
+    # What was read stays usable; reading more is a clear error, not a crash.
+    assert story.company.name == "Zappos"
+    with pytest.raises(ValueError, match="was closed"):
+        corpus.stories(principle="no-red-tape")[0]
+    with pytest.raises(ValueError, match="was closed"):
+        corpus.search("coffee")
+    corpus.close()  # closing twice is harmless
+
+
+def test_a_corpus_in_memory_has_nothing_to_close() -> None:
+    corpus = clientocracy.Corpus.bundled().merge()
+    with corpus:
+        pass
+    assert len(corpus.stories(company="LEGO")) == 2

@@ -660,6 +660,7 @@ class CompiledStore(Store):
                 [f"{path}: not a whole compiled corpus (missing: {', '.join(missing)}); rebuild it"]
             )
         self._info = info
+        self._closed = False
         self._count = int(info["stories"])
         self._has_translations = int(info.get("translations", "0")) > 0
         self._vocab: tuple[tuple[Language, ...], tuple[Company, ...], tuple[Principle, ...]] | None
@@ -680,11 +681,24 @@ class CompiledStore(Store):
     def _rows(self, sql: str, parameters: Sequence[object] = ()) -> list[Any]:
         try:
             with self._lock:
+                self.check_open()
                 return self._db.execute(sql, parameters).fetchall()
         except sqlite3.DatabaseError as error:
             raise CorpusError(
                 [f"{self.path}: damaged ({error}); rebuild it with `clientocracy build`"]
             ) from None
+
+    def check_open(self) -> None:
+        """Raise `ValueError` if the file was closed: its rows can no longer be read."""
+        if self._closed:
+            raise ValueError(
+                f"{self.path}: the compiled corpus was closed; open it again with load()"
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._db.close()
 
     def provenance(self) -> Provenance:
         info = self._info
@@ -1074,11 +1088,12 @@ def _compiled_search_index() -> type[SearchIndex]:
         """The search index in a compiled file: a damaged file is a clear error."""
 
         def search(self, query: str, **options: Any) -> Any:
+            store = self._store
+            assert isinstance(store, CompiledStore)
+            store.check_open()
             try:
                 return super().search(query, **options)
             except sqlite3.DatabaseError as error:
-                store = self._store
-                assert isinstance(store, CompiledStore)
                 raise CorpusError(
                     [f"{store.path}: damaged ({error}); rebuild it with `clientocracy build`"]
                 ) from None

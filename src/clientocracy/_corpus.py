@@ -7,7 +7,7 @@ import itertools
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Generic, Self, TypeAlias, TypeVar, overload
 
 from ._errors import UnknownValueError
 from ._normalize import name_key
@@ -402,6 +402,31 @@ class Corpus:
         from ._compiled_store import compile_corpus
 
         return compile_corpus(self, path)
+
+    def close(self) -> None:
+        """Close the compiled file this corpus reads its records from.
+
+        Records already made stay usable; reading more (a query, a search,
+        a source's text not yet read) then raises `ValueError`. A corpus in
+        memory has nothing to close, so this does nothing. A corpus is also
+        a context manager that closes itself at the end of a `with` block;
+        without either, the file is closed when the corpus is collected.
+
+        ```pycon
+        >>> import clientocracy
+        >>> with clientocracy.Corpus.bundled().merge() as corpus:
+        ...     len(corpus.stories())
+        10
+
+        ```
+        """
+        self._store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     @property
     def provenance(self) -> Provenance | None:

@@ -47,6 +47,9 @@ class Store:
     def __len__(self) -> int:
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Release what the store holds open; records in memory hold nothing."""
+
     def story_at(self, position: int) -> Story:
         """The story at *position* (0 ≤ position < len)."""
         raise NotImplementedError
