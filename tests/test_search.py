@@ -531,7 +531,12 @@ def test_a_persian_plural_has_the_terms_of_its_singular(suffix: str, joiner: str
         assert search_terms(word + joiner + suffix) == search_terms(word)
 
 
+def test_the_arabic_plural_in_persian_finds_its_singular() -> None:
+    assert search_terms("مشکلات") == search_terms("مشکل")
+    assert "nordstrom-lost-diamond-ring" in ids(search("مشکلات ", limit=None))
+
+
 def test_short_persian_words_keep_their_endings() -> None:
     # Taking an ending off these would make them other words.
-    for word in ("تنها", "مهمان", "زبان"):
+    for word in ("تنها", "مهمان", "زبان", "حیات", "ثبات"):
         assert search_terms(word) == (clientocracy.normalize(word),)

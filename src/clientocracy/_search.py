@@ -100,13 +100,18 @@ def _persian_stem(word: str) -> str:
     Only plural endings are taken off a joined word, and only when enough of
     the word is left for it not to be a different short word: «حلقه‌ها» and
     «حلقهها» become «حلقه», «مشتریان» becomes «مشتری», «دانشجویان»
-    becomes «دانشجو», but «تنها», «مهمان» and «ساختمان» stay as they are.
+    becomes «دانشجو», «مشکلات» becomes «مشکل», but «تنها», «مهمان» and
+    «حیات» stay as they are.
     """
     if word in _PERSIAN_CLITICS:
         return ""
     for suffix in ("هایی", "های", "ها"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
+    # The Arabic plural in ـات («مشکلات», «سوالات»), where four letters or more
+    # are left: «حیات» and «ثبات» are words of their own.
+    if word.endswith("ات") and len(word) >= 6:
+        return word[:-2]
     if word.endswith("ان") and len(word) >= 6:
         stem = word[:-2]
         # «آقایان», «دانشجویان»: a ی joins the plural to a final vowel.
