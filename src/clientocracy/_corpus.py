@@ -581,14 +581,7 @@ class Corpus:
             UnknownValueError: A value names nothing.
             TypeError: A value is neither a string nor a record.
         """
-        companies, principles, languages = self._resolve_facets(
-            company=company, principle=principle, language=language
-        )
-        chosen = [
-            (facet, ids)
-            for facet, ids in (("c", companies), ("p", principles), ("l", languages))
-            if ids is not None
-        ]
+        chosen = self._chosen(company=company, principle=principle, language=language)
         if not chosen:
             return self._all
         if len(chosen) == 1 and len(chosen[0][1]) == 1:
@@ -609,16 +602,22 @@ class Corpus:
             result &= either
         return max(result, 0)
 
-    def _select(self, *, company: object, principle: object, language: object) -> int | None:
-        """The bit mask of the stories the facets allow (None: not filtered)."""
+    def _chosen(
+        self, *, company: object, principle: object, language: object
+    ) -> list[tuple[str, frozenset[str]]]:
+        """The facets given, as (facet letter, ids allowed), raising on unknown values."""
         companies, principles, languages = self._resolve_facets(
             company=company, principle=principle, language=language
         )
-        chosen = [
+        return [
             (facet, ids)
             for facet, ids in (("c", companies), ("p", principles), ("l", languages))
             if ids is not None
         ]
+
+    def _select(self, *, company: object, principle: object, language: object) -> int | None:
+        """The bit mask of the stories the facets allow (None: not filtered)."""
+        chosen = self._chosen(company=company, principle=principle, language=language)
         return self._mask(chosen) if chosen else None
 
     def story(self, id: str) -> Story:
