@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import TYPE_CHECKING, Any
 
+from ._catalog_text import catalog_json
 from ._files import write_tree
 from ._loading import CATALOG_FILE, FORMAT, VERSION
 from ._records import Span, Translation
@@ -149,9 +149,8 @@ def save(corpus: Corpus, path: str | os.PathLike[str]) -> None:
     catalog, files = catalog_of(corpus)
     try:
         encoded = {name: text.encode("utf-8") for name, text in files.items()}
-        encoded[CATALOG_FILE] = (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode(
-            "utf-8"
-        )
+        # One stable layout, the one the authoring tools write too.
+        encoded[CATALOG_FILE] = catalog_json(catalog).encode("utf-8")
     except UnicodeEncodeError as error:
         raise ValueError(
             f"cannot save the corpus: it holds {error.object[error.start : error.end]!r}, "
