@@ -121,7 +121,9 @@ def align(text: str, span: Span, own: str, translation: str, language: str) -> A
         return Alignment(
             language=language,
             span=span,
-            segments=tuple(zip(_covering(originals, span), map(_one_line, translated), strict=True)),
+            segments=tuple(
+                zip(_covering(originals, span), map(_one_line, translated), strict=True)
+            ),
         )
     sheet = write_pairs(text, originals, translated, own, language)
     raise AlignmentError(
@@ -221,7 +223,11 @@ def read_pairs(sheet: str, text: str, span: Span, own: str, language: str) -> Al
                 )
             cursor += 1
         if not left or not any(right):
-            what = "a translation with no original" if left == [] else "an original with no translation"
+            what = (
+                "a translation with no original"
+                if left == []
+                else "an original with no translation"
+            )
             problems.append(
                 f"line {first}: {what}; merge this pair with the one before or after it "
                 "by deleting the blank line between them"

@@ -20,9 +20,9 @@ from ._records import Span
 __all__ = [
     "MAX_SHOWN",
     "QuoteError",
-    "find_passage",
     "between",
     "describe_places",
+    "find_passage",
     "line_and_column",
     "nearest",
     "occurrences",
@@ -72,7 +72,9 @@ def between(text: str, begins: str, ends: str) -> list[tuple[int, int]]:
     for start, opened in occurrences(text, begins):
         # Closings are in order of their start: skip those before the opening.
         index = bisect.bisect_left(closings, (start, -1))
-        closing = next((end for _, end in itertools.islice(closings, index, None) if end >= opened), None)
+        closing = next(
+            (end for _, end in itertools.islice(closings, index, None) if end >= opened), None
+        )
         if closing is not None:
             found.append((start, closing))
     return found
@@ -108,7 +110,9 @@ def describe_places(text: str, places: Sequence[tuple[int, int]]) -> str:
     shown = []
     for start, end in places[:MAX_SHOWN]:
         line, column = line_and_column(text, start)
-        shown.append(f"line {line}, column {column} ([{start}, {end}): {_context(text, start, end)!r})")
+        shown.append(
+            f"line {line}, column {column} ([{start}, {end}): {_context(text, start, end)!r})"
+        )
     more = len(places) - MAX_SHOWN
     return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
 

@@ -295,14 +295,16 @@ def _size_category(count: int) -> str:
 
 
 def _languages(stories: Sequence[Story]) -> list[str]:
-    """Every language tag the stories have text in, in order of first appearance."""
+    """Every language the stories are told or translated in, in order of first appearance.
+
+    Titles and summaries do not count: an English title on a story told
+    only in Russian gives no English text to read.
+    """
     tags: dict[str, None] = {}
     for story in stories:
         tags[story.language.id] = None
         for translation in story.translations:
             tags[translation.language.id] = None
-        for language, _ in (*story.titles, *story.summaries):
-            tags[language] = None
     return list(tags)
 
 

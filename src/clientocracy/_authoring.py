@@ -21,8 +21,7 @@ from ._catalog_text import catalog_json
 from ._errors import CorpusError, UnknownValueError
 from ._files import open_corpus, write_atomically, write_tree
 from ._json import decode_catalog
-from ._loading import CATALOG_FILE, FORMAT, MAX_CATALOG_BYTES, MAX_TEXT_BYTES, VERSION
-from ._loading import parse_corpus
+from ._loading import CATALOG_FILE, FORMAT, MAX_CATALOG_BYTES, MAX_TEXT_BYTES, VERSION, parse_corpus
 from ._normalize import name_key
 from ._records import Span
 
@@ -179,7 +178,7 @@ class Draft:
         return next((r for r in self.records(section) if r.get("id") == ident), None)
 
     def resolve(self, facet: str, value: str) -> str:
-        """The id of the language, company or principle that *value* names, in this corpus or its base.
+        """The id of the language, company or principle *value* names, here or in the base.
 
         Raises [`UnknownValueError`][clientocracy.UnknownValueError] when none does.
         """
@@ -195,7 +194,9 @@ class Draft:
             raise UnknownValueError(facet, value, [*close, *error.suggestions]) from None
         return str(found.id)
 
-    def _language_texts(self, texts: str | Mapping[str, str], own: str, what: str) -> dict[str, str]:
+    def _language_texts(
+        self, texts: str | Mapping[str, str], own: str, what: str
+    ) -> dict[str, str]:
         """Texts by language id; a plain string is in the language *own*."""
         if isinstance(texts, str):
             texts = {own: texts}
@@ -369,17 +370,24 @@ class Draft:
         quote: str | None = None,
         begins: str | None = None,
         ends: str | None = None,
+        span: Span | None = None,
         channel: str | None = None,
     ) -> Span:
         """Add a story, the passage of *source* that is *quote* or runs from *begins* to *ends*.
 
         *company* and *principles* are any of their names. *title* and
         *summary* are texts by language (any name of a language), or a
-        plain string in the story's own language. Returns the passage's span.
+        plain string in the story's own language. A *span* of offsets may
+        be given instead of words. Returns the passage's span.
         """
         self._new_id("stories", id, "story")
         text = self.text(source)
-        span = find_passage(text, quote=quote, begins=begins, ends=ends)
+        if span is None:
+            span = find_passage(text, quote=quote, begins=begins, ends=ends)
+        elif not 0 <= span.start < span.end <= len(text):
+            raise ValueError(
+                f"story {id!r}: {span} is not within the text's {len(text)} characters"
+            )
         own = self._language_of(source)
         self.records("stories")
         self._catalog["stories"].append(
@@ -417,7 +425,7 @@ class Draft:
         return text, span, own, self.resolve("language", language)
 
     def align(self, story: str, translation: str, *, language: str) -> Alignment:
-        """Pair *translation* (plain text, in *language*) with *story*'s passage, sentence by sentence.
+        """Pair *translation* (plain text in *language*) with *story*'s passage, by sentence.
 
         Raises [`AlignmentError`][clientocracy.AlignmentError] when the
         sentence counts differ; its `pairs` is a pairs sheet to merge and
@@ -464,7 +472,9 @@ class Draft:
         if any(t.get("language") == language for t in record.get("translations") or ()):
             raise ValueError(f"story {story!r} already has a translation into {language!r}")
         if alignment.span != span:
-            raise ValueError(f"the alignment is of {alignment.span}, not of story {story!r}'s {span}")
+            raise ValueError(
+                f"the alignment is of {alignment.span}, not of story {story!r}'s {span}"
+            )
         entry: dict[str, Any] = {"language": language, "translator": translator}
         if review is not None:
             entry["review"] = review

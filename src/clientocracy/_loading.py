@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ._anchors import between, nearest, occurrences
 from ._errors import CorpusError
 from ._files import open_corpus
 from ._json import decode_catalog
@@ -200,12 +201,9 @@ def _check_value(kind: str, value: object) -> str | None:
         ok = isinstance(value, str) and len(value) == 2 and value.isascii() and value.isupper()
         return None if ok else f"expected an ISO 3166-1 alpha-2 code such as 'US', got {value!r}"
     if kind == "sha256":
-        ok = (
-            isinstance(value, str)
-            and len(value) == 64
-            and all(c in "0123456789abcdef" for c in value)
-        )
-        return None if ok else "expected 64 lowercase hexadecimal digits"
+        # Any string passes here: its shape is checked where the file is
+        # read, so that the message can give the hash that would fit.
+        return None if isinstance(value, str) else f"expected a string, got {_describe(value)}"
     if kind == "names":
         if not isinstance(value, dict) or not value:
             return f"expected an object of language id to name, got {_describe(value)}"
@@ -328,17 +326,33 @@ def _check_span(
         problems.add(
             where,
             f"field {field!r}: the passage begins {passage[: len(begins)]!r}, "
-            f"but the catalog says it begins {begins!r}",
+            f"but the catalog says it begins {begins!r}{_nearest_hint(text, value)}",
         )
         return None
     if ends is not None and not passage.endswith(ends):
         problems.add(
             where,
             f"field {field!r}: the passage ends {passage[-len(ends) :]!r}, "
-            f"but the catalog says it ends {ends!r}",
+            f"but the catalog says it ends {ends!r}{_nearest_hint(text, value)}",
         )
         return None
     return Span(start=start, end=end)
+
+
+def _nearest_hint(text: str, value: Mapping[str, Any]) -> str:
+    """Where the span would fit: the nearest passage with its `begins` and `ends`."""
+    begins, ends = value.get("begins"), value.get("ends")
+    if begins is None:
+        return ""
+    places = between(text, begins, ends) if ends is not None else occurrences(text, begins)
+    found = nearest(places, value["start"])
+    if found is None:
+        return f"; the text has no passage that begins {begins!r}" + (
+            f" and ends {ends!r}" if ends is not None else ""
+        )
+    if ends is None:
+        return f"; the nearest place it does begins at {found[0]}"
+    return f"; the nearest passage that does is [{found[0]}, {found[1]})"
 
 
 def _check_names(
@@ -484,9 +498,25 @@ class _Build:
         where: str,
         field: str,
         required: Iterable[str],
+        allowed: Iterable[str] | None = None,
     ) -> tuple[tuple[str, str], ...] | None:
-        """Check an object of language tag → text; return it as pairs, or None."""
+        """Check an object of language tag → text; return it as pairs, or None.
+
+        With *allowed*, a text in any other language is refused: a story's
+        title in a language it has no text in would name nothing to read.
+        """
         ok = all(self.language(tag, where, field) is not None for tag in value)
+        if allowed is not None:
+            allowed = list(dict.fromkeys(allowed))
+            for tag in value:
+                if tag not in allowed:
+                    self.problems.add(
+                        where,
+                        f"field {field!r}: a text in {tag!r}, which the story is neither told "
+                        f"nor translated in; it may use {', '.join(map(repr, allowed))} "
+                        f"(add a translation into {tag!r} first)",
+                    )
+                    ok = False
         missing = [tag for tag in dict.fromkeys(required) if tag not in value]
         if missing:
             self.problems.add(
@@ -546,15 +576,14 @@ def _build_sources(
         text = _decode_text(content, file, problems)
         if text is None or language is None or titles is None:
             continue
-        if verify_hashes:
-            import hashlib  # costs milliseconds at start-up, so only when used
-
-            # The bytes read are the text's UTF-8 (it decoded), less any BOM:
-            # hashing them spares encoding megabytes of text again.
-            body = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
-            digest = hashlib.sha256(body).hexdigest()
-        else:
-            digest = item["sha256"]
+        digest = _hash(content) if verify_hashes else item["sha256"]
+        if not _SHA256.fullmatch(item["sha256"]):
+            problems.add(
+                label,
+                f"field 'sha256': expected 64 lowercase hexadecimal digits, got "
+                f"{_short(item['sha256'])!r}; {file!r} has SHA-256 {_hash(content)}",
+            )
+            continue
         if digest != item["sha256"]:
             problems.add(
                 label,
@@ -580,6 +609,19 @@ def _build_sources(
             origin_span=origin_span,
             tags=tuple(item.get("tags", ())),
         )
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _hash(content: bytes) -> str:
+    """The SHA-256 of a text file's bytes, less any byte-order mark."""
+    import hashlib  # costs milliseconds at start-up, so only when used
+
+    # The bytes read are the text's UTF-8 (it decoded), less any BOM:
+    # hashing them spares encoding megabytes of text again.
+    body = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
+    return hashlib.sha256(body).hexdigest()
 
 
 def _v1_titles(own: str, title: str, title_en: str) -> tuple[tuple[str, str], ...]:
@@ -655,8 +697,11 @@ def _build_stories(items: _Good, build: _Build) -> None:
             summaries = (("en", item["summary"]),)
         else:
             translated = [t.language.id for t in translations or ()]
-            titles = build.texts(item["title"], label, "title", (own, "en", *translated))
-            summaries = build.texts(item["summary"], label, "summary", ("en", *translated))
+            # English is the dataset's common language: every story has an
+            # English title and summary, whatever languages it is told in.
+            allowed = None if translations is None else (own, "en", *translated)
+            titles = build.texts(item["title"], label, "title", (own, "en", *translated), allowed)
+            summaries = build.texts(item["summary"], label, "summary", ("en", *translated), allowed)
         if span is None or translations is None or titles is None or summaries is None:
             continue
         build.defined("story", item["id"], label)

@@ -70,7 +70,8 @@ def _reanchor(text: str, span: dict[str, Any]) -> tuple[int, int] | str:
     if not isinstance(begins, str) or not isinstance(ends, str):
         return "has no 'begins' and 'ends' to find it by; fix its offsets by hand"
     places = between(text, begins, ends)
-    old = span.get("start") if isinstance(span.get("start"), int) else 0
+    given = span.get("start")
+    old = given if isinstance(given, int) else 0
     found = nearest(places, old)
     if found is None:
         return f"no passage from {begins!r} to {ends!r} is left in the text"
