@@ -11,6 +11,8 @@ Examples:
     ('Trader Joe’s', 'Zappos')
 """
 
+from ._align import Alignment, AlignmentError
+from ._anchors import QuoteError, find_passage
 from ._arrow import (
     ARROW_COLUMNS,
     ARROW_SCHEMA_VERSION,
@@ -20,6 +22,7 @@ from ._arrow import (
     write_hf_dataset,
     write_parquet,
 )
+from ._authoring import Draft
 from ._bundled import (
     companies,
     company,
@@ -35,6 +38,7 @@ from ._bundled import (
 )
 from ._compiled import Provenance, StaleCorpusWarning, compile
 from ._corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryCollection
+from ._csv_import import import_csv
 from ._errors import CorpusError, UnknownValueError
 from ._export import FORMATS, ExportFormat, as_dict, export, segment_rows
 from ._normalize import name_key, normalize
@@ -52,6 +56,7 @@ from ._records import (
     Story,
     Translation,
 )
+from ._repair import RepairReport, repair
 from ._search import search_terms
 from ._version import __version__
 
@@ -61,10 +66,13 @@ __all__ = [
     "CHANNELS",
     "FORMATS",
     "HF_DATA_FILE",
+    "Alignment",
+    "AlignmentError",
     "Company",
     "CompanyLike",
     "Corpus",
     "CorpusError",
+    "Draft",
     "ExportFormat",
     "Language",
     "LanguageLike",
@@ -72,6 +80,8 @@ __all__ = [
     "PrincipleLike",
     "Provenance",
     "Quote",
+    "QuoteError",
+    "RepairReport",
     "SearchHit",
     "Segment",
     "Snippet",
@@ -89,6 +99,8 @@ __all__ = [
     "company",
     "compile",
     "export",
+    "find_passage",
+    "import_csv",
     "language",
     "languages",
     "load",
@@ -96,6 +108,7 @@ __all__ = [
     "normalize",
     "principle",
     "principles",
+    "repair",
     "search",
     "search_terms",
     "segment_rows",

@@ -17,17 +17,17 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._anchors import find_passage
-from ._catalog_text import catalog_json
 from ._errors import CorpusError, UnknownValueError
-from ._files import open_corpus, write_atomically, write_tree
-from ._json import decode_catalog
-from ._loading import CATALOG_FILE, FORMAT, MAX_CATALOG_BYTES, MAX_TEXT_BYTES, VERSION, parse_corpus
 from ._normalize import name_key
 from ._records import Span
 
 if TYPE_CHECKING:
     from ._align import Alignment
     from ._corpus import Corpus
+
+# The loader, the JSON decoder and the writer are imported where used:
+# `import clientocracy` reads nothing and imports no JSON.
+_CATALOG_FILE = "catalog.json"  # as _loading.CATALOG_FILE
 
 __all__ = ["ANCHOR_CHARS", "Draft", "anchored"]
 
@@ -72,6 +72,8 @@ def anchored(span: Span, text: str) -> dict[str, Any]:
 
 
 def _empty_catalog() -> dict[str, Any]:
+    from ._loading import FORMAT, VERSION
+
     return {"format": FORMAT, "version": VERSION, **{section: [] for section in _SECTIONS}}
 
 
@@ -142,8 +144,13 @@ class Draft:
     @classmethod
     def open(cls, folder: str | os.PathLike[str], *, base: Corpus | None = None) -> Draft:
         """A draft that adds to the corpus in *folder* (its `catalog.json` is read, not checked)."""
+
+        from ._files import open_corpus
+        from ._json import decode_catalog
+        from ._loading import MAX_CATALOG_BYTES
+
         path = os.fspath(folder)
-        opened, name, shown = open_corpus(path, CATALOG_FILE)
+        opened, name, shown = open_corpus(path, _CATALOG_FILE)
         with opened:
             data = decode_catalog(opened.read(name, MAX_CATALOG_BYTES, shown), catalog=shown)
         if not isinstance(data, dict):
@@ -221,7 +228,10 @@ class Draft:
             raise CorpusError([f"{self.folder}: source {source!r}: field 'file' is not a string"])
         if name in self._pending:
             return self._pending[name]
-        opened, _, _ = open_corpus(self.folder, CATALOG_FILE)
+        from ._files import open_corpus
+        from ._loading import MAX_TEXT_BYTES
+
+        opened, _, _ = open_corpus(self.folder, _CATALOG_FILE)
         with opened:
             data = opened.read(name, MAX_TEXT_BYTES, os.path.join(self.folder, name))
         try:
@@ -490,7 +500,10 @@ class Draft:
             return self._pending[name].encode("utf-8")
         if self._new:
             raise OSError(2, "No such file")
-        opened, _, _ = open_corpus(self.folder, CATALOG_FILE)
+        from ._files import open_corpus
+        from ._loading import MAX_TEXT_BYTES
+
+        opened, _, _ = open_corpus(self.folder, _CATALOG_FILE)
         with opened:
             return opened.read(name, MAX_TEXT_BYTES, os.path.join(self.folder, name))
 
@@ -499,10 +512,13 @@ class Draft:
 
         Raises [`CorpusError`][clientocracy.CorpusError] listing every problem.
         """
+        from ._catalog_text import catalog_json
+        from ._loading import parse_corpus
+
         return parse_corpus(
             catalog_json(self._catalog).encode("utf-8"),
             self._read_file,
-            catalog=os.path.join(self.folder, CATALOG_FILE),
+            catalog=os.path.join(self.folder, _CATALOG_FILE),
             base=self.base,
         )
 
@@ -515,17 +531,21 @@ class Draft:
         atomically, the catalog in one stable layout (see the format
         reference) so that a corpus kept in git shows readable diffs.
         """
+
+        from ._catalog_text import catalog_json
+        from ._files import write_atomically, write_tree
+
         corpus = self.check()
         catalog = catalog_json(self._catalog).encode("utf-8")
         files = {name: text.encode("utf-8") for name, text in self._pending.items()}
         if self._new:
-            write_tree(self.folder, {**files, CATALOG_FILE: catalog})
+            write_tree(self.folder, {**files, _CATALOG_FILE: catalog})
         else:
             for name, data in files.items():
                 target = os.path.join(self.folder, *name.split("/"))
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 write_atomically(target, data)
-            write_atomically(os.path.join(self.folder, CATALOG_FILE), catalog)
+            write_atomically(os.path.join(self.folder, _CATALOG_FILE), catalog)
         self._pending.clear()
         self._new = False
         return corpus

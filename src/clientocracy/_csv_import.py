@@ -22,7 +22,6 @@ row is good and the whole corpus is valid.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import re
@@ -33,7 +32,6 @@ from typing import TYPE_CHECKING
 from ._align import AlignmentError
 from ._authoring import Draft
 from ._errors import CorpusError, UnknownValueError
-from ._loading import CATALOG_FILE, MAX_TEXT_BYTES
 from ._normalize import name_key
 from ._records import Span
 
@@ -66,6 +64,9 @@ def _slug(text: str) -> str:
 
 
 def _read(path: str) -> tuple[list[str], list[dict[str, str]]]:
+    import csv
+    from ._loading import MAX_TEXT_BYTES
+
     with open(path, "rb") as file:
         data = file.read(MAX_TEXT_BYTES + 1)
     if len(data) > MAX_TEXT_BYTES:
@@ -113,6 +114,8 @@ def import_csv(
     [`CorpusError`][clientocracy.CorpusError] listing every problem by row
     and column, having written nothing; returns the corpus as saved.
     """
+    from ._loading import CATALOG_FILE
+
     path, target = os.fspath(csv_path), os.fspath(folder)
     if os.path.isfile(os.path.join(target, CATALOG_FILE)):
         draft = Draft.open(target, base=base)

@@ -11,7 +11,6 @@ corpus is then valid.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -102,6 +101,8 @@ def _repair_source(
     draft: Draft, record: dict[str, Any], moved: list[str], lost: list[str]
 ) -> str | None:
     """Re-anchor what points into one source if its text changed; return the change, or None."""
+    import hashlib  # costs start-up time, so only when used
+
     ident = str(record.get("id"))
     text = draft.text(ident)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
