@@ -58,13 +58,26 @@ class _Rows:
         self.problems.append(f"{self.shown}: {where}: {message}")
 
 
+# Russian letters in ids, as the common passport-style transliteration spells them.
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+    "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "iu",
+    "я": "ia",
+}  # fmt: skip
+
+
 def _slug(text: str) -> str:
+    """An id made from *text*: ASCII letters and digits joined by '-', or '' if none."""
+    text = "".join(_CYRILLIC.get(c, c) for c in text.lower())
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
 
 
 def _read(path: str) -> tuple[list[str], list[dict[str, str]]]:
     import csv
+
     from ._loading import MAX_TEXT_BYTES
 
     with open(path, "rb") as file:
@@ -202,6 +215,22 @@ class _Import:
             if column.startswith(kind + "_") and value.strip()
         }
 
+    def untranslated(self, record: Mapping[str, str], row: int, language: str | None) -> None:
+        """Titles and summaries in a language the row gives no text in are refused."""
+        translated = {c.split("_", 1)[1] for c in self.texts(record, "translation")}
+        for column in (*self.texts(record, "title"), *self.texts(record, "summary")):
+            suffix = column.split("_", 1)[1]
+            if suffix in translated or suffix == "en":
+                continue
+            tag = self.resolve("language", suffix, row, column)
+            if tag is not None and tag != language:
+                self.rows.add(
+                    row,
+                    column,
+                    f"the story has no text in {tag!r}: fill in 'translation_{suffix}', "
+                    "or leave this cell empty",
+                )
+
     def row(self, record: Mapping[str, str], row: int) -> str | None:
         """Add one row's source and story; return the story's id, or None after noting problems."""
         before = len(self.rows.problems)
@@ -225,6 +254,7 @@ class _Import:
         ):
             column = "id" if record.get("id", "").strip() else "title_en"
             self.rows.add(row, column, f"the story id {ident!r} is taken; give an 'id' of its own")
+        self.untranslated(record, row, language)
         if len(self.rows.problems) > before or language is None or company is None:
             return None
         try:
