@@ -1,18 +1,18 @@
 """Every code example in the README and the docs runs, so the docs cannot drift.
 
 ``pycon`` examples run as doctests (see ``[tool.pytest.ini_options]``); this
-module runs the rest: ``python`` blocks, and the ``clientocracy`` commands of
-``sh`` blocks, in a folder holding the example corpus that
-``docs/your-own-corpus.md`` itself describes. ``py`` blocks are shown, not
-run: they need what the test extra does not install (Spark, Dask, datasets).
+module runs the rest: the tutorial of ``docs/your-own-corpus.md`` (its
+``bash`` blocks, as one script), ``python`` blocks, and the ``clientocracy``
+commands of ``sh`` blocks, in a folder holding the corpus the tutorial
+builds. ``py`` blocks are shown, not run: they need what the test extra does
+not install (Spark, Dask, datasets).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,19 +37,35 @@ def blocks(language: str) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    """A folder with ``my-stories/``, built from the guide's own example."""
+def run_tutorial(folder: Path) -> subprocess.CompletedProcess[str]:
+    """Run the ``bash`` blocks of ``docs/your-own-corpus.md``, in order, in *folder*."""
     guide = (ROOT / "docs" / "your-own-corpus.md").read_text(encoding="utf-8")
-    texts = [body for lang, body in FENCE.findall(guide) if lang == "text"]
-    text = texts[1]  # the first text block is the folder tree
-    (catalog_source,) = [body for lang, body in FENCE.findall(guide) if lang == "json"]
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    catalog = json.loads(catalog_source.replace("<SHA-256 of the text as UTF-8>", digest))
-    folder = tmp_path / "my-stories"
-    (folder / "texts").mkdir(parents=True)
-    (folder / "texts" / "acme-blog.txt").write_text(text, encoding="utf-8")
-    (folder / "catalog.json").write_text(json.dumps(catalog), encoding="utf-8")
+    script = "\n".join(body for lang, body in FENCE.findall(guide) if lang == "bash")
+    scripts = str(Path(sys.executable).parent)
+    return subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PATH": scripts + os.pathsep + os.environ["PATH"], "HOME": str(folder)},
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def tutorial(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder in which the guide's tutorial was followed, once for the session."""
+    folder = tmp_path_factory.mktemp("tutorial")
+    result = run_tutorial(folder)
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, tutorial: Path) -> Path:
+    """A folder with ``my-stories/``, the corpus the guide's tutorial builds."""
+    shutil.copytree(tutorial / "my-stories", tmp_path / "my-stories")
     # docs/elsewhere.md reads the file its first command writes.
     clientocracy.write_parquet(clientocracy.stories(), tmp_path / "stories.parquet")
     return tmp_path
