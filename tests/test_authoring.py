@@ -268,3 +268,14 @@ def test_a_draft_refuses_a_folder_in_use(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError, match="not an empty folder"):
         Draft.create(tmp_path / "full")
     assert os.listdir(tmp_path / "full") == ["notes.txt"]
+
+
+def test_a_lone_surrogate_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    draft = draft_in(tmp_path)
+    draft.add_story(
+        "umbrella", source="blog", quote="we drove it to her house.", company="acme",
+        principles=["small things matter"], title="The \ud800 umbrella", summary="x",
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="lone surrogate"):
+        draft.save()
+    assert not (tmp_path / "my-stories").exists()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import clientocracy
 from clientocracy import AlignmentError, Draft
@@ -145,3 +148,61 @@ def test_a_story_is_translated_once_into_a_language(tmp_path: Path) -> None:
     draft.add_translation("umbrella", alignment, translator="A", title="چتر", summary="چتر")
     with pytest.raises(ValueError, match="already has a translation into 'fa'"):
         draft.add_translation("umbrella", alignment, translator="B", title="چتر", summary="چتر")
+
+
+SENTENCES_RU = [
+    "Покупательница забыла зонт в магазине.",
+    "Мы отвезли зонт к ней домой.",
+    "Было ли это нужно?",
+    "Да!",
+    "Покупатель потерял перчатку.",
+    "Мы хранили её до пятницы.",
+]
+SENTENCES_FA = [
+    "مشتری چترش را در فروشگاه جا گذاشت.",
+    "ما چتر را به خانه‌اش بردیم.",
+    "آیا این کار لازم بود؟",
+    "بله!",
+]
+
+
+@st.composite
+def merged_sheets(draw: st.DrawFn) -> tuple[int, list[list[int]], list[list[int]]]:
+    """A number of Russian sentences, and how a sheet groups them and the Persian ones."""
+    count = draw(st.integers(1, len(SENTENCES_RU)))
+    groups = draw(st.integers(1, min(count, len(SENTENCES_FA))))
+
+    def split(size: int) -> list[list[int]]:
+        cuts = sorted(draw(st.sets(st.integers(1, size - 1), min_size=groups - 1,
+                                   max_size=groups - 1)) if size > 1 else set())  # fmt: skip
+        bounds = [0, *cuts, size]
+        return [list(range(a, b)) for a, b in itertools.pairwise(bounds)]
+
+    return count, split(count), split(draw(st.integers(groups, len(SENTENCES_FA))))
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(merged_sheets())
+def test_any_merge_of_a_sheet_covers_the_passage_exactly(
+    tmp_path_factory: pytest.TempPathFactory, merge: tuple[int, list[list[int]], list[list[int]]]
+) -> None:
+    count, originals, translated = merge
+    text = " ".join(SENTENCES_RU[:count])
+    draft = draft_of(tmp_path_factory.mktemp("sheet"), text, "ru")
+    sheet = "\n\n".join(
+        "\n".join(
+            [*(f"< {SENTENCES_RU[i]}" for i in left), *(f"> {SENTENCES_FA[i]}" for i in right)]
+        )
+        for left, right in zip(originals, translated, strict=True)
+    )
+    alignment = draft.read_pairs("umbrella", sheet, language="fa")
+    assert [text[s.slice()] for s, _ in alignment.segments] == [
+        " ".join(SENTENCES_RU[i] for i in group) for group in originals
+    ]
+    assert [t for _, t in alignment.segments] == [
+        " ".join(SENTENCES_FA[i] for i in group) for group in translated
+    ]
+    spans = [s for s, _ in alignment.segments]
+    assert spans[0].start == 0
+    assert spans[-1].end == len(text)
+    assert all(not text[a.end : b.start].strip() for a, b in itertools.pairwise(spans))

@@ -10,6 +10,7 @@ corpus as `load` would and writes only if it is valid.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import re
@@ -69,6 +70,16 @@ def anchored(span: Span, text: str) -> dict[str, Any]:
         "begins": _opening(passage),
         "ends": _closing(passage),
     }
+
+
+def _encoded(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"cannot write {error.object[error.start : error.end]!r}, a lone surrogate, "
+            "which no file can store as UTF-8; nothing was written"
+        ) from None
 
 
 def _empty_catalog() -> dict[str, Any]:
@@ -497,7 +508,7 @@ class Draft:
 
     def _read_file(self, name: str) -> bytes:
         if name in self._pending:
-            return self._pending[name].encode("utf-8")
+            return _encoded(self._pending[name])
         if self._new:
             raise OSError(2, "No such file")
         from ._files import open_corpus
@@ -516,7 +527,7 @@ class Draft:
         from ._loading import parse_corpus
 
         return parse_corpus(
-            catalog_json(self._catalog).encode("utf-8"),
+            _encoded(catalog_json(self._catalog)),
             self._read_file,
             catalog=os.path.join(self.folder, _CATALOG_FILE),
             base=self.base,
@@ -531,21 +542,34 @@ class Draft:
         atomically, the catalog in one stable layout (see the format
         reference) so that a corpus kept in git shows readable diffs.
         """
-
         from ._catalog_text import catalog_json
-        from ._files import write_atomically, write_tree
+        from ._files import write_tree
 
         corpus = self.check()
-        catalog = catalog_json(self._catalog).encode("utf-8")
-        files = {name: text.encode("utf-8") for name, text in self._pending.items()}
+        catalog = _encoded(catalog_json(self._catalog))
+        files = {name: _encoded(text) for name, text in self._pending.items()}
         if self._new:
             write_tree(self.folder, {**files, _CATALOG_FILE: catalog})
         else:
+            self._write_into_folder(files, catalog)
+        self._pending.clear()
+        self._new = False
+        return corpus
+
+    def _write_into_folder(self, files: dict[str, bytes], catalog: bytes) -> None:
+        """Write new texts, then the catalog; if that fails, remove the new texts again."""
+        from ._files import write_atomically
+
+        written: list[str] = []
+        try:
             for name, data in files.items():
                 target = os.path.join(self.folder, *name.split("/"))
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 write_atomically(target, data)
+                written.append(target)
             write_atomically(os.path.join(self.folder, _CATALOG_FILE), catalog)
-        self._pending.clear()
-        self._new = False
-        return corpus
+        except BaseException:
+            for target in written:
+                with contextlib.suppress(OSError):
+                    os.unlink(target)
+            raise

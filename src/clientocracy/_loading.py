@@ -139,6 +139,9 @@ class _Problems:
     def __init__(self, catalog: str) -> None:
         self.catalog = catalog
         self.lines: list[str] = []
+        # Hints (where a drifted span would fit) search the whole text: a
+        # catalog of a million drifted spans gets them for its first few.
+        self.hints_left = 20
 
     def add(self, where: str, message: str, *, file: str | None = None) -> None:
         self.lines.append(f"{file or self.catalog}: {where}: {message}")
@@ -326,24 +329,25 @@ def _check_span(
         problems.add(
             where,
             f"field {field!r}: the passage begins {passage[: len(begins)]!r}, "
-            f"but the catalog says it begins {begins!r}{_nearest_hint(text, value)}",
+            f"but the catalog says it begins {begins!r}{_nearest_hint(text, value, problems)}",
         )
         return None
     if ends is not None and not passage.endswith(ends):
         problems.add(
             where,
             f"field {field!r}: the passage ends {passage[-len(ends) :]!r}, "
-            f"but the catalog says it ends {ends!r}{_nearest_hint(text, value)}",
+            f"but the catalog says it ends {ends!r}{_nearest_hint(text, value, problems)}",
         )
         return None
     return Span(start=start, end=end)
 
 
-def _nearest_hint(text: str, value: Mapping[str, Any]) -> str:
+def _nearest_hint(text: str, value: Mapping[str, Any], problems: _Problems) -> str:
     """Where the span would fit: the nearest passage with its `begins` and `ends`."""
     begins, ends = value.get("begins"), value.get("ends")
-    if begins is None:
+    if begins is None or problems.hints_left <= 0:
         return ""
+    problems.hints_left -= 1
     places = between(text, begins, ends) if ends is not None else occurrences(text, begins)
     found = nearest(places, value["start"])
     if found is None:
