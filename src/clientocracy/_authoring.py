@@ -137,6 +137,8 @@ class Draft:
         self._new = new
         self._base = base
         self._pending: dict[str, str] = {}  # text files to write, by name in the folder
+        self._indexes: dict[str, dict[str, dict[str, Any]]] = {}
+        self._files: set[str] | None = None  # the file names sources use, in lower case
 
     @classmethod
     def create(cls, folder: str | os.PathLike[str], *, base: Corpus | None = None) -> Draft:
@@ -186,14 +188,40 @@ class Draft:
         return self._base
 
     def records(self, section: str) -> list[dict[str, Any]]:
-        """The catalog's records of *section* (`"stories"`, …), as data to read or change."""
+        """The catalog's records of *section* (`"stories"`, …), as data to read or change.
+
+        Entries that are not objects are skipped (the loader reports them).
+        """
+        return [r for r in self._section(section) if isinstance(r, dict)]
+
+    def _section(self, section: str) -> list[Any]:
         records = self._catalog.setdefault(section, [])
         if not isinstance(records, list):
             raise CorpusError([f"{self.folder}: {section}: expected a list of records"])
-        return [r for r in records if isinstance(r, dict)]
+        return records
+
+    def _index(self, section: str) -> dict[str, dict[str, Any]]:
+        """The records of *section* by id, kept up to date as records are added."""
+        # A CSV import adds thousands: looking each id up in a list was quadratic.
+        index = self._indexes.get(section)
+        if index is None:
+            index = {}
+            for record in self.records(section):
+                if isinstance(record.get("id"), str):
+                    index.setdefault(record["id"], record)
+            self._indexes[section] = index
+        return index
+
+    def _append(self, section: str, record: dict[str, Any]) -> None:
+        self._section(section).append(record)
+        self._index(section).setdefault(record["id"], record)
 
     def _own(self, section: str, ident: str) -> dict[str, Any] | None:
-        return next((r for r in self.records(section) if r.get("id") == ident), None)
+        return self._index(section).get(ident)
+
+    def has(self, section: str, ident: str) -> bool:
+        """Whether the catalog has a record of id *ident* in *section* (`"stories"`, …)."""
+        return ident in self._index(section)
 
     def resolve(self, facet: str, value: str) -> str:
         """The id of the language, company or principle *value* names, here or in the base.
@@ -282,8 +310,7 @@ class Draft:
         if direction not in ("ltr", "rtl"):
             raise ValueError(f"direction: expected 'ltr' or 'rtl', got {direction!r}")
         record = {"id": id, "name": name, "native_name": native_name, "direction": direction}
-        self.records("languages")
-        self._catalog["languages"].append({**record, "aliases": list(aliases)})
+        self._append("languages", {**record, "aliases": list(aliases)})
         return id
 
     def add_company(
@@ -292,8 +319,7 @@ class Draft:
         """Add a company; *country* is an ISO 3166-1 alpha-2 code such as `"GB"`. Return its id."""
         self._new_id("companies", id, "company")
         record = {"id": id, "name": name, "aliases": list(aliases)}
-        self.records("companies")
-        self._catalog["companies"].append({**record, "industry": industry, "country": country})
+        self._append("companies", {**record, "industry": industry, "country": country})
         return id
 
     def add_source(
@@ -331,18 +357,20 @@ class Draft:
         }
         if origin_url is not None:
             entry["origin_url"] = origin_url
-        self.records("sources")
-        self._catalog["sources"].append({**entry, "tags": list(tags)})
+        self._append("sources", {**entry, "tags": list(tags)})
         return id
 
     def _file_name(self, ident: str) -> str:
-        taken = {str(r.get("file")).lower() for r in self.records("sources")}
+        if self._files is None:
+            self._files = {str(r.get("file")).lower() for r in self.records("sources")}
+        taken = self._files
         name, counter = f"texts/{ident}.txt", 1
         while name.lower() in taken or (
             not self._new and os.path.lexists(os.path.join(self.folder, *name.split("/")))
         ):
             counter += 1
             name = f"texts/{ident}-{counter}.txt"
+        taken.add(name.lower())
         return name
 
     def add_principle(
@@ -367,15 +395,15 @@ class Draft:
         self._new_id("principles", id, "principle")
         text = self.text(source)
         span = find_passage(text, quote=quote, begins=begins, ends=ends)
-        self.records("principles")
-        self._catalog["principles"].append(
+        self._append(
+            "principles",
             {
                 "id": id,
                 "names": self._language_texts(names, "en", f"principle {id!r}: names"),
                 "aliases": list(aliases),
                 "definition": self._language_texts(definition, "en", f"principle {id!r}"),
                 "statement": {"source": source, **anchored(span, text)},
-            }
+            },
         )
         return span
 
@@ -410,8 +438,8 @@ class Draft:
                 f"story {id!r}: {span} is not within the text's {len(text)} characters"
             )
         own = self._language_of(source)
-        self.records("stories")
-        self._catalog["stories"].append(
+        self._append(
+            "stories",
             {
                 "id": id,
                 "source": source,
@@ -422,7 +450,7 @@ class Draft:
                 "summary": self._language_texts(summary, own, f"story {id!r}: summary"),
                 "channel": channel,
                 "translations": [],
-            }
+            },
         )
         return span
 

@@ -308,6 +308,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell")
     command("man", "print the manual page, clientocracy(1), as roff")
+    add_authoring_arguments(command)
     return parser
 
 
@@ -838,6 +839,15 @@ _LISTING_COMMANDS = {
     "language": "clientocracy languages",
     "story": "clientocracy list",
 }
+
+# -- the authoring commands: new, add-…, align, repair, import-csv (see _cli_author) --
+from ._cli_author import COMMANDS as _AUTHOR_COMMANDS  # noqa: E402
+from ._cli_author import EXAMPLES as _AUTHOR_EXAMPLES  # noqa: E402
+from ._cli_author import add_arguments as add_authoring_arguments  # noqa: E402
+
+_EXAMPLES.update(_AUTHOR_EXAMPLES)
+_COMMANDS.update(_AUTHOR_COMMANDS)
+_RAW = _RAW | {"align"}  # a pairs sheet is data to edit, never reordered
 
 
 def _corpus(args: argparse.Namespace, err: Output) -> Corpus:

@@ -249,9 +249,7 @@ class _Import:
         titles = self.texts(record, "title")
         english = titles.get("title_en", record.get("title", "") if language == "en" else "")
         ident = record.get("id", "").strip() or _slug(english) or f"story-{row}"
-        if self.draft.records("stories") and any(
-            r.get("id") == ident for r in self.draft.records("stories")
-        ):
+        if self.draft.has("stories", ident):
             column = "id" if record.get("id", "").strip() else "title_en"
             self.rows.add(row, column, f"the story id {ident!r} is taken; give an 'id' of its own")
         self.untranslated(record, row, language)

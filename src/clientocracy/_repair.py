@@ -12,7 +12,6 @@ corpus is then valid.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -43,24 +42,37 @@ class RepairReport:
 _Anchor = tuple[str, dict[str, Any], dict[str, Any] | None]
 
 
-def _anchors_of(draft: Draft, source: str) -> Iterator[_Anchor]:
-    """Every span object that points into *source*: where it is, it, and its story's span."""
+def _anchors(draft: Draft) -> dict[str, list[_Anchor]]:
+    """Every span object of the catalog, by the source it points into.
+
+    Each comes with where it is and, for a segment, its story's span.
+    """
+    found: dict[str, list[_Anchor]] = {}
+
+    def add(source: object, anchor: _Anchor) -> None:
+        if isinstance(source, str):
+            found.setdefault(source, []).append(anchor)
+
     for record in draft.records("sources"):
-        if record.get("id") == source and isinstance(record.get("origin_span"), dict):
-            yield f"source {source!r}: origin_span", record["origin_span"], None
+        if isinstance(record.get("origin_span"), dict):
+            add(record.get("id"), (f"source {record.get('id')!r}: origin_span",
+                                   record["origin_span"], None))  # fmt: skip
     for record in draft.records("principles"):
         statement = record.get("statement")
-        if isinstance(statement, dict) and statement.get("source") == source:
-            yield f"principle {record.get('id')!r}: statement", statement, None
+        if isinstance(statement, dict):
+            add(statement.get("source"), (f"principle {record.get('id')!r}: statement",
+                                          statement, None))  # fmt: skip
     for record in draft.records("stories"):
         span = record.get("span")
-        if record.get("source") != source or not isinstance(span, dict):
+        if not isinstance(span, dict):
             continue
-        yield f"story {record.get('id')!r}: span", span, None
+        story = f"story {record.get('id')!r}"
+        add(record.get("source"), (f"{story}: span", span, None))
         for translation in record.get("translations") or ():
             for index, segment in enumerate(translation.get("segments") or ()):
-                where = f"story {record.get('id')!r}: {translation.get('language')} segment {index}"
-                yield where, segment, span
+                where = f"{story}: {translation.get('language')} segment {index}"
+                add(record.get("source"), (where, segment, span))
+    return found
 
 
 def _reanchor(text: str, span: dict[str, Any]) -> tuple[int, int] | str:
@@ -98,7 +110,11 @@ def _move(text: str, span: dict[str, Any], start: int, end: int) -> None:
 
 
 def _repair_source(
-    draft: Draft, record: dict[str, Any], moved: list[str], lost: list[str]
+    draft: Draft,
+    record: dict[str, Any],
+    anchors: list[_Anchor],
+    moved: list[str],
+    lost: list[str],
 ) -> str | None:
     """Re-anchor what points into one source if its text changed; return the change, or None."""
     import hashlib  # costs start-up time, so only when used
@@ -109,7 +125,7 @@ def _repair_source(
     if digest == record.get("sha256"):
         return None
     stories: dict[int, tuple[int, int, int, int]] = {}  # by id() of a story's span
-    for where, span, story in list(_anchors_of(draft, ident)):
+    for where, span, story in anchors:
         before = (span.get("start"), span.get("end"))
         found: tuple[int, int] | str | None = _reanchor(text, span)
         if isinstance(found, str) and story is not None and "begins" not in span:
@@ -143,11 +159,13 @@ def repair(folder: str | os.PathLike[str], *, write: bool = True) -> RepairRepor
     draft = Draft.open(folder)
     moved: list[str] = []
     lost: list[str] = []
-    texts = [
-        change
-        for record in draft.records("sources")
-        if (change := _repair_source(draft, record, moved, lost)) is not None
-    ]
+    anchors = _anchors(draft)
+    texts: list[str] = []
+    for record in draft.records("sources"):
+        into = anchors.get(str(record.get("id")), [])
+        change = _repair_source(draft, record, into, moved, lost)
+        if change is not None:
+            texts.append(change)
     shown = os.path.join(draft.folder, "catalog.json")
     if lost:
         raise CorpusError([f"{shown}: {line}" for line in lost])
