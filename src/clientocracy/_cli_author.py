@@ -175,7 +175,11 @@ def _arguments_of_stories(adders: dict[str, argparse.ArgumentParser]) -> None:
         _passage(sub, "the story")
         sub.add_argument("--company", required=True, metavar="NAME", help="the company, by name")
         sub.add_argument(
-            "--principle", action="append", required=True, metavar="NAME", help="(repeatable)"
+            "--principle",
+            action="append",
+            required=True,
+            metavar="NAME",
+            help="a principle, by any of its names (repeatable)",
         )
         _texts(sub, "title", "the title (its own language and English)")
         _texts(sub, "summary", "the summary (English required)")
@@ -252,6 +256,11 @@ def _shown(text: str, span: Span) -> str:
     return one_line(repr(passage))
 
 
+def _named_passage(args: argparse.Namespace) -> None:
+    if args.quote is None and args.begins is None and args.ends is None:
+        raise ValueError("name the passage: --quote WORDS, or --begins WORDS and --ends WORDS")
+
+
 def _saved(draft: Draft, out: Output, what: str) -> int:
     draft.save()
     out.line(f"{draft.folder}: {what}")
@@ -300,6 +309,7 @@ def _run_add_source(corpus: Corpus, args: argparse.Namespace, out: Output, err: 
 
 
 def _run_add_principle(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
+    _named_passage(args)
     draft = _open(corpus, args)
     span = draft.add_principle(
         args.id,
@@ -316,6 +326,7 @@ def _run_add_principle(corpus: Corpus, args: argparse.Namespace, out: Output, er
 
 
 def _run_add_story(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
+    _named_passage(args)
     draft = _open(corpus, args)
     span = draft.add_story(
         args.id,
