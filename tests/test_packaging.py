@@ -119,3 +119,34 @@ def test_install_the_wheel_in_a_fresh_venv(wheel: Path, tmp_path: Path) -> None:
     )
     assert found.returncode == 0, found.stderr
     assert story_id in found.stdout
+
+
+def test_the_corpus_tutorial_runs_from_the_installed_wheel(wheel: Path, tmp_path: Path) -> None:
+    """The authoring commands, the segmenter of the `author` extra included, as a user gets them."""
+    import re
+
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         f"{wheel}[author]"],
+        check=True,
+    )  # fmt: skip
+    guide = (ROOT / "docs" / "your-own-corpus.md").read_text(encoding="utf-8")
+    fence = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+    script = "\n".join(body for lang, body in fence.findall(guide) if lang == "bash")
+    work = tmp_path / "work"
+    work.mkdir()
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=work,
+        env={**os.environ, "PATH": str(python.parent) + os.pathsep + os.environ["PATH"]},
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "my-stories: valid." in result.stdout
+    assert (work / "stories.sqlite").is_file()
