@@ -231,11 +231,11 @@ def worker(n: int, folder: Path, runs: int, search: bool) -> dict[str, Any]:
     # The million-story catalog is larger than load() accepts by default
     # (MAX_CATALOG_BYTES, a limit against hostile input): raise the limit
     # here, as an application that trusts such a corpus would.
-    import clientocracy._loading
+    import clientocracy._catalog.loading
 
     catalog_size = (folder / "catalog.json").stat().st_size
-    clientocracy._loading.MAX_CATALOG_BYTES = max(
-        clientocracy._loading.MAX_CATALOG_BYTES, catalog_size
+    clientocracy._catalog.loading.MAX_CATALOG_BYTES = max(
+        clientocracy._catalog.loading.MAX_CATALOG_BYTES, catalog_size
     )
     base_mb = peak_mb()
     start = time.perf_counter()
@@ -349,7 +349,7 @@ def worker(n: int, folder: Path, runs: int, search: bool) -> dict[str, Any]:
 
     # Compiling, and the raw FTS5 table its search index is set against, both
     # written to files.
-    from clientocracy._compiled_store import compile_corpus
+    from clientocracy._stores.sqlite import compile_corpus
 
     compiled, raw = compiled_files(n)
     for path in (compiled, raw):

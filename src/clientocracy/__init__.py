@@ -11,16 +11,8 @@ Examples:
     ('Trader Joe’s', 'Zappos')
 """
 
-from ._arrow import (
-    ARROW_COLUMNS,
-    ARROW_SCHEMA_VERSION,
-    HF_DATA_FILE,
-    arrow_schema,
-    to_arrow,
-    write_hf_dataset,
-    write_parquet,
-)
-from ._bundled import (
+from ._corpus.corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryCollection
+from ._corpus.functions import (
     companies,
     company,
     language,
@@ -33,10 +25,18 @@ from ._bundled import (
     stories,
     story,
 )
-from ._compiled import Provenance, StaleCorpusWarning, compile
-from ._corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryCollection
 from ._errors import CorpusError, UnknownValueError
-from ._export import FORMATS, ExportFormat, as_dict, export, segment_rows
+from ._export.arrow import (
+    ARROW_COLUMNS,
+    ARROW_SCHEMA_VERSION,
+    HF_DATA_FILE,
+    arrow_schema,
+    to_arrow,
+    write_hf_dataset,
+    write_parquet,
+)
+from ._export.records import FORMATS, ExportFormat, as_dict, export, segment_rows
+from ._index.analysis import search_terms
 from ._normalize import name_key, normalize
 from ._records import (
     CHANNELS,
@@ -52,7 +52,7 @@ from ._records import (
     Story,
     Translation,
 )
-from ._search import search_terms
+from ._stores.compiled import Provenance, StaleCorpusWarning, compile
 from ._version import __version__
 
 __all__ = [

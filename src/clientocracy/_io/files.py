@@ -26,7 +26,7 @@ import stat
 from collections.abc import Callable
 from typing import BinaryIO
 
-from ._errors import CorpusError
+from .._errors import CorpusError
 
 __all__ = ["CorpusFolder", "open_corpus", "write_atomically", "write_tree"]
 

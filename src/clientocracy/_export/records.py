@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from ._corpus import Corpus
-from ._records import Company, Language, Principle, SearchHit, Source, Story, Translation
+from .._corpus.corpus import Corpus
+from .._records import Company, Language, Principle, SearchHit, Source, Story, Translation
 
 __all__ = ["FORMATS", "ExportFormat", "as_dict", "dumps", "export", "segment_rows"]
 

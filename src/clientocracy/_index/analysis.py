@@ -21,14 +21,14 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
-from ._normalize import normalize
-from ._records import SEARCH_FIELDS, SearchHit, Snippet, Span, Story
+from .._normalize import normalize
+from .._records import SEARCH_FIELDS, SearchHit, Snippet, Span, Story
 
 if TYPE_CHECKING:
     import sqlite3
 
-    from ._corpus import Corpus
-    from ._store import Store
+    from .._corpus.corpus import Corpus
+    from .._stores.memory import Store
 
 __all__ = [
     "MAX_QUERY_TERMS",

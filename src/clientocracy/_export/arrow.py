@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ._records import Story
+from .._records import Story
 
 if TYPE_CHECKING:
     import pyarrow
@@ -156,7 +156,7 @@ def _texts(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
 
 
 def _columns(stories: Iterable[Story]) -> dict[str, list[Any]]:
-    from ._export import _translation as as_translation
+    from .records import _translation as as_translation
 
     columns: dict[str, list[Any]] = {name: [] for name, _, _ in ARROW_COLUMNS}
     for story in stories:
@@ -219,7 +219,7 @@ def write_parquet(stories: Iterable[Story], path: str | os.PathLike[str]) -> Non
     `pip install 'clientocracy[parquet]'`.
     """
     table = to_arrow(stories)
-    from ._files import write_atomically
+    from .._io.files import write_atomically
 
     write_atomically(path, lambda file: _write_table(table, file))
 
@@ -272,7 +272,7 @@ def write_hf_dataset(
     readme = f"---\n{_yaml(fields)}---\n\n{_hf_body(stories) if card is None else card}"
     if not readme.endswith("\n"):
         readme += "\n"
-    from ._files import write_atomically
+    from .._io.files import write_atomically
 
     write_atomically(data, lambda file: _write_table(table, file))
     write_atomically(os.path.join(root, "README.md"), readme.encode("utf-8"))
@@ -349,7 +349,7 @@ def _hf_metadata(stories: Sequence[Story]) -> dict[str, object]:
 
 
 def _all_bundled(stories: Sequence[Story]) -> bool:
-    from ._corpus import Corpus
+    from .._corpus.corpus import Corpus
 
     bundled = {story.id: story for story in Corpus.bundled().stories()}
     return all(bundled.get(story.id) == story for story in stories)
@@ -399,12 +399,12 @@ def _dataset_card() -> str:
         # A source checkout (or an editable install) reads the page itself.
         from pathlib import Path
 
-        page = Path(__file__).resolve().parents[2] / "docs" / "dataset-card.md"
+        page = Path(__file__).resolve().parents[3] / "docs" / "dataset-card.md"
         return page.read_text(encoding="utf-8")
 
 
 def _hf_body(stories: Sequence[Story]) -> str:
-    from ._version import __version__
+    from .._version import __version__
 
     columns = "\n".join(
         f"| `{name}` | `{kind}` | {meaning} |" for name, kind, meaning in ARROW_COLUMNS

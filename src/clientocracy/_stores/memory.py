@@ -17,12 +17,12 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ._normalize import name_key
-from ._records import Company, Language, Principle, Source, Story
+from .._normalize import name_key
+from .._records import Company, Language, Principle, Source, Story
 
 if TYPE_CHECKING:
-    from ._compiled import Provenance
-    from ._search import SearchIndex
+    from .._index.analysis import SearchIndex
+    from .compiled import Provenance
 
 __all__ = ["MemoryStore", "Origin", "Store", "facet_keys", "mask_of", "positions_of"]
 
@@ -180,7 +180,7 @@ class MemoryStore(Store):
         return self._keys().get(key)
 
     def close_ids(self, key: str) -> list[str]:
-        from ._corpus import _close_matches
+        from .._corpus.corpus import _close_matches
 
         keys = self._keys()
         return [self.stories[keys[k]].id for k in _close_matches(key, keys, 3)]
@@ -239,7 +239,7 @@ class MemoryStore(Store):
         if self._search is None:
             with self._lock:
                 if self._search is None:
-                    from ._search import SearchIndex
+                    from .._index.analysis import SearchIndex
 
                     self._search = SearchIndex.in_memory(self)
         return self._search

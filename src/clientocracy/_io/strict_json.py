@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any
 
-from ._errors import CorpusError
+from .._errors import CorpusError
 
 __all__ = [
     "BYTES_PER_CONTAINER",

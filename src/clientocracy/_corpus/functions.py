@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from ._corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryCollection
-from ._records import Company, Language, Principle, SearchHit, Source, Story
+from .._records import Company, Language, Principle, SearchHit, Source, Story
+from .corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryCollection
 
 __all__ = [
     "companies",
@@ -143,14 +143,14 @@ def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
         StaleCorpusWarning: The catalog a compiled file was built from has
             changed since.
     """
-    from ._compiled import looks_like_sqlite
+    from .._stores.compiled import looks_like_sqlite
 
     # A compiled file opens without the catalog loader (and its imports).
     if base is None and os.path.isfile(path) and looks_like_sqlite(path):
-        from ._compiled_store import open_compiled
+        from .._stores.sqlite import open_compiled
 
         return open_compiled(path)
-    from ._loading import load as load_corpus
+    from .._catalog.loading import load as load_corpus
 
     return load_corpus(path, base=base)
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from ._corpus import Corpus
+from .._corpus.corpus import Corpus
 
 __all__ = ["SHELLS", "Argument", "Command", "commands", "completion_script"]
 
@@ -140,7 +140,7 @@ def _values(corpus: Corpus) -> dict[str, list[tuple[str, str]]]:
 
 
 def completion_script(shell: str, parser: argparse.ArgumentParser, corpus: Corpus) -> str:
-    """The completion script for *shell* (one of [`SHELLS`][clientocracy._completion.SHELLS])."""
+    """The completion script for *shell* (one of `SHELLS`)."""
     generate = {"bash": _bash, "zsh": _zsh, "fish": _fish}[shell]
     return generate(commands(parser), _values(corpus))
 

@@ -20,20 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._compiled import (
-    APPLICATION_ID,
-    FORMAT,
-    FORMAT_VERSION,
-    HEADER,
-    Provenance,
-    StaleCorpusWarning,
-    _changed,
-    _sha256_of,
-    is_compiled,
-)
-from ._errors import CorpusError
-from ._normalize import name_key
-from ._records import (
+from .._errors import CorpusError
+from .._normalize import name_key
+from .._records import (
     Company,
     Language,
     Principle,
@@ -44,12 +33,23 @@ from ._records import (
     Story,
     Translation,
 )
-from ._store import Origin, Store, facet_keys, mask_of
-from ._version import __version__
+from .._version import __version__
+from .compiled import (
+    APPLICATION_ID,
+    FORMAT,
+    FORMAT_VERSION,
+    HEADER,
+    Provenance,
+    StaleCorpusWarning,
+    _changed,
+    _sha256_of,
+    is_compiled,
+)
+from .memory import Origin, Store, facet_keys, mask_of
 
 if TYPE_CHECKING:
-    from ._corpus import Corpus
-    from ._search import SearchIndex
+    from .._corpus.corpus import Corpus
+    from .._index.analysis import SearchIndex
 
 __all__ = ["CompiledStore", "compile_corpus", "open_compiled", "verify"]
 
@@ -221,7 +221,7 @@ def compile_corpus(
     import tempfile
     import time
 
-    from ._search import create_index_table, fill_index
+    from .._index.analysis import create_index_table, fill_index
 
     clock = time.perf_counter()
     steps = {} if timings is None else timings
@@ -554,7 +554,7 @@ def open_compiled(path: str | os.PathLike[str]) -> Corpus:
     """Open the compiled corpus in *path*; see [`load`][clientocracy.load]."""
     import warnings
 
-    from ._corpus import Corpus
+    from .._corpus.corpus import Corpus
 
     shown = os.fspath(path)
     if not os.path.isfile(shown):
@@ -1035,7 +1035,7 @@ class CompiledStore(Store):
         return list(found)[:limit]
 
     def close_ids(self, key: str) -> list[str]:
-        from ._corpus import _close_matches
+        from .._corpus.corpus import _close_matches
 
         # Suggestions come from the ids that share the first letters: a
         # million ids are too many to compare one by one.
@@ -1082,7 +1082,7 @@ class CompiledStore(Store):
 def _compiled_search_index() -> type[SearchIndex]:
     """The search index of a compiled file (made on first search: search's
     module is not needed to list or read stories)."""
-    from . import _search
+    from .._index import analysis as _search
 
     class _CompiledSearchIndex(_search.SearchIndex):
         """The search index in a compiled file: a damaged file is a clear error."""

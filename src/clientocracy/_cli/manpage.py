@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import re
 
-from ._completion import Argument, commands
-from ._version import __version__
+from .._version import __version__
+from .completion import Argument, commands
 
 __all__ = ["manual_page"]
 

@@ -9,15 +9,15 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Generic, Self, TypeAlias, TypeVar, overload
 
-from ._errors import UnknownValueError
-from ._normalize import name_key
-from ._records import Company, Language, Principle, SearchHit, Source, Story
-from ._store import MemoryStore, Store, iter_positions, positions_of
+from .._errors import UnknownValueError
+from .._normalize import name_key
+from .._records import Company, Language, Principle, SearchHit, Source, Story
+from .._stores.memory import MemoryStore, Store, iter_positions, positions_of
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ._compiled import Provenance
+    from .._stores.compiled import Provenance
 
 __all__ = [
     "CompanyLike",
@@ -385,7 +385,7 @@ class Corpus:
         if _bundled is None:
             with _bundled_lock:
                 if _bundled is None:
-                    from ._loading import load_bundled
+                    from .._catalog.loading import load_bundled
 
                     _bundled = load_bundled()
         return _bundled
@@ -393,13 +393,13 @@ class Corpus:
     @staticmethod
     def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
         """Load a corpus folder or open a compiled file, as [`load()`][clientocracy.load] does."""
-        from ._bundled import load
+        from .functions import load
 
         return load(path, base=base)
 
     def compile(self, path: str | os.PathLike[str]) -> Path:
         """Write this corpus to a compiled SQLite file; see [`compile`][clientocracy.compile]."""
-        from ._compiled_store import compile_corpus
+        from .._stores.sqlite import compile_corpus
 
         return compile_corpus(self, path)
 
@@ -459,8 +459,8 @@ class Corpus:
                 records of a facet answer to the same name; the error names
                 both places.
         """
-        from ._errors import CorpusError
-        from ._loading import _Problems, check_names
+        from .._catalog.loading import _Problems, check_names
+        from .._errors import CorpusError
 
         problems = _Problems("")
         places: dict[tuple[str, str], str] = {}
@@ -539,7 +539,7 @@ class Corpus:
             OSError: Writing failed (a full disk); the files written were
                 removed again.
         """
-        from ._saving import save
+        from .._catalog.saving import save
 
         save(self, path)
 
@@ -756,7 +756,7 @@ class Corpus:
             …During each stay she admired the alarm clock, which played gentle music.
             ...
         """
-        from ._search import run_search
+        from .._index.analysis import run_search
 
         return run_search(
             self,

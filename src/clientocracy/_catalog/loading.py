@@ -14,11 +14,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._errors import CorpusError
-from ._files import open_corpus
-from ._json import decode_catalog
-from ._normalize import name_key
-from ._records import (
+from .._errors import CorpusError
+from .._io.files import open_corpus
+from .._io.strict_json import decode_catalog
+from .._normalize import name_key
+from .._records import (
     CHANNELS,
     Company,
     Language,
@@ -32,7 +32,7 @@ from ._records import (
 )
 
 if TYPE_CHECKING:
-    from ._corpus import Corpus
+    from .._corpus.corpus import Corpus
 
 __all__ = [
     "CATALOG_FILE",
@@ -893,7 +893,7 @@ def parse_corpus(
     bundled data, whose integrity the installer and the test suite already
     check).
     """
-    from ._corpus import Corpus
+    from .._corpus.corpus import Corpus
 
     problems = _Problems(catalog)
     data = _parse_json(catalog_bytes, catalog, problems)
@@ -967,7 +967,7 @@ def load_bundled(*, verify_hashes: bool = False) -> Corpus:
     installed file against the wheel's RECORD, and the test suite checks the
     texts against their published hashes, so this saves start-up time only.
     """
-    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
     if os.path.isfile(os.path.join(folder, CATALOG_FILE)):
         # Installed as files, as pip installs it: read them directly.
         # importlib_resources (for a zipped package) costs more start-up
@@ -1010,18 +1010,18 @@ def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
     there become part of the loaded corpus. Raises [`CorpusError`][clientocracy.CorpusError]
     listing every problem found; nothing is loaded unless all is well.
     """
-    from ._corpus import Corpus
+    from .._corpus.corpus import Corpus
 
     given = os.fspath(path)
     if os.path.isfile(given):
-        from ._compiled import looks_like_sqlite
+        from .._stores.compiled import looks_like_sqlite
 
         if looks_like_sqlite(given):
             if base is not None:
                 raise ValueError(
                     "base= is for catalogs: a compiled corpus holds every record it refers to"
                 )
-            from ._compiled_store import open_compiled
+            from .._stores.sqlite import open_compiled
 
             return open_compiled(given)
     # The folder is opened once and every file, the catalog too, is opened

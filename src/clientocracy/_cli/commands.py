@@ -14,15 +14,15 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from ._corpus import Corpus, StoryCollection
-from ._errors import CorpusError, UnknownValueError
-from ._version import __version__
+from .._corpus.corpus import Corpus, StoryCollection
+from .._errors import CorpusError, UnknownValueError
+from .._version import __version__
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-    from ._records import Language, SearchHit, Story
-    from ._terminal import Marked, Output
+    from .._records import Language, SearchHit, Story
+    from .output import Marked, Output
 
 __all__ = ["build_parser", "main"]
 
@@ -320,14 +320,14 @@ def _output() -> Output:
     It writes to whatever `sys.stdout` is at the time, so that a pager or
     the bidi display that takes standard output over gets the lines too.
     """
-    from ._terminal import Output
+    from .output import Output
 
     return Output(lambda: sys.stdout, name="standard output", required=True)
 
 
 def _errors() -> Output:
     """Standard error: messages; writing to it never fails the command."""
-    from ._terminal import Output
+    from .output import Output
 
     return Output(lambda: sys.stderr, name="standard error", required=False, color=False)
 
@@ -339,7 +339,7 @@ def _width(stream: TextIO) -> int:
 
 
 def _print_json(out: Output, data: Any) -> None:
-    from ._export import dumps
+    from .._export.records import dumps
 
     out.document(dumps(data, indent=2) + "\n")
 
@@ -348,8 +348,8 @@ def _table(
     out: Output, rows: Sequence[Sequence[str]], header: Sequence[str], width: int | None
 ) -> None:
     """Print an aligned table; on a terminal (*width* given) shortened to fit, the id kept."""
-    from ._tables import fit_table
-    from ._terminal import one_line
+    from .output import one_line
+    from .tables import fit_table
 
     cells = [[one_line(cell) for cell in row] for row in rows]
     head, *body = fit_table(cells, header, width, fixed=(0,))
@@ -386,7 +386,7 @@ def _no_match(err: Output, args: argparse.Namespace) -> int:
 
 
 def _cmd_list(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    from ._export import as_dict
+    from .._export.records import as_dict
 
     stories = _stories(corpus, args)
     if args.json:
@@ -412,8 +412,8 @@ def _title(story: Story, language: Language) -> str:
 
 
 def _cmd_search(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    from ._export import as_dict
-    from ._terminal import one_line, wrap
+    from .._export.records import as_dict
+    from .output import one_line, wrap
 
     if args.limit < 0:
         return _fail(err, f"--limit cannot be negative, got {args.limit}")
@@ -451,7 +451,7 @@ def _cmd_search(corpus: Corpus, args: argparse.Namespace, out: Output, err: Outp
 
 def _matched_in(hit: SearchHit) -> str:
     """Where a hit matched, when not in the story's own language: ` · matched in fa`."""
-    from ._terminal import one_line
+    from .output import one_line
 
     if hit.language.id == hit.story.language.id:
         return ""
@@ -460,7 +460,7 @@ def _matched_in(hit: SearchHit) -> str:
 
 def _no_search_match(corpus: Corpus, query: str, args: argparse.Namespace, err: Output) -> int:
     """Say that nothing matched, naming the filters, and whether they are why."""
-    from ._terminal import one_line
+    from .output import one_line
 
     filters = _given_filters(args)
     message = f"no story matches {one_line(query)!r}"
@@ -487,7 +487,7 @@ def _listed(items: Sequence[str]) -> str:
 def _highlighted(hit: SearchHit, width: int) -> Marked:
     import attrs
 
-    from ._terminal import MARK_OFF, MARK_ON, Marked, unmark, wrap
+    from .output import MARK_OFF, MARK_ON, Marked, unmark, wrap
 
     snippet = attrs.evolve(hit.snippet, text=unmark(hit.snippet.text))
     return Marked(wrap(snippet.marked(MARK_ON, MARK_OFF), width, indent="  "))
@@ -495,7 +495,7 @@ def _highlighted(hit: SearchHit, width: int) -> Marked:
 
 def _show(out: Output, story: Story, language: Language | None) -> None:
     """The story, in *language* if given; else the original, headed in English."""
-    from ._terminal import one_line, wrap
+    from .output import one_line, wrap
 
     width = _width(sys.stdout)
     source = story.source
@@ -560,7 +560,7 @@ def _summary(story: Story, language: Language) -> str:
 
 def _show_parallel(out: Output, story: Story, language: Language) -> None:
     """The original and a translation, segment by segment, each under its number."""
-    from ._terminal import one_line, wrap
+    from .output import one_line, wrap
 
     width = _width(sys.stdout)
     translation = story.translation(language)
@@ -587,7 +587,7 @@ def _show_parallel(out: Output, story: Story, language: Language) -> None:
 
 
 def _cmd_show(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    from ._export import as_dict
+    from .._export.records import as_dict
 
     story = corpus.story(args.id)
     language = None if args.in_language is None else corpus.language(args.in_language)
@@ -608,7 +608,7 @@ def _cmd_show(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output
             return _fail(err, f"story {story.id!r} has no translation to show beside it")
         story.translation(language)  # a LookupError here names what there is
         if args.json:
-            from ._export import segment_rows
+            from .._export.records import segment_rows
 
             rows = [r for r in segment_rows([story]) if r["language"] == language.id]
             _print_json(out, rows)
@@ -643,7 +643,7 @@ def _vocabulary(
     header: Sequence[str],
     row: Callable[[Any], Sequence[str]],
 ) -> int:
-    from ._export import as_dict
+    from .._export.records import as_dict
 
     if args.json:
         _print_json(out, [as_dict(record, corpus=corpus) for record in records])
@@ -666,7 +666,7 @@ def _cmd_companies(corpus: Corpus, args: argparse.Namespace, out: Output, err: O
 def _cmd_principles(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     if args.json:
         return _vocabulary(corpus.principles(), corpus, args, out, (), lambda p: ())
-    from ._terminal import one_line, wrap
+    from .output import one_line, wrap
 
     width = _width(sys.stdout)
     for index, principle in enumerate(corpus.principles()):
@@ -705,8 +705,8 @@ _FILE_FORMATS = ("parquet", "hf")
 
 
 def _cmd_export(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    from ._export import export
-    from ._files import write_atomically
+    from .._export.records import export
+    from .._io.files import write_atomically
 
     stories = _stories(corpus, args)
     if args.format in _FILE_FORMATS:
@@ -720,7 +720,7 @@ def _cmd_export(corpus: Corpus, args: argparse.Namespace, out: Output, err: Outp
 
 
 def _export_file(stories: StoryCollection, args: argparse.Namespace, err: Output) -> int:
-    from ._arrow import ExtraNotInstalledError, write_hf_dataset, write_parquet
+    from .._export.arrow import ExtraNotInstalledError, write_hf_dataset, write_parquet
 
     if args.output is None:
         what = "a folder" if args.format == "hf" else "a file"
@@ -734,12 +734,12 @@ def _export_file(stories: StoryCollection, args: argparse.Namespace, err: Output
 
 
 def _cmd_validate(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    from ._compiled import looks_like_sqlite
-    from ._loading import load
+    from .._catalog.loading import load
+    from .._stores.compiled import looks_like_sqlite
 
     try:
         if looks_like_sqlite(args.path):
-            from ._compiled_store import verify
+            from .._stores.sqlite import verify
 
             loaded = verify(args.path)
         else:
@@ -777,14 +777,14 @@ def _defines_and_borrows(loaded: Corpus, base: Corpus) -> str:
 
 
 def _cmd_completion(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    from ._completion import completion_script
+    from .completion import completion_script
 
     out.document(completion_script(args.shell, build_parser(), corpus))
     return EXIT_OK
 
 
 def _cmd_man(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    from ._manpage import manual_page
+    from .manpage import manual_page
 
     out.document(manual_page(build_parser()))
     return EXIT_OK
@@ -793,7 +793,7 @@ def _cmd_man(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output)
 def _cmd_build(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     import time
 
-    from ._compiled import compile
+    from .._stores.compiled import compile
 
     start = time.perf_counter()
     path = compile(corpus, args.output)
@@ -848,7 +848,7 @@ def _corpus(args: argparse.Namespace, err: Output) -> Corpus:
     """
     import warnings
 
-    from ._compiled import StaleCorpusWarning, looks_like_sqlite
+    from .._stores.compiled import StaleCorpusWarning, looks_like_sqlite
 
     paths = [*args.corpus, *getattr(args, "corpus_after", ())]
     if args.command == "build":
@@ -888,7 +888,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     goes away. Whatever the arguments and environment, it prints a message,
     never a traceback.
     """
-    from ._terminal import OutputError
+    from .output import OutputError
 
     try:
         try:
@@ -948,9 +948,9 @@ def _command_name(arguments: Sequence[str]) -> str | None:
 def _run(args: argparse.Namespace, err: Output) -> int:
     import shutil
 
-    from ._bidi import BidiUnavailableError, bidi_display
-    from ._pager import paged
-    from ._terminal import one_line
+    from .bidi import BidiUnavailableError, bidi_display
+    from .output import one_line
+    from .pager import paged
 
     # Decided before a pager takes over standard output: what matters is
     # whether the user looks at a terminal, and how wide it is.

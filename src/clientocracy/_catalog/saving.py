@@ -7,13 +7,13 @@ import os
 import re
 from typing import TYPE_CHECKING, Any
 
-from ._files import write_tree
-from ._loading import CATALOG_FILE, FORMAT, VERSION
-from ._records import Span, Translation
+from .._io.files import write_tree
+from .._records import Span, Translation
+from .loading import CATALOG_FILE, FORMAT, VERSION
 
 if TYPE_CHECKING:
-    from ._corpus import Corpus
-    from ._records import Source
+    from .._corpus.corpus import Corpus
+    from .._records import Source
 
 __all__ = ["catalog_of", "save"]
 

@@ -23,7 +23,7 @@ import attrs
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ._corpus import Corpus
+    from .._corpus.corpus import Corpus
 
 __all__ = [
     "APPLICATION_ID",
@@ -169,12 +169,12 @@ def compile(
         >>> corpus.stories(company="Zappos").ids()
         ('zappos-ten-hour-call', 'zappos-flowers-for-a-mother')
     """
-    from ._corpus import Corpus
+    from .._corpus.corpus import Corpus
 
     if not isinstance(source, Corpus):
-        from ._loading import load
+        from .._catalog.loading import load
 
         source = load(source)
-    from ._compiled_store import compile_corpus
+    from .sqlite import compile_corpus
 
     return compile_corpus(source, path)
