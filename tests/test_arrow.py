@@ -30,7 +30,7 @@ from clientocracy import (
     Span,
     Story,
 )
-from clientocracy._cli.commands import main
+from clientocracy._cli.app import main
 from clientocracy._export.arrow import ExtraNotInstalledError
 from clientocracy._records import Segment, Translation
 
@@ -397,7 +397,7 @@ def test_import_clientocracy_does_not_import_pyarrow(tmp_path: Path) -> None:
 
 def test_without_pyarrow_the_command_names_the_extra(tmp_path: Path) -> None:
     code = (
-        "from clientocracy._cli.commands import main\n"
+        "from clientocracy._cli.app import main\n"
         "raise SystemExit(main(['export', '--format', 'parquet', '-o', 'stories.parquet']))\n"
     )
     result = run_without_pyarrow(code, tmp_path)
@@ -411,7 +411,7 @@ def test_without_pyarrow_the_command_names_the_extra(tmp_path: Path) -> None:
 
 def test_without_pyarrow_everything_else_works(tmp_path: Path) -> None:
     code = (
-        "from clientocracy._cli.commands import main\n"
+        "from clientocracy._cli.app import main\n"
         "assert main(['export', '--format', 'csv', '-o', 'stories.csv']) == 0\n"
         "import clientocracy\n"
         "try:\n"

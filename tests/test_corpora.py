@@ -559,7 +559,7 @@ def test_random_bytes_never_crash_the_loader(raw: bytes) -> None:
         raise FileNotFoundError(2, "No such file or directory", name)
 
     try:
-        result: object = parse_corpus(raw, no_files, catalog="fuzz.json")
+        result: object = Corpus._from_store(parse_corpus(raw, no_files, catalog="fuzz.json"))
     except CorpusError as error:
         result = error
     assert isinstance(result, Corpus) or (isinstance(result, CorpusError) and result.problems)

@@ -771,7 +771,7 @@ def test_ctrl_c_while_writing_leaves_no_partial_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import clientocracy._io.files as files
-    from clientocracy._cli.commands import main
+    from clientocracy._cli.app import main
 
     out = tmp_path / "stories.json"
     out.write_text("the previous export", encoding="utf-8")
@@ -987,7 +987,7 @@ words = st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(argv=st.lists(words | st.text(max_size=8), max_size=7))
 def test_any_arguments_give_a_status_and_safe_text(argv: list[str]) -> None:
-    from clientocracy._cli.commands import main
+    from clientocracy._cli.app import main
 
     if "-o" in argv:  # writing files is tested above, not in the working directory
         return
@@ -1005,7 +1005,7 @@ def test_any_arguments_give_a_status_and_safe_text(argv: list[str]) -> None:
 @settings(max_examples=60, deadline=None)
 @given(evil=st.text(min_size=1, max_size=10).filter(lambda s: s.strip() and " " not in s))
 def test_any_value_in_any_field_is_shown_safely(evil: str) -> None:
-    from clientocracy._cli.commands import main
+    from clientocracy._cli.app import main
 
     try:
         corpus = hostile_corpus(evil)
@@ -1034,7 +1034,7 @@ def test_any_value_in_any_field_is_shown_safely(evil: str) -> None:
 
 
 def test_search_limits() -> None:
-    from clientocracy._index.analysis import MAX_QUERY_TERMS, MAX_WORD_CHARS
+    from clientocracy._search.analysis import MAX_QUERY_TERMS, MAX_WORD_CHARS
 
     assert clientocracy.search("zappos", limit=2**63) == clientocracy.search("zappos", limit=None)
     assert clientocracy.search("zappos", limit=10**100)

@@ -15,6 +15,7 @@ from ._corpus.corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, St
 from ._corpus.functions import (
     companies,
     company,
+    compile,
     language,
     languages,
     load,
@@ -36,7 +37,6 @@ from ._export.arrow import (
     write_parquet,
 )
 from ._export.records import FORMATS, ExportFormat, as_dict, export, segment_rows
-from ._index.analysis import search_terms
 from ._normalize import name_key, normalize
 from ._records import (
     CHANNELS,
@@ -52,7 +52,8 @@ from ._records import (
     Story,
     Translation,
 )
-from ._stores.compiled import Provenance, StaleCorpusWarning, compile
+from ._search.analysis import search_terms
+from ._stores.compiled import Provenance, StaleCorpusWarning
 from ._version import __version__
 
 __all__ = [

@@ -30,6 +30,7 @@ from .._records import (
     Story,
     Translation,
 )
+from .._stores.memory import MemoryStore, Store
 
 if TYPE_CHECKING:
     from .._corpus.corpus import Corpus
@@ -363,18 +364,20 @@ def _check_names(
                 )
 
 
-def check_names(corpus: Corpus, problems: _Problems) -> None:
-    """Check that no name of a facet resolves to two records of *corpus*."""
-    place = corpus.place
+def check_names(store: Store, problems: _Problems) -> None:
+    """Check that no name of a facet resolves to two records of *store*."""
+
+    def place(facet: str, id: str) -> str:
+        return store.place(facet, id) or "(built in code)"
+
+    languages, companies, principles = store.vocabularies()
     _check_names(
-        "language", ((place("language", r.id), r.id, r.names) for r in corpus.languages()), problems
+        "language", ((place("language", r.id), r.id, r.names) for r in languages), problems
     )
-    _check_names(
-        "company", ((place("company", r.id), r.id, r.names) for r in corpus.companies()), problems
-    )
+    _check_names("company", ((place("company", r.id), r.id, r.names) for r in companies), problems)
     _check_names(
         "principle",
-        ((place("principle", r.id), r.id, r.all_names) for r in corpus.principles()),
+        ((place("principle", r.id), r.id, r.all_names) for r in principles),
         problems,
     )
 
@@ -881,8 +884,8 @@ def parse_corpus(
     catalog: str,
     base: Corpus | None = None,
     verify_hashes: bool = True,
-) -> Corpus:
-    """Parse and check a catalog and its texts; return the corpus or raise.
+) -> MemoryStore:
+    """Parse and check a catalog and its texts; return their records or raise.
 
     *catalog* names the catalog file in problem messages; *read_file* reads
     a text file named by the catalog and raises `OSError` (or
@@ -893,8 +896,6 @@ def parse_corpus(
     bundled data, whose integrity the installer and the test suite already
     check).
     """
-    from .._corpus.corpus import Corpus
-
     problems = _Problems(catalog)
     data = _parse_json(catalog_bytes, catalog, problems)
     version = _check_top_level(data, problems)
@@ -919,7 +920,7 @@ def parse_corpus(
         extra = [r for (f, i), r in borrowed.items() if f == facet and i not in local]
         return [*extra, *local.values()]
 
-    corpus = Corpus(
+    store = MemoryStore(
         languages=with_borrowed("language", build.languages),
         companies=with_borrowed("company", build.companies),
         principles=with_borrowed("principle", build.principles),
@@ -927,10 +928,10 @@ def parse_corpus(
         stories=build.stories,
         places=places,
     )
-    check_names(corpus, problems)
+    check_names(store, problems)
     if problems:
         raise CorpusError(problems.lines)
-    return corpus
+    return store
 
 
 def _parse_json(catalog_bytes: bytes, catalog: str, problems: _Problems) -> dict[str, Any]:
@@ -960,8 +961,8 @@ def _check_top_level(data: Mapping[str, Any], problems: _Problems) -> int:
     return int(version)
 
 
-def load_bundled(*, verify_hashes: bool = False) -> Corpus:
-    """Load the corpus that ships inside the package.
+def load_bundled(*, verify_hashes: bool = False) -> MemoryStore:
+    """Load the records of the corpus that ships inside the package.
 
     Its texts' hashes are not recomputed by default: pip checks every
     installed file against the wheel's RECORD, and the test suite checks the
@@ -1001,29 +1002,16 @@ MAX_TEXT_BYTES = 64 * 1024 * 1024
 MAX_CORPUS_BYTES = 4 * 1024 * 1024 * 1024
 
 
-def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
-    """Load a corpus from a folder holding `catalog.json` and its text files.
+def load(path: str | os.PathLike[str], *, base: Corpus | None) -> MemoryStore:
+    """Load the records of a folder holding `catalog.json` and its text files.
 
     *path* is the folder, or the catalog file in it. Ids the catalog refers
     to but does not define (companies, principles, languages, sources) are
-    looked up in *base*, the bundled corpus by default; the records found
-    there become part of the loaded corpus. Raises [`CorpusError`][clientocracy.CorpusError]
-    listing every problem found; nothing is loaded unless all is well.
+    looked up in *base*; the records found there become part of the loaded
+    corpus. Raises [`CorpusError`][clientocracy.CorpusError] listing every
+    problem found; nothing is loaded unless all is well.
     """
-    from .._corpus.corpus import Corpus
-
     given = os.fspath(path)
-    if os.path.isfile(given):
-        from .._stores.compiled import looks_like_sqlite
-
-        if looks_like_sqlite(given):
-            if base is not None:
-                raise ValueError(
-                    "base= is for catalogs: a compiled corpus holds every record it refers to"
-                )
-            from .._stores.sqlite import open_compiled
-
-            return open_compiled(given)
     # The folder is opened once and every file, the catalog too, is opened
     # relative to it and checked after opening (see _files): a corpus folder
     # that changes while it loads cannot slip a link or a pipe in.
@@ -1036,16 +1024,11 @@ def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
         def read_file(name: str) -> bytes:
             return folder.read(name, MAX_TEXT_BYTES, os.path.join(given, name))
 
-        corpus = parse_corpus(
-            catalog_bytes,
-            read_file,
-            catalog=catalog_shown,
-            base=Corpus.bundled() if base is None else base,
-        )
+        store = parse_corpus(catalog_bytes, read_file, catalog=catalog_shown, base=base)
     # Where the records came from, so that a compiled file can tell when
     # its catalog has changed since.
     catalog_path = os.path.abspath(catalog_shown)
     with contextlib.suppress(OSError):
         info = os.stat(catalog_path)
-        corpus._store.origins = ((catalog_path, info.st_size, info.st_mtime_ns),)
-    return corpus
+        store.origins = ((catalog_path, info.st_size, info.st_mtime_ns),)
+    return store

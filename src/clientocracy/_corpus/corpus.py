@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Generic, Self, TypeAlias, TypeVar, overload
 
 from .._errors import UnknownValueError
-from .._normalize import name_key
+from .._normalize import close_matches, name_key
 from .._records import Company, Language, Principle, SearchHit, Source, Story
 from .._stores.memory import MemoryStore, Store, iter_positions, positions_of
 
@@ -41,23 +41,6 @@ LanguageLike: TypeAlias = "Language | str | Iterable[Language | str]"
 
 # Enough to show every story of a company, few enough to read in one line.
 _MAX_STORY_SUGGESTIONS = 5
-
-
-def _close_matches(key: str, keys: Iterable[str], n: int, cutoff: float = 0.6) -> list[str]:
-    """The keys most like *key*, as difflib finds them, at a cost bounded by the keys.
-
-    difflib indexes every character of *key* before comparing; a key more
-    than `2 / cutoff - 1` times as long as the longest candidate cannot
-    reach *cutoff* with any of them, so it is not indexed at all (a value of
-    megabytes would otherwise cost seconds and gigabytes to be told no).
-    """
-    import difflib
-
-    candidates = list(keys)
-    longest = max(map(len, candidates), default=0)
-    if len(key) > longest * (2 / cutoff - 1):
-        return []
-    return difflib.get_close_matches(key, candidates, n=n, cutoff=cutoff)
 
 
 class _Facet(Generic[_R]):
@@ -114,7 +97,7 @@ class _Facet(Generic[_R]):
         return frozenset(self.resolve(item).id for item in value)
 
     def suggest(self, value: str) -> list[str]:
-        close = _close_matches(name_key(value), self.by_key, 6)
+        close = close_matches(name_key(value), self.by_key, 6)
         names: list[str] = []
         for match in close:
             name = self.display(self.by_key[match])
@@ -302,7 +285,7 @@ class Corpus:
         ('trader-joes-snowbound-delivery', 'zappos-flowers-for-a-mother')
     """
 
-    __slots__ = ("_all", "_facets", "_facets_lock", "_search_lock", "_store")
+    __slots__ = ("_all", "_facets", "_facets_lock", "_store")
 
     def __init__(
         self,
@@ -335,7 +318,6 @@ class Corpus:
         self._store = store
         self._facets: tuple[_Facet[Language], _Facet[Company], _Facet[Principle]] | None = None
         self._facets_lock = threading.Lock()
-        self._search_lock = threading.Lock()
         self._all = StoryCollection._of(self, positions=range(len(store)))
 
     def _vocabulary(self) -> tuple[_Facet[Language], _Facet[Company], _Facet[Principle]]:
@@ -387,15 +369,27 @@ class Corpus:
                 if _bundled is None:
                     from .._catalog.loading import load_bundled
 
-                    _bundled = load_bundled()
+                    _bundled = Corpus._from_store(load_bundled())
         return _bundled
 
     @staticmethod
     def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
         """Load a corpus folder or open a compiled file, as [`load()`][clientocracy.load] does."""
-        from .functions import load
+        from .._stores.compiled import looks_like_sqlite
 
-        return load(path, base=base)
+        given = os.fspath(path)
+        # A compiled file opens without the catalog loader (and its imports).
+        if os.path.isfile(given) and looks_like_sqlite(given):
+            if base is not None:
+                raise ValueError(
+                    "base= is for catalogs: a compiled corpus holds every record it refers to"
+                )
+            from .._stores.sqlite import open_compiled
+
+            return Corpus._from_store(open_compiled(given))
+        from .._catalog.loading import load
+
+        return Corpus._from_store(load(given, base=Corpus.bundled() if base is None else base))
 
     def compile(self, path: str | os.PathLike[str]) -> Path:
         """Write this corpus to a compiled SQLite file; see [`compile`][clientocracy.compile]."""
@@ -497,7 +491,7 @@ class Corpus:
                 origins=[origin for c in (self, *others) for origin in c._store.origins],
             )
         )
-        check_names(corpus, problems)
+        check_names(corpus._store, problems)
         if problems:
             raise CorpusError(problems.lines)
         return corpus
@@ -702,9 +696,7 @@ class Corpus:
             )
         found = self._store.source(value)
         if found is None:
-            import difflib
-
-            close = difflib.get_close_matches(value, self._store.source_ids(), n=3, cutoff=0.6)
+            close = close_matches(value, self._store.source_ids(), 3)
             raise UnknownValueError("source", value, close)
         return found
 
@@ -756,16 +748,19 @@ class Corpus:
             …During each stay she admired the alarm clock, which played gentle music.
             ...
         """
-        from .._index.analysis import run_search
-
-        return run_search(
-            self,
-            self._store.search_index,
-            query,
-            company=company,
-            principle=principle,
-            language=language,
-            limit=limit,
+        if not isinstance(query, str):
+            raise TypeError(f"a search query is a string, not {type(query).__name__}")
+        if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)):
+            raise TypeError(f"limit= is a whole number or None, not {type(limit).__name__}")
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit= cannot be negative, got {limit}; use None for every hit")
+        # Resolve the filters first: an unknown name is an error even for a
+        # query that would find nothing.
+        companies, principles, languages = self._resolve_facets(
+            company=company, principle=principle, language=language
+        )
+        return self._store.search_index().search(
+            query, companies=companies, principles=principles, languages=languages, limit=limit
         )
 
     def _resolve_facets(

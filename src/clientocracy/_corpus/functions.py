@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from .._records import Company, Language, Principle, SearchHit, Source, Story
 from .corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryCollection
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 __all__ = [
     "companies",
     "company",
+    "compile",
     "language",
     "languages",
     "load",
@@ -143,16 +148,7 @@ def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
         StaleCorpusWarning: The catalog a compiled file was built from has
             changed since.
     """
-    from .._stores.compiled import looks_like_sqlite
-
-    # A compiled file opens without the catalog loader (and its imports).
-    if base is None and os.path.isfile(path) and looks_like_sqlite(path):
-        from .._stores.sqlite import open_compiled
-
-        return open_compiled(path)
-    from .._catalog.loading import load as load_corpus
-
-    return load_corpus(path, base=base)
+    return Corpus.load(path, base=base)
 
 
 def story(id: str) -> Story:
@@ -232,3 +228,49 @@ def language(value: Language | str) -> Language:
         'fa'
     """
     return Corpus.bundled().language(value)
+
+
+def compile(
+    source: Corpus | str | os.PathLike[str],
+    path: str | os.PathLike[str],
+) -> Path:
+    """Check a corpus completely and write it to one SQLite file.
+
+    The file holds every record, the texts, the facet index and the search
+    index; [`load()`][clientocracy.load] opens it in milliseconds whatever
+    its size, and the query API, search, the command line and export work
+    on it as on the corpus it was built from. It is written whole or not at
+    all, and it records which catalog it was built from: opening it after
+    the catalog has changed warns with
+    [`StaleCorpusWarning`][clientocracy.StaleCorpusWarning]. It is never
+    updated in place; compile again to update it.
+
+    Args:
+        source: A [`Corpus`][clientocracy.Corpus], or a corpus folder (or
+            its catalog), loaded as [`load()`][clientocracy.load] loads it.
+        path: The file to write. An existing file there is replaced only if
+            it is itself a compiled corpus.
+
+    Returns:
+        The absolute path of the file written.
+
+    Raises:
+        CorpusError: *source* is a folder whose corpus is not valid.
+        FileExistsError: *path* exists and is not a compiled corpus.
+        IsADirectoryError: *path* is a folder.
+
+    Examples:
+        >>> import clientocracy, pathlib, tempfile
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> clientocracy.compile(clientocracy.Corpus.bundled(), folder / "stories.sqlite").name
+        'stories.sqlite'
+        >>> corpus = clientocracy.load(folder / "stories.sqlite")
+        >>> corpus.stories(company="Zappos").ids()
+        ('zappos-ten-hour-call', 'zappos-flowers-for-a-mother')
+    """
+    from .._stores.sqlite import compile_corpus
+
+    if not isinstance(source, Corpus):
+        source = Corpus.load(source)
+
+    return compile_corpus(source, path)

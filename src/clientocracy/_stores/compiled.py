@@ -16,14 +16,8 @@ this release reads, and as many pages as its header says.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 import attrs
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from .._corpus.corpus import Corpus
 
 __all__ = [
     "APPLICATION_ID",
@@ -31,7 +25,6 @@ __all__ = [
     "FORMAT_VERSION",
     "Provenance",
     "StaleCorpusWarning",
-    "compile",
     "is_compiled",
     "looks_like_sqlite",
 ]
@@ -126,55 +119,3 @@ def looks_like_sqlite(path: str | os.PathLike[str]) -> bool:
             return file.read(len(HEADER)) == HEADER
     except OSError:
         return False
-
-
-# -- the public function ---------------------------------------------------------
-
-
-def compile(
-    source: Corpus | str | os.PathLike[str],
-    path: str | os.PathLike[str],
-) -> Path:
-    """Check a corpus completely and write it to one SQLite file.
-
-    The file holds every record, the texts, the facet index and the search
-    index; [`load()`][clientocracy.load] opens it in milliseconds whatever
-    its size, and the query API, search, the command line and export work
-    on it as on the corpus it was built from. It is written whole or not at
-    all, and it records which catalog it was built from: opening it after
-    the catalog has changed warns with
-    [`StaleCorpusWarning`][clientocracy.StaleCorpusWarning]. It is never
-    updated in place; compile again to update it.
-
-    Args:
-        source: A [`Corpus`][clientocracy.Corpus], or a corpus folder (or
-            its catalog), loaded as [`load()`][clientocracy.load] loads it.
-        path: The file to write. An existing file there is replaced only if
-            it is itself a compiled corpus.
-
-    Returns:
-        The absolute path of the file written.
-
-    Raises:
-        CorpusError: *source* is a folder whose corpus is not valid.
-        FileExistsError: *path* exists and is not a compiled corpus.
-        IsADirectoryError: *path* is a folder.
-
-    Examples:
-        >>> import clientocracy, pathlib, tempfile
-        >>> folder = pathlib.Path(tempfile.mkdtemp())
-        >>> clientocracy.compile(clientocracy.Corpus.bundled(), folder / "stories.sqlite").name
-        'stories.sqlite'
-        >>> corpus = clientocracy.load(folder / "stories.sqlite")
-        >>> corpus.stories(company="Zappos").ids()
-        ('zappos-ten-hour-call', 'zappos-flowers-for-a-mother')
-    """
-    from .._corpus.corpus import Corpus
-
-    if not isinstance(source, Corpus):
-        from .._catalog.loading import load
-
-        source = load(source)
-    from .sqlite import compile_corpus
-
-    return compile_corpus(source, path)

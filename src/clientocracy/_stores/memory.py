@@ -17,11 +17,11 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from .._normalize import name_key
+from .._normalize import close_matches, name_key
 from .._records import Company, Language, Principle, Source, Story
 
 if TYPE_CHECKING:
-    from .._index.analysis import SearchIndex
+    from .._search.index import SearchIndex
     from .compiled import Provenance
 
 __all__ = ["MemoryStore", "Origin", "Store", "facet_keys", "mask_of", "positions_of"]
@@ -180,10 +180,8 @@ class MemoryStore(Store):
         return self._keys().get(key)
 
     def close_ids(self, key: str) -> list[str]:
-        from .._corpus.corpus import _close_matches
-
         keys = self._keys()
-        return [self.stories[keys[k]].id for k in _close_matches(key, keys, 3)]
+        return [self.stories[keys[k]].id for k in close_matches(key, keys, 3)]
 
     def ids_like(self, key: str, limit: int) -> list[str]:
         if not key:
@@ -239,7 +237,7 @@ class MemoryStore(Store):
         if self._search is None:
             with self._lock:
                 if self._search is None:
-                    from .._index.analysis import SearchIndex
+                    from .._search.index import SearchIndex
 
                     self._search = SearchIndex.in_memory(self)
         return self._search

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._errors import CorpusError
-from .._normalize import name_key
+from .._normalize import close_matches, name_key
 from .._records import (
     Company,
     Language,
@@ -49,7 +49,7 @@ from .memory import Origin, Store, facet_keys, mask_of
 
 if TYPE_CHECKING:
     from .._corpus.corpus import Corpus
-    from .._index.analysis import SearchIndex
+    from .._search.index import SearchIndex
 
 __all__ = ["CompiledStore", "compile_corpus", "open_compiled", "verify"]
 
@@ -221,7 +221,7 @@ def compile_corpus(
     import tempfile
     import time
 
-    from .._index.analysis import create_index_table, fill_index
+    from .._search.index import create_index_table, fill_index
 
     clock = time.perf_counter()
     steps = {} if timings is None else timings
@@ -550,11 +550,9 @@ def _check_header(path: str, shown: str) -> None:
         )
 
 
-def open_compiled(path: str | os.PathLike[str]) -> Corpus:
+def open_compiled(path: str | os.PathLike[str]) -> CompiledStore:
     """Open the compiled corpus in *path*; see [`load`][clientocracy.load]."""
     import warnings
-
-    from .._corpus.corpus import Corpus
 
     shown = os.fspath(path)
     if not os.path.isfile(shown):
@@ -568,9 +566,9 @@ def open_compiled(path: str | os.PathLike[str]) -> Corpus:
                 f"{shown} was built from {', '.join(changed)}, which has changed since; "
                 "rebuild it to see the changes"
             ),
-            stacklevel=3,
+            stacklevel=4,
         )
-    return Corpus._from_store(store)
+    return store
 
 
 _SOURCE_COLUMNS = (
@@ -1035,8 +1033,6 @@ class CompiledStore(Store):
         return list(found)[:limit]
 
     def close_ids(self, key: str) -> list[str]:
-        from .._corpus.corpus import _close_matches
-
         # Suggestions come from the ids that share the first letters: a
         # million ids are too many to compare one by one.
         stem = key[:3]
@@ -1045,7 +1041,7 @@ class CompiledStore(Store):
             (stem, stem + "\U0010ffff"),
         )
         ids = dict(rows)
-        return [ids[k] for k in _close_matches(key, ids, 3)]
+        return [ids[k] for k in close_matches(key, ids, 3)]
 
     # -- facets and search ----------------------------------------------------
 
@@ -1082,7 +1078,7 @@ class CompiledStore(Store):
 def _compiled_search_index() -> type[SearchIndex]:
     """The search index of a compiled file (made on first search: search's
     module is not needed to list or read stories)."""
-    from .._index import analysis as _search
+    from .._search import index as _search
 
     class _CompiledSearchIndex(_search.SearchIndex):
         """The search index in a compiled file: a damaged file is a clear error."""
@@ -1107,14 +1103,12 @@ def _uri_path(path: str) -> str:
     return quote(path.replace(os.sep, "/"), safe="/:")
 
 
-def verify(path: str | os.PathLike[str]) -> Corpus:
+def verify(path: str | os.PathLike[str]) -> CompiledStore:
     """Open a compiled corpus and check every page of it, as opening alone does not.
 
     Raises [`CorpusError`][clientocracy.CorpusError] naming what is wrong.
     """
-    corpus = open_compiled(path)
-    store = corpus._store
-    assert isinstance(store, CompiledStore)
+    store = open_compiled(path)
     problems = [row[0] for row in store._rows("PRAGMA integrity_check") if row[0] != "ok"]
     if not problems:
         (stories,) = store._rows("SELECT count(*) FROM stories")[0]
@@ -1123,4 +1117,4 @@ def verify(path: str | os.PathLike[str]) -> Corpus:
     if problems:
         shown = os.fspath(path)
         raise CorpusError([f"{shown}: damaged: {problem}; rebuild it" for problem in problems[:20]])
-    return corpus
+    return store
