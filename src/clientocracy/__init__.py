@@ -107,3 +107,19 @@ __all__ = [
     "write_hf_dataset",
     "write_parquet",
 ]
+
+
+def _report_as_public() -> None:
+    # Tracebacks, reprs and help() then name `clientocracy.UnknownValueError`,
+    # where users import it from, not the private module it is defined in.
+    # Pickles keep working: the public name resolves to the same object.
+    import types
+
+    namespace = globals()
+    for name in __all__:
+        value = namespace[name]
+        if isinstance(value, type | types.FunctionType):
+            value.__module__ = __name__
+
+
+_report_as_public()

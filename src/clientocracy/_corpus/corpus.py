@@ -453,10 +453,10 @@ class Corpus:
                 records of a facet answer to the same name; the error names
                 both places.
         """
-        from .._catalog.loading import _Problems, check_names
+        from .._catalog.checks import Problems, check_names
         from .._errors import CorpusError
 
-        problems = _Problems("")
+        problems = Problems("")
         places: dict[tuple[str, str], str] = {}
         merged: dict[str, dict[str, object]] = {}
         for corpus in (self, *others):
