@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import array
-import itertools
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Generic, Self, TypeAlias, TypeVar, overload
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Self
 
 from .._errors import UnknownValueError
 from .._normalize import close_matches, name_key
 from .._records import Company, Language, Principle, SearchHit, Source, Story
-from .._stores.memory import MemoryStore, Store, iter_positions, positions_of
+from .._stores.memory import MemoryStore, Store
+from .collection import StoryCollection
+from .facets import CompanyLike, Facet, LanguageLike, PrincipleLike, display_name
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,242 +27,9 @@ __all__ = [
     "StoryCollection",
 ]
 
-_R = TypeVar("_R", bound=Language | Company | Principle | Source)
-
-CompanyLike: TypeAlias = "Company | str | Iterable[Company | str]"
-"""A company given by record, id, name or alias, or several of them (the `company=` filter)."""
-
-PrincipleLike: TypeAlias = "Principle | str | Iterable[Principle | str]"
-"""A principle given by record, id, name or alias, or several of them (`principle=`)."""
-
-LanguageLike: TypeAlias = "Language | str | Iterable[Language | str]"
-"""A language given by record, tag, ISO 639 code or name, or several of them (`language=`)."""
-
 
 # Enough to show every story of a company, few enough to read in one line.
 _MAX_STORY_SUGGESTIONS = 5
-
-
-class _Facet(Generic[_R]):
-    """Resolves the names of one kind of record to the records themselves."""
-
-    def __init__(
-        self,
-        facet: str,
-        kind: type[_R],
-        records: Sequence[_R],
-        names: Callable[[_R], Iterable[str]],
-        display: Callable[[_R], str],
-        keys: Sequence[tuple[str, str]] | None = None,
-    ) -> None:
-        self.facet = facet
-        self.kind = kind
-        self.records = tuple(records)
-        self.by_id = {record.id: record for record in self.records}
-        self.display = display
-        self.by_key: dict[str, _R] = {}
-        if keys is not None:  # the name keys, computed when the corpus was compiled
-            for key, id in keys:
-                self.by_key.setdefault(key, self.by_id[id])
-            return
-        for record in self.records:
-            for name in names(record):
-                self.by_key.setdefault(name_key(name), record)
-
-    def resolve(self, value: object) -> _R:
-        if isinstance(value, self.kind):
-            record = self.by_id.get(value.id)
-            if record is not None:
-                return record
-            raise UnknownValueError(self.facet, value.id, self.suggest(value.id))
-        if not isinstance(value, str):
-            raise TypeError(
-                f"a {self.facet} is given as a {self.kind.__name__} record or a string, "
-                f"not {type(value).__name__}"
-            )
-        record = self.by_key.get(name_key(value))
-        if record is None:
-            raise UnknownValueError(self.facet, value, self.suggest(value))
-        return record
-
-    def resolve_many(self, value: object) -> frozenset[str]:
-        """Resolve one value or an iterable of values to a set of ids."""
-        if isinstance(value, str | self.kind):
-            return frozenset((self.resolve(value).id,))
-        if not isinstance(value, Iterable):
-            raise TypeError(
-                f"{self.facet}= takes a {self.kind.__name__}, a string, or an iterable of "
-                f"them, not {type(value).__name__}"
-            )
-        return frozenset(self.resolve(item).id for item in value)
-
-    def suggest(self, value: str) -> list[str]:
-        close = close_matches(name_key(value), self.by_key, 6)
-        names: list[str] = []
-        for match in close:
-            name = self.display(self.by_key[match])
-            if name not in names:
-                names.append(name)
-        return names[:3]
-
-
-class StoryCollection(Sequence[Story]):
-    """An immutable, ordered collection of stories.
-
-    It is a `Sequence` (`len`, iteration, indexing and slicing), keeps the
-    corpus order, and narrows further with
-    [`filter()`][clientocracy.StoryCollection.filter]. Two collections are
-    equal when they hold the same stories in the same order.
-
-    A collection is lazy: it knows which stories it holds and how many, and
-    makes each record only when it is read, so a filter that matches most of
-    a million stories returns at once and costs no memory.
-
-    Examples:
-        >>> import clientocracy
-        >>> russian = clientocracy.stories(language="ru")
-        >>> len(russian), russian[0].id
-        (8, 'jetblue-free-coffee-at-the-gate')
-        >>> russian.filter(company="LEGO").ids()
-        ('lego-emerald-night-train', 'lego-letter-from-sensei-wu')
-    """
-
-    __slots__ = ("_corpus", "_length", "_mask", "_positions")
-
-    _corpus: Corpus
-    _length: int | None
-    # Which stories of the corpus the collection holds: their positions, in
-    # order, or (for the result of a filter, until first read) a bit mask.
-    _mask: int | None
-    _positions: Sequence[int] | None
-
-    def __init__(self, corpus: Corpus, stories: Iterable[Story]) -> None:
-        store = corpus._store
-        positions = array.array("L")
-        for story in stories:
-            position = store.position_of(story.id)
-            if position is None or store.story_at(position) != story:
-                raise ValueError(f"story {story.id!r} is not in this corpus")
-            positions.append(position)
-        self._corpus = corpus
-        self._positions = positions
-        self._mask = None
-        self._length = None
-
-    @classmethod
-    def _of(
-        cls, corpus: Corpus, *, positions: Sequence[int] | None = None, mask: int | None = None
-    ) -> StoryCollection:
-        collection = cls.__new__(cls)
-        collection._corpus = corpus
-        collection._positions = positions
-        collection._mask = mask
-        collection._length = None
-        return collection
-
-    def _pos(self) -> Sequence[int]:
-        positions = self._positions
-        if positions is None:
-            positions = self._positions = positions_of(self._mask or 0)
-        return positions
-
-    @overload
-    def __getitem__(self, index: int) -> Story: ...
-    @overload
-    def __getitem__(self, index: slice) -> StoryCollection: ...
-    def __getitem__(self, index: int | slice) -> Story | StoryCollection:
-        if isinstance(index, slice):
-            start, stop, step = index.start or 0, index.stop, index.step or 1
-            if self._positions is None and step == 1 and stop is not None and 0 <= start <= stop:
-                # The first stories of a filter's result, without finding all the others.
-                first = itertools.islice(iter_positions(self._mask or 0), start, stop)
-                return StoryCollection._of(self._corpus, positions=array.array("L", first))
-            return StoryCollection._of(self._corpus, positions=self._pos()[index])
-        try:
-            position = self._pos()[index]
-        except IndexError:
-            raise IndexError(f"story collection index out of range: {index}") from None
-        return self._corpus._store.story_at(position)
-
-    def __len__(self) -> int:
-        if self._positions is not None:
-            return len(self._positions)
-        if self._length is None:
-            self._length = (self._mask or 0).bit_count()
-        return self._length
-
-    def _iter_positions(self) -> Iterable[int]:
-        if self._positions is not None:
-            return self._positions
-        return iter_positions(self._mask or 0)
-
-    def __iter__(self) -> Iterator[Story]:
-        return self._corpus._store.iterate(self._iter_positions())
-
-    def __contains__(self, value: object) -> bool:
-        if not isinstance(value, Story):
-            return False
-        store = self._corpus._store
-        position = store.position_of(value.id)
-        if position is None:
-            return False
-        if self._positions is not None:
-            held = position in self._positions
-        else:
-            held = bool((self._mask or 0) >> position & 1)
-        return held and store.story_at(position) == value
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, StoryCollection):
-            return NotImplemented
-        if len(self) != len(other):
-            return False
-        if self._corpus is other._corpus:
-            if self._mask is not None and other._mask is not None:
-                return self._mask == other._mask
-            return all(a == b for a, b in zip(self._pos(), other._pos(), strict=True))
-        return all(a == b for a, b in zip(self, other, strict=True))
-
-    def __hash__(self) -> int:
-        return hash(self.ids())
-
-    def __repr__(self) -> str:
-        first = itertools.islice(self._iter_positions(), 5)
-        shown = ", ".join(repr(id) for id in self._corpus._store.ids_at(first))
-        more = f", … {len(self) - 5} more" if len(self) > 5 else ""
-        return f"<StoryCollection of {len(self)} stories: [{shown}{more}]>"
-
-    def ids(self) -> tuple[str, ...]:
-        """Return the ids of the stories, in order."""
-        return self._corpus._store.ids_at(self._iter_positions())
-
-    def filter(
-        self,
-        *,
-        company: CompanyLike | None = None,
-        principle: PrincipleLike | None = None,
-        language: LanguageLike | None = None,
-    ) -> StoryCollection:
-        """Return the stories of this collection that match every given facet.
-
-        Takes the same keywords as [`stories()`][clientocracy.stories], and
-        keeps this collection's order.
-
-        Raises:
-            UnknownValueError: A value names nothing.
-        """
-        corpus = self._corpus
-        if self is corpus._all:
-            # The whole corpus: its facet indexes answer without a scan.
-            return corpus.stories(company=company, principle=principle, language=language)
-        mask = corpus._select(company=company, principle=principle, language=language)
-        if mask is None:
-            return self
-        if self._mask is not None:
-            return StoryCollection._of(corpus, mask=self._mask & mask)
-        bits = mask.to_bytes((len(corpus._store) + 7) // 8, "little")
-        kept = array.array("L", [p for p in self._pos() if bits[p >> 3] >> (p & 7) & 1])
-        return StoryCollection._of(corpus, positions=kept)
 
 
 class Corpus:
@@ -316,11 +83,11 @@ class Corpus:
 
     def _attach(self, store: Store) -> None:
         self._store = store
-        self._facets: tuple[_Facet[Language], _Facet[Company], _Facet[Principle]] | None = None
+        self._facets: tuple[Facet[Language], Facet[Company], Facet[Principle]] | None = None
         self._facets_lock = threading.Lock()
         self._all = StoryCollection._of(self, positions=range(len(store)))
 
-    def _vocabulary(self) -> tuple[_Facet[Language], _Facet[Company], _Facet[Principle]]:
+    def _vocabulary(self) -> tuple[Facet[Language], Facet[Company], Facet[Principle]]:
         facets = self._facets
         if facets is None:
             with self._facets_lock:
@@ -329,28 +96,28 @@ class Corpus:
                     languages, companies, principles = self._store.vocabularies()
                     keys = self._store.name_keys() or {}
                     facets = self._facets = (
-                        _Facet(
+                        Facet(
                             "language",
                             Language,
                             languages,
                             lambda r: r.names,
-                            _name,
+                            display_name,
                             keys.get("language"),
                         ),
-                        _Facet(
+                        Facet(
                             "company",
                             Company,
                             companies,
                             lambda r: r.names,
-                            _name,
+                            display_name,
                             keys.get("company"),
                         ),
-                        _Facet(
+                        Facet(
                             "principle",
                             Principle,
                             principles,
                             lambda r: r.all_names,
-                            _name,
+                            display_name,
                             keys.get("principle"),
                         ),
                     )
@@ -649,9 +416,7 @@ class Corpus:
         found = dict.fromkeys(store.ids_like(key, _MAX_STORY_SUGGESTIONS))
         company = self._vocabulary()[1].by_key.get(key)
         if company is not None:
-            found.update(
-                dict.fromkeys(self.stories(company=company)[:_MAX_STORY_SUGGESTIONS].ids())
-            )
+            found.update(dict.fromkeys(self.stories(company=company)[:_MAX_STORY_SUGGESTIONS].ids()))
         found.update(dict.fromkeys(store.close_ids(key)))
         return list(found)[:_MAX_STORY_SUGGESTIONS]
 
@@ -748,12 +513,7 @@ class Corpus:
             …During each stay she admired the alarm clock, which played gentle music.
             ...
         """
-        if not isinstance(query, str):
-            raise TypeError(f"a search query is a string, not {type(query).__name__}")
-        if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)):
-            raise TypeError(f"limit= is a whole number or None, not {type(limit).__name__}")
-        if limit is not None and limit < 0:
-            raise ValueError(f"limit= cannot be negative, got {limit}; use None for every hit")
+        _check_search_arguments(query, limit)
         # Resolve the filters first: an unknown name is an error even for a
         # query that would find nothing.
         companies, principles, languages = self._resolve_facets(
@@ -777,9 +537,15 @@ class Corpus:
         )
 
 
-def _name(record: Language | Company | Principle) -> str:
-    return record.name
-
-
 _bundled: Corpus | None = None
 _bundled_lock = threading.Lock()
+
+
+def _check_search_arguments(query: object, limit: object) -> None:
+    """Refuse a query or limit of the wrong type or value, before any work is done."""
+    if not isinstance(query, str):
+        raise TypeError(f"a search query is a string, not {type(query).__name__}")
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)):
+        raise TypeError(f"limit= is a whole number or None, not {type(limit).__name__}")
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit= cannot be negative, got {limit}; use None for every hit")
