@@ -416,7 +416,9 @@ class Corpus:
         found = dict.fromkeys(store.ids_like(key, _MAX_STORY_SUGGESTIONS))
         company = self._vocabulary()[1].by_key.get(key)
         if company is not None:
-            found.update(dict.fromkeys(self.stories(company=company)[:_MAX_STORY_SUGGESTIONS].ids()))
+            found.update(
+                dict.fromkeys(self.stories(company=company)[:_MAX_STORY_SUGGESTIONS].ids())
+            )
         found.update(dict.fromkeys(store.close_ids(key)))
         return list(found)[:_MAX_STORY_SUGGESTIONS]
 

@@ -7,7 +7,7 @@ The shapes here are the ones `clientocracy export` writes and every
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 from .._corpus.corpus import Corpus
@@ -102,94 +102,121 @@ def as_dict(
         >>> data["company"], data["span"]
         ({'id': 'sainsburys', 'name': 'Sainsbury’s'}, {'start': 3769, 'end': 4619})
     """
-    if isinstance(record, SearchHit):
-        snippet = record.snippet
-        return {
-            "score": record.score,
-            "language": record.language.id,
-            "snippet": {
-                "field": snippet.field,
-                "language": snippet.language,
-                "text": snippet.text,
-                "start": snippet.start,
-                "highlights": [{"start": s.start, "end": s.end} for s in snippet.highlights],
-                "clipped_start": snippet.clipped_start,
-                "clipped_end": snippet.clipped_end,
-            },
-            "story": as_dict(record.story),
-        }
-    if isinstance(record, Story):
-        return {
-            "id": record.id,
-            "title": record.title,
-            "title_en": record.title_en,
-            "summary": record.summary,
-            "titles": dict(record.titles),
-            "summaries": dict(record.summaries),
-            "company": {"id": record.company.id, "name": record.company.name},
-            "principles": [p.id for p in record.principles],
-            "language": record.language.id,
-            "languages": [language.id for language in record.languages],
-            "source": record.source.id,
-            "span": {"start": record.span.start, "end": record.span.end},
-            "channel": record.channel,
-            "text": record.text,
-            "translations": [_translation(t) for t in record.translations],
-        }
-    data: dict[str, Any]
-    if isinstance(record, Company):
-        data = {
-            "id": record.id,
-            "name": record.name,
-            "aliases": list(record.aliases),
-            "industry": record.industry,
-            "country": record.country,
-        }
-        if corpus is not None:
-            data["stories"] = len(corpus.stories(company=record))
-    elif isinstance(record, Principle):
-        data = {
-            "id": record.id,
-            "name": record.name,
-            "names": dict(record.names),
-            "aliases": list(record.aliases),
-            "definition": record.definition,
-            "definitions": dict(record.definitions),
-            "statement": {
-                "source": record.statement.source.id,
-                "start": record.statement.span.start,
-                "end": record.statement.span.end,
-                "text": record.statement.text,
-            },
-        }
-        if corpus is not None:
-            data["stories"] = len(corpus.stories(principle=record))
-    elif isinstance(record, Language):
-        data = {
-            "id": record.id,
-            "name": record.name,
-            "native_name": record.native_name,
-            "direction": record.direction,
-            "aliases": list(record.aliases),
-        }
-        if corpus is not None:
-            data["stories"] = len(corpus.stories(language=record))
-    elif isinstance(record, Source):
-        data = {
-            "id": record.id,
-            "language": record.language.id,
-            "title": record.title,
-            "title_en": record.title_en,
-            "titles": dict(record.titles),
-            "sha256": record.sha256,
-            "origin": record.origin,
-            "origin_url": record.origin_url,
-            "tags": list(record.tags),
-            "chars": len(record.text),
-        }
+    for kind, convert in _CONVERTERS:
+        if isinstance(record, kind):
+            data = convert(record)
+            break
     else:
         raise TypeError(f"not a clientocracy record: {type(record).__name__}")
+    if corpus is not None:
+        if isinstance(record, Company):
+            data["stories"] = len(corpus.stories(company=record))
+        elif isinstance(record, Principle):
+            data["stories"] = len(corpus.stories(principle=record))
+        elif isinstance(record, Language):
+            data["stories"] = len(corpus.stories(language=record))
     return data
+
+
+def _hit(record: SearchHit) -> dict[str, Any]:
+    snippet = record.snippet
+    return {
+        "score": record.score,
+        "language": record.language.id,
+        "snippet": {
+            "field": snippet.field,
+            "language": snippet.language,
+            "text": snippet.text,
+            "start": snippet.start,
+            "highlights": [{"start": s.start, "end": s.end} for s in snippet.highlights],
+            "clipped_start": snippet.clipped_start,
+            "clipped_end": snippet.clipped_end,
+        },
+        "story": _story(record.story),
+    }
+
+
+def _story(record: Story) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "title": record.title,
+        "title_en": record.title_en,
+        "summary": record.summary,
+        "titles": dict(record.titles),
+        "summaries": dict(record.summaries),
+        "company": {"id": record.company.id, "name": record.company.name},
+        "principles": [p.id for p in record.principles],
+        "language": record.language.id,
+        "languages": [language.id for language in record.languages],
+        "source": record.source.id,
+        "span": {"start": record.span.start, "end": record.span.end},
+        "channel": record.channel,
+        "text": record.text,
+        "translations": [_translation(t) for t in record.translations],
+    }
+
+
+def _company(record: Company) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "name": record.name,
+        "aliases": list(record.aliases),
+        "industry": record.industry,
+        "country": record.country,
+    }
+
+
+def _principle(record: Principle) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "name": record.name,
+        "names": dict(record.names),
+        "aliases": list(record.aliases),
+        "definition": record.definition,
+        "definitions": dict(record.definitions),
+        "statement": {
+            "source": record.statement.source.id,
+            "start": record.statement.span.start,
+            "end": record.statement.span.end,
+            "text": record.statement.text,
+        },
+    }
+
+
+def _language(record: Language) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "name": record.name,
+        "native_name": record.native_name,
+        "direction": record.direction,
+        "aliases": list(record.aliases),
+    }
+
+
+def _source(record: Source) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "language": record.language.id,
+        "title": record.title,
+        "title_en": record.title_en,
+        "titles": dict(record.titles),
+        "sha256": record.sha256,
+        "origin": record.origin,
+        "origin_url": record.origin_url,
+        "tags": list(record.tags),
+        "chars": len(record.text),
+    }
+
+
+# What each kind of record becomes; the first kind that matches wins.
+_CONVERTERS: tuple[tuple[type[Any], Callable[[Any], dict[str, Any]]], ...] = (
+    (SearchHit, _hit),
+    (Story, _story),
+    (Company, _company),
+    (Principle, _principle),
+    (Language, _language),
+    (Source, _source),
+)
 
 
 def _translation(translation: Translation) -> dict[str, Any]:
@@ -285,49 +312,54 @@ def export(
     if format == "jsonl":
         return "".join(dumps(as_dict(s)) + "\n" for s in stories)
     if format == "csv":
-        import csv
-        import io
-
-        stories = list(stories)
-        languages = list(dict.fromkeys(lang.id for s in stories for lang in s.languages))
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(
-            [
-                *_CSV_COLUMNS,
-                *(f"{field}_{tag}" for tag in languages for field in ("title", "summary", "text")),
-            ]
-        )
-        for story in stories:
-            titles, summaries = dict(story.titles), dict(story.summaries)
-            texts = {t.language.id: t.text for t in story.translations}
-            texts[story.language.id] = story.text
-            writer.writerow(
-                (
-                    story.id,
-                    story.title,
-                    story.title_en,
-                    story.summary,
-                    story.company.id,
-                    story.company.name,
-                    ";".join(p.id for p in story.principles),
-                    story.language.id,
-                    story.source.id,
-                    story.span.start,
-                    story.span.end,
-                    story.channel or "",
-                    story.text,
-                    *(
-                        texts.get(tag, "")
-                        if field == "text"
-                        else (titles if field == "title" else summaries).get(tag, "")
-                        for tag in languages
-                        for field in ("title", "summary", "text")
-                    ),
-                )
-            )
-        return buffer.getvalue()
+        return _stories_csv(stories)
     raise ValueError(f"unknown export format {format!r}; expected one of {', '.join(FORMATS)}")
+
+
+def _stories_csv(stories: Iterable[Story]) -> str:
+    """*stories* as CSV: the fixed columns, then title, summary and text per language."""
+    import csv
+    import io
+
+    stories = list(stories)
+    languages = list(dict.fromkeys(lang.id for s in stories for lang in s.languages))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            *_CSV_COLUMNS,
+            *(f"{field}_{tag}" for tag in languages for field in ("title", "summary", "text")),
+        ]
+    )
+    for story in stories:
+        titles, summaries = dict(story.titles), dict(story.summaries)
+        texts = {t.language.id: t.text for t in story.translations}
+        texts[story.language.id] = story.text
+        writer.writerow(
+            (
+                story.id,
+                story.title,
+                story.title_en,
+                story.summary,
+                story.company.id,
+                story.company.name,
+                ";".join(p.id for p in story.principles),
+                story.language.id,
+                story.source.id,
+                story.span.start,
+                story.span.end,
+                story.channel or "",
+                story.text,
+                *(
+                    texts.get(tag, "")
+                    if field == "text"
+                    else (titles if field == "title" else summaries).get(tag, "")
+                    for tag in languages
+                    for field in ("title", "summary", "text")
+                ),
+            )
+        )
+    return buffer.getvalue()
 
 
 def _export_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], format: str) -> str:
