@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, NoReturn
 
 from .._version import __version__
@@ -179,42 +180,13 @@ def _add_json(
     parser.add_argument("--json", action="store_true", help=help)
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """Return the argument parser of the `clientocracy` command.
-
-    With *only*, the parser knows just that one command: building all of
-    them costs a few milliseconds that a single run never needs.
-    """
-    formatter = argparse.RawDescriptionHelpFormatter
-    parser = _Parser(
-        prog=PROG,
-        description=_DESCRIPTION,
-        epilog=_EXAMPLES["main"],
-        formatter_class=formatter,
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    _add_corpus_options(parser, top=True)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    def command(name: str, help: str) -> argparse.ArgumentParser:
-        if only is not None and name != only:
-            return argparse.ArgumentParser(add_help=False)  # built, never attached
-        sub = commands.add_parser(
-            name,
-            help=help,
-            description=help[0].upper() + help[1:] + ".",
-            epilog=_EXAMPLES[name],
-            formatter_class=formatter,
-        )
-        _add_corpus_options(sub, top=False)
-        return sub
-
-    listing = command("list", "list the stories as a table: id, company, language, title")
+def _list_arguments(listing: argparse.ArgumentParser) -> None:
     _add_filters(listing)
     _add_in(listing, "show the titles in LANGUAGE (default: English)")
     _add_json(listing)
 
-    find = command("search", "search the passages, titles, summaries and company names")
+
+def _search_arguments(find: argparse.ArgumentParser) -> None:
     find.add_argument("query", nargs="+", metavar="WORD", help="the query (words are joined)")
     _add_filters(find)
     find.add_argument(
@@ -222,7 +194,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     _add_json(find, "print JSON: score, snippet with highlight offsets, and the story")
 
-    show = command("show", "read one story, with its passage, summary and provenance")
+
+def _show_arguments(show: argparse.ArgumentParser) -> None:
     show.add_argument("id", metavar="ID", help="the story's id (see `clientocracy list`)")
     _add_in(show, "read the story in LANGUAGE: its original or a translation")
     show.add_argument(
@@ -233,20 +206,15 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     _add_json(show)
 
-    pick = command("random", "show one story picked at random from those that match")
+
+def _random_arguments(pick: argparse.ArgumentParser) -> None:
     _add_filters(pick)
     _add_in(pick, "read the story in LANGUAGE: its original or a translation")
     pick.add_argument("--seed", type=int, metavar="N", help="pick reproducibly from seed N")
     _add_json(pick)
 
-    for name, what in (
-        ("companies", "list the companies, with their number of stories"),
-        ("principles", "list the principles, with definitions and number of stories"),
-        ("languages", "list the languages, with their number of stories"),
-    ):
-        _add_json(command(name, what))
 
-    export = command("export", "write the (filtered) stories with every field")
+def _export_arguments(export: argparse.ArgumentParser) -> None:
     export.add_argument(
         "--format",
         choices=("json", "jsonl", "csv", *FILE_FORMATS),
@@ -269,20 +237,83 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "story, source_language, language, segment, start, end, original, translation",
     )
 
-    validate = command("validate", "check a corpus folder and report every problem found")
+
+def _validate_arguments(validate: argparse.ArgumentParser) -> None:
     validate.add_argument(
         "path", metavar="PATH", help="the corpus folder (or its catalog.json), or a compiled file"
     )
 
-    build = command("build", "check corpus folders once and compile them into one SQLite file")
+
+def _build_arguments(build: argparse.ArgumentParser) -> None:
     build.add_argument("paths", nargs="+", metavar="CORPUS", help="a corpus folder (repeatable)")
     build.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the SQLite file to write"
     )
 
-    completion = command(
-        "completion", "print a shell completion script (ids and names come from the data)"
-    )
+
+def _completion_arguments(completion: argparse.ArgumentParser) -> None:
     completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell")
-    command("man", "print the manual page, clientocracy(1), as roff")
+
+
+def _no_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_json(parser)
+
+
+# Every command: its name, its one-line help, and what adds its arguments.
+_COMMAND_TABLE: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...] = (
+    ("list", "list the stories as a table: id, company, language, title", _list_arguments),
+    ("search", "search the passages, titles, summaries and company names", _search_arguments),
+    ("show", "read one story, with its passage, summary and provenance", _show_arguments),
+    ("random", "show one story picked at random from those that match", _random_arguments),
+    ("companies", "list the companies, with their number of stories", _no_arguments),
+    (
+        "principles",
+        "list the principles, with definitions and number of stories",
+        _no_arguments,
+    ),
+    ("languages", "list the languages, with their number of stories", _no_arguments),
+    ("export", "write the (filtered) stories with every field", _export_arguments),
+    ("validate", "check a corpus folder and report every problem found", _validate_arguments),
+    (
+        "build",
+        "check corpus folders once and compile them into one SQLite file",
+        _build_arguments,
+    ),
+    (
+        "completion",
+        "print a shell completion script (ids and names come from the data)",
+        _completion_arguments,
+    ),
+    ("man", "print the manual page, clientocracy(1), as roff", lambda parser: None),
+)
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Return the argument parser of the `clientocracy` command.
+
+    With *only*, the parser knows just that one command: building all of
+    them costs a few milliseconds that a single run never needs.
+    """
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(
+        prog=PROG,
+        description=_DESCRIPTION,
+        epilog=_EXAMPLES["main"],
+        formatter_class=formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_corpus_options(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, help, add_arguments in _COMMAND_TABLE:
+        if only is not None and name != only:
+            continue
+        sub = commands.add_parser(
+            name,
+            help=help,
+            description=help[0].upper() + help[1:] + ".",
+            epilog=_EXAMPLES[name],
+            formatter_class=formatter,
+        )
+        _add_corpus_options(sub, top=False)
+        add_arguments(sub)
     return parser
