@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._normalize import name_key
@@ -51,73 +51,106 @@ _SPACE = re.compile(r"\s")
 
 
 def check_value(kind: str, value: object) -> str | None:
-    """Return what is wrong with *value* for a field of *kind*, or None."""
-    optional = kind.endswith("?")
-    if optional:
+    """Return what is wrong with *value* for a field of *kind*, or None.
+
+    A kind ending in `?` also accepts null.
+    """
+    if kind.endswith("?"):
         if value is None:
             return None
         kind = kind[:-1]
-    if kind in ("text", "id"):
-        if not isinstance(value, str):
-            return f"expected a string, got {describe(value)}"
-        if not value.strip():
-            return "must not be empty"
-        if kind == "id" and _SPACE.search(value):
-            return f"an id must have no spaces, got {value!r}"
-        return None
-    if kind in ("texts", "ids"):
-        if not isinstance(value, list):
-            return f"expected a list of strings, got {describe(value)}"
-        for index, item in enumerate(value):
-            problem = check_value(kind[:-1], item)
-            if problem:
-                return f"item {index}: {problem}"
-        if kind == "ids" and not value:
-            return "must list at least one id"
-        return None
-    if kind == "int":
-        return None if is_int(value) else f"expected a whole number, got {describe(value)}"
-    if kind == "list":
-        return None if isinstance(value, list) else f"expected a list, got {describe(value)}"
-    if kind == "direction":
-        return None if value in ("ltr", "rtl") else f"expected 'ltr' or 'rtl', got {value!r}"
-    if kind == "country":
-        ok = isinstance(value, str) and len(value) == 2 and value.isascii() and value.isupper()
-        return None if ok else f"expected an ISO 3166-1 alpha-2 code such as 'US', got {value!r}"
-    if kind == "sha256":
-        ok = (
-            isinstance(value, str)
-            and len(value) == 64
-            and all(c in "0123456789abcdef" for c in value)
-        )
-        return None if ok else "expected 64 lowercase hexadecimal digits"
-    if kind == "names":
-        if not isinstance(value, dict) or not value:
-            return f"expected an object of language id to name, got {describe(value)}"
-        for key, name in value.items():
-            if not isinstance(name, str) or not name.strip():
-                return f"the name for {key!r} must be a non-empty string"
-        return None
-    if kind in ("span", "quote"):
-        if not isinstance(value, dict):
-            return f"expected an object, got {describe(value)}"
-        fields = QUOTE_FIELDS if kind == "quote" else SPAN_FIELDS
-        unknown = sorted(set(value) - set(fields))
-        if unknown:
-            return f"unknown field(s) {', '.join(unknown)}; expected {', '.join(fields)}"
-        for name, required in fields.items():
-            if name not in value:
-                if required:
-                    return f"missing field {name!r}"
-                continue
-            item = value[name]
-            if name in ("start", "end"):
-                if not is_int(item):
-                    return f"{name!r} must be a whole number, got {describe(item)}"
-            elif not isinstance(item, str) or not item:
-                return f"{name!r} must be a non-empty string"
-        return None
-    raise AssertionError(f"no such field kind: {kind}")  # pragma: no cover
+    return _CHECKERS[kind](kind, value)
+
+
+def _check_text(kind: str, value: object) -> str | None:
+    if not isinstance(value, str):
+        return f"expected a string, got {describe(value)}"
+    if not value.strip():
+        return "must not be empty"
+    if kind == "id" and _SPACE.search(value):
+        return f"an id must have no spaces, got {value!r}"
+    return None
+
+
+def _check_texts(kind: str, value: object) -> str | None:
+    if not isinstance(value, list):
+        return f"expected a list of strings, got {describe(value)}"
+    for index, item in enumerate(value):
+        problem = _check_text(kind[:-1], item)
+        if problem:
+            return f"item {index}: {problem}"
+    if kind == "ids" and not value:
+        return "must list at least one id"
+    return None
+
+
+def _check_int(kind: str, value: object) -> str | None:
+    return None if is_int(value) else f"expected a whole number, got {describe(value)}"
+
+
+def _check_list(kind: str, value: object) -> str | None:
+    return None if isinstance(value, list) else f"expected a list, got {describe(value)}"
+
+
+def _check_direction(kind: str, value: object) -> str | None:
+    return None if value in ("ltr", "rtl") else f"expected 'ltr' or 'rtl', got {value!r}"
+
+
+def _check_country(kind: str, value: object) -> str | None:
+    ok = isinstance(value, str) and len(value) == 2 and value.isascii() and value.isupper()
+    return None if ok else f"expected an ISO 3166-1 alpha-2 code such as 'US', got {value!r}"
+
+
+def _check_sha256(kind: str, value: object) -> str | None:
+    ok = isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+    return None if ok else "expected 64 lowercase hexadecimal digits"
+
+
+def _check_names_object(kind: str, value: object) -> str | None:
+    if not isinstance(value, dict) or not value:
+        return f"expected an object of language id to name, got {describe(value)}"
+    for key, name in value.items():
+        if not isinstance(name, str) or not name.strip():
+            return f"the name for {key!r} must be a non-empty string"
+    return None
+
+
+def _check_span_object(kind: str, value: object) -> str | None:
+    if not isinstance(value, dict):
+        return f"expected an object, got {describe(value)}"
+    fields = QUOTE_FIELDS if kind == "quote" else SPAN_FIELDS
+    unknown = sorted(set(value) - set(fields))
+    if unknown:
+        return f"unknown field(s) {', '.join(unknown)}; expected {', '.join(fields)}"
+    for name, required in fields.items():
+        if name not in value:
+            if required:
+                return f"missing field {name!r}"
+            continue
+        item = value[name]
+        if name in ("start", "end"):
+            if not is_int(item):
+                return f"{name!r} must be a whole number, got {describe(item)}"
+        elif not isinstance(item, str) or not item:
+            return f"{name!r} must be a non-empty string"
+    return None
+
+
+# The checker of each kind of field that the format's field tables name.
+_CHECKERS: dict[str, Callable[[str, object], str | None]] = {
+    "text": _check_text,
+    "id": _check_text,
+    "texts": _check_texts,
+    "ids": _check_texts,
+    "int": _check_int,
+    "list": _check_list,
+    "direction": _check_direction,
+    "country": _check_country,
+    "sha256": _check_sha256,
+    "names": _check_names_object,
+    "span": _check_span_object,
+    "quote": _check_span_object,
+}
 
 
 def record_label(section: str, index: int, item: Mapping[str, Any]) -> str:

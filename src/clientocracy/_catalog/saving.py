@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from .._io.files import write_tree
 from .._records import Span, Translation
-from .loading import CATALOG_FILE, FORMAT, VERSION
+from .format import CATALOG_FILE, FORMAT, VERSION
 
 if TYPE_CHECKING:
     from .._corpus.corpus import Corpus
-    from .._records import Source
+    from .._records import Company, Language, Principle, Source, Story
 
 __all__ = ["catalog_of", "save"]
 
@@ -64,72 +64,81 @@ def catalog_of(corpus: Corpus) -> tuple[dict[str, Any], dict[str, str]]:
     for source in corpus.sources():
         name = _file_name(source, taken)
         files[name] = source.text
-        entry: dict[str, Any] = {
-            "id": source.id,
-            "file": name,
-            "sha256": source.sha256,
-            "language": source.language.id,
-            "title": dict(source.titles),
-            "origin": source.origin,
-            "origin_url": source.origin_url,
-        }
-        if source.origin_span is not None:
-            entry["origin_span"] = _span(source.origin_span, source.text)
-        entry["tags"] = list(source.tags)
-        sources.append(entry)
+        sources.append(_source_entry(source, name))
     catalog = {
         "format": FORMAT,
         "version": VERSION,
-        "languages": [
-            {
-                "id": lang.id,
-                "name": lang.name,
-                "native_name": lang.native_name,
-                "direction": lang.direction,
-                "aliases": list(lang.aliases),
-            }
-            for lang in corpus.languages()
-        ],
-        "companies": [
-            {
-                "id": c.id,
-                "name": c.name,
-                "aliases": list(c.aliases),
-                "industry": c.industry,
-                "country": c.country,
-            }
-            for c in corpus.companies()
-        ],
-        "principles": [
-            {
-                "id": p.id,
-                "names": dict(p.names),
-                "aliases": list(p.aliases),
-                "definition": dict(p.definitions),
-                "statement": {
-                    "source": p.statement.source.id,
-                    **_span(p.statement.span, p.statement.source.text),
-                },
-            }
-            for p in corpus.principles()
-        ],
+        "languages": [_language_entry(language) for language in corpus.languages()],
+        "companies": [_company_entry(company) for company in corpus.companies()],
+        "principles": [_principle_entry(principle) for principle in corpus.principles()],
         "sources": sources,
-        "stories": [
-            {
-                "id": s.id,
-                "source": s.source.id,
-                "span": _span(s.span, s.source.text),
-                "company": s.company.id,
-                "principles": [p.id for p in s.principles],
-                "title": dict(s.titles),
-                "summary": dict(s.summaries),
-                "channel": s.channel,
-                "translations": [_translation(t, s.source.text) for t in s.translations],
-            }
-            for s in corpus.stories()
-        ],
+        "stories": [_story_entry(story) for story in corpus.stories()],
     }
     return catalog, files
+
+
+def _language_entry(language: Language) -> dict[str, Any]:
+    return {
+        "id": language.id,
+        "name": language.name,
+        "native_name": language.native_name,
+        "direction": language.direction,
+        "aliases": list(language.aliases),
+    }
+
+
+def _company_entry(company: Company) -> dict[str, Any]:
+    return {
+        "id": company.id,
+        "name": company.name,
+        "aliases": list(company.aliases),
+        "industry": company.industry,
+        "country": company.country,
+    }
+
+
+def _principle_entry(principle: Principle) -> dict[str, Any]:
+    statement = principle.statement
+    return {
+        "id": principle.id,
+        "names": dict(principle.names),
+        "aliases": list(principle.aliases),
+        "definition": dict(principle.definitions),
+        "statement": {
+            "source": statement.source.id,
+            **_span(statement.span, statement.source.text),
+        },
+    }
+
+
+def _source_entry(source: Source, file: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": source.id,
+        "file": file,
+        "sha256": source.sha256,
+        "language": source.language.id,
+        "title": dict(source.titles),
+        "origin": source.origin,
+        "origin_url": source.origin_url,
+    }
+    if source.origin_span is not None:
+        entry["origin_span"] = _span(source.origin_span, source.text)
+    entry["tags"] = list(source.tags)
+    return entry
+
+
+def _story_entry(story: Story) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "source": story.source.id,
+        "span": _span(story.span, story.source.text),
+        "company": story.company.id,
+        "principles": [p.id for p in story.principles],
+        "title": dict(story.titles),
+        "summary": dict(story.summaries),
+        "channel": story.channel,
+        "translations": [_translation(t, story.source.text) for t in story.translations],
+    }
 
 
 def save(corpus: Corpus, path: str | os.PathLike[str]) -> None:
