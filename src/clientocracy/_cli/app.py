@@ -13,9 +13,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
-from .._corpus.corpus import Corpus
 from .._errors import CorpusError, UnknownValueError
 from .common import (
     EXIT_BROKEN_PIPE,
@@ -28,36 +26,42 @@ from .common import (
     stderr_output,
     stdout_output,
 )
-from .files import cmd_build, cmd_completion, cmd_export, cmd_man, cmd_validate
 from .parser import build_parser
-from .reading import (
-    cmd_companies,
-    cmd_languages,
-    cmd_list,
-    cmd_principles,
-    cmd_random,
-    cmd_search,
-    cmd_show,
-)
 
+# typing is left unimported at run time: `--version` and `--help` start faster.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from .._corpus.corpus import Corpus
     from .output import Output
 
 
-_COMMANDS: dict[str, Callable[[Corpus, argparse.Namespace, Output, Output], int]] = {
-    "list": cmd_list,
-    "search": cmd_search,
-    "show": cmd_show,
-    "random": cmd_random,
-    "companies": cmd_companies,
-    "principles": cmd_principles,
-    "languages": cmd_languages,
-    "export": cmd_export,
-    "validate": cmd_validate,
-    "completion": cmd_completion,
-    "man": cmd_man,
-    "build": cmd_build,
+# The module that runs each command, imported only when the command runs:
+# `--version` and `--help` need none of them, nor the records.
+_COMMANDS = {
+    "list": "reading",
+    "search": "reading",
+    "show": "reading",
+    "random": "reading",
+    "companies": "reading",
+    "principles": "reading",
+    "languages": "reading",
+    "export": "files",
+    "validate": "files",
+    "completion": "files",
+    "man": "files",
+    "build": "files",
 }
+
+
+def _command(name: str) -> Callable[[Corpus, argparse.Namespace, Output, Output], int]:
+    """The function that runs the command *name*."""
+    import importlib
+
+    module = importlib.import_module(f".{_COMMANDS[name]}", __package__)
+    run: Callable[[Corpus, argparse.Namespace, Output, Output], int] = getattr(
+        module, "cmd_" + name
+    )
+    return run
 
 
 # The commands whose output may be long enough to page (export only to stdout).
@@ -88,6 +92,7 @@ def _corpus(args: argparse.Namespace, err: Output) -> Corpus:
     """
     import warnings
 
+    from .._corpus.corpus import Corpus
     from .._stores.compiled import StaleCorpusWarning, looks_like_sqlite
 
     paths = [*args.corpus, *getattr(args, "corpus_after", ())]
@@ -202,7 +207,7 @@ def _run(args: argparse.Namespace, err: Output) -> int:
     try:
         corpus = _corpus(args, err)
         with paged(page), bidi_display(reorder):
-            return _COMMANDS[args.command](corpus, args, out, err)
+            return _command(args.command)(corpus, args, out, err)
         return EXIT_OK  # the user quit the pager before the end
     except BidiUnavailableError as error:
         return fail(err, str(error))

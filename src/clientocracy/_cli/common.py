@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TextIO
 
-from .._corpus.corpus import Corpus, StoryCollection
-
+# typing is left unimported at run time: `--version` and `--help` start faster.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, TextIO
+
+    from .._corpus.corpus import Corpus, StoryCollection
     from .output import Output
 
 

@@ -6,12 +6,15 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NoReturn
 
 from .._version import __version__
 from .common import EXIT_USAGE, FILE_FORMATS, PROG, stderr_output, stdout_output
 
+# typing is left unimported at run time: `--version` and `--help` start faster.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import NoReturn
+
     from _typeshed import SupportsWrite
 
 
