@@ -164,12 +164,37 @@ def load_bundled(*, verify_hashes: bool = False) -> MemoryStore:
         def read_file(name: str) -> bytes:
             return (data / name).read_bytes()
 
-    return parse_corpus(
-        read_file(CATALOG_FILE),
-        read_file,
-        catalog=f"clientocracy/data/{CATALOG_FILE}",
-        verify_hashes=verify_hashes,
+    catalog = read_file(CATALOG_FILE)
+    store = parse_corpus(
+        catalog, read_file, catalog=f"clientocracy/data/{CATALOG_FILE}", verify_hashes=verify_hashes
     )
+
+    def read_index() -> bytes | None:
+        try:
+            return read_file(BUNDLED_INDEX_FILE)
+        except OSError:
+            return None
+
+    store.prebuilt_index = (read_index, bundled_fingerprint(catalog))
+    return store
+
+
+#: The search index of the bundled corpus, made in advance (see
+#: `scripts/build_search_index.py`): analysing its texts on the first search
+#: would cost more than the rest of the command.
+BUNDLED_INDEX_FILE = "search-index.sqlite"
+
+
+def bundled_fingerprint(catalog: bytes) -> str:
+    """What the bundled search index must have been made from: this catalog.
+
+    A checksum, not a cryptographic hash: it tells a stale file from a
+    current one (both ship in the package), and hashlib would cost more
+    start-up time than the search it speeds up.
+    """
+    import zlib
+
+    return f"catalog-crc32:{zlib.crc32(catalog):08x}:{len(catalog)}"
 
 
 def load(path: str | os.PathLike[str], *, base: Corpus | None) -> MemoryStore:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .._records import SearchHit
@@ -210,14 +210,22 @@ class SearchIndex:
         self._language_no = {lang.id: n for n, lang in enumerate(languages)}
 
     @classmethod
-    def in_memory(cls, store: Store) -> SearchIndex:
-        """Build the index of *store* in an in-memory database."""
+    def in_memory(cls, store: Store, prebuilt: Prebuilt | None = None) -> SearchIndex:
+        """Build the index of *store* in an in-memory database.
+
+        With *prebuilt*, the index is read from the bytes it gives instead, if
+        they are an index made by `serialize_index` for the same fingerprint;
+        otherwise (missing, damaged, or made from other data) it is built.
+        """
         import sqlite3
 
         db = sqlite3.connect(":memory:", check_same_thread=False)
-        create_index_table(db, "story")
-        with db:
-            fill_index(db, "story", store)
+        if prebuilt is None or not _deserialize(db, *prebuilt):
+            db.close()
+            db = sqlite3.connect(":memory:", check_same_thread=False)
+            create_index_table(db, "story")
+            with db:
+                fill_index(db, "story", store)
         return cls(db, "story", store, threading.Lock())
 
     def search(
@@ -279,3 +287,49 @@ class SearchIndex:
                 )
             )
         return tuple(hits)
+
+
+#: Where a prebuilt index comes from: a function that reads its bytes (None if
+#: there are none), and the fingerprint of the data it must have been made from.
+Prebuilt = tuple[Callable[[], bytes | None], str]
+
+_META = "index_meta"
+
+
+def serialize_index(store: Store, fingerprint: str) -> bytes:
+    """The search index of *store*, built now, as the bytes of a SQLite database.
+
+    It records *fingerprint*, which names the data it was built from; the
+    bundled corpus ships such a file, so that its first search reads the
+    index instead of analysing every text (see `scripts/build_search_index.py`).
+    """
+    import sqlite3
+
+    db = sqlite3.connect(":memory:")
+    try:
+        create_index_table(db, "story")
+        with db:
+            fill_index(db, "story", store)
+            db.execute(f"CREATE TABLE {_META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            db.execute(f"INSERT INTO {_META} VALUES ('fingerprint', ?)", (fingerprint,))
+        db.execute("VACUUM")
+        return db.serialize()
+    finally:
+        db.close()
+
+
+def _deserialize(db: sqlite3.Connection, read: Callable[[], bytes | None], expected: str) -> bool:
+    """Load a prebuilt index into *db*; False if there is none or it is not for this data."""
+    import sqlite3
+
+    data = read()
+    if not data:
+        return False
+    try:
+        db.execute("PRAGMA trusted_schema = OFF")
+        db.deserialize(data)
+        (found,) = db.execute(f"SELECT value FROM {_META} WHERE key = 'fingerprint'").fetchone()
+        db.execute("SELECT count(*) FROM story WHERE story MATCH 'x'").fetchone()
+    except (sqlite3.Error, TypeError):
+        return False
+    return bool(found == expected)

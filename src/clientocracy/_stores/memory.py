@@ -21,7 +21,7 @@ from .._normalize import close_matches, name_key
 from .._records import Company, Language, Principle, Source, Story
 
 if TYPE_CHECKING:
-    from .._search.index import SearchIndex
+    from .._search.index import Prebuilt, SearchIndex
     from .compiled import Provenance
 
 __all__ = ["MemoryStore", "Origin", "Store", "facet_keys", "mask_of", "positions_of"]
@@ -152,6 +152,8 @@ class MemoryStore(Store):
         self._masks: dict[str, int] = {}
         self._lock = threading.Lock()
         self._search: SearchIndex | None = None
+        #: A search index made in advance for these records, if there is one.
+        self.prebuilt_index: Prebuilt | None = None
 
     def __len__(self) -> int:
         return len(self.stories)
@@ -239,7 +241,7 @@ class MemoryStore(Store):
                 if self._search is None:
                     from .._search.index import SearchIndex
 
-                    self._search = SearchIndex.in_memory(self)
+                    self._search = SearchIndex.in_memory(self, self.prebuilt_index)
         return self._search
 
 
