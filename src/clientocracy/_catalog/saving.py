@@ -8,12 +8,12 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .._io.files import write_tree
-from .._records import Span, Translation
+from .._records import Span, Translation, plain_fields
 from .format import CATALOG_FILE, FORMAT, VERSION
 
 if TYPE_CHECKING:
     from .._corpus.corpus import Corpus
-    from .._records import Company, Language, Principle, Source, Story
+    from .._records import Principle, Source, Story
 
 __all__ = ["catalog_of", "save"]
 
@@ -68,33 +68,13 @@ def catalog_of(corpus: Corpus) -> tuple[dict[str, Any], dict[str, str]]:
     catalog = {
         "format": FORMAT,
         "version": VERSION,
-        "languages": [_language_entry(language) for language in corpus.languages()],
-        "companies": [_company_entry(company) for company in corpus.companies()],
+        "languages": [plain_fields(language) for language in corpus.languages()],
+        "companies": [plain_fields(company) for company in corpus.companies()],
         "principles": [_principle_entry(principle) for principle in corpus.principles()],
         "sources": sources,
         "stories": [_story_entry(story) for story in corpus.stories()],
     }
     return catalog, files
-
-
-def _language_entry(language: Language) -> dict[str, Any]:
-    return {
-        "id": language.id,
-        "name": language.name,
-        "native_name": language.native_name,
-        "direction": language.direction,
-        "aliases": list(language.aliases),
-    }
-
-
-def _company_entry(company: Company) -> dict[str, Any]:
-    return {
-        "id": company.id,
-        "name": company.name,
-        "aliases": list(company.aliases),
-        "industry": company.industry,
-        "country": company.country,
-    }
 
 
 def _principle_entry(principle: Principle) -> dict[str, Any]:

@@ -11,7 +11,16 @@ from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 from .._corpus.corpus import Corpus
-from .._records import Company, Language, Principle, SearchHit, Source, Story, Translation
+from .._records import (
+    Company,
+    Language,
+    Principle,
+    SearchHit,
+    Source,
+    Story,
+    Translation,
+    plain_fields,
+)
 
 __all__ = ["FORMATS", "ExportFormat", "as_dict", "dumps", "export", "segment_rows"]
 
@@ -156,16 +165,6 @@ def _story(record: Story) -> dict[str, Any]:
     }
 
 
-def _company(record: Company) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "name": record.name,
-        "aliases": list(record.aliases),
-        "industry": record.industry,
-        "country": record.country,
-    }
-
-
 def _principle(record: Principle) -> dict[str, Any]:
     return {
         "id": record.id,
@@ -180,16 +179,6 @@ def _principle(record: Principle) -> dict[str, Any]:
             "end": record.statement.span.end,
             "text": record.statement.text,
         },
-    }
-
-
-def _language(record: Language) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "name": record.name,
-        "native_name": record.native_name,
-        "direction": record.direction,
-        "aliases": list(record.aliases),
     }
 
 
@@ -212,9 +201,9 @@ def _source(record: Source) -> dict[str, Any]:
 _CONVERTERS: tuple[tuple[type[Any], Callable[[Any], dict[str, Any]]], ...] = (
     (SearchHit, _hit),
     (Story, _story),
-    (Company, _company),
+    (Company, plain_fields),
     (Principle, _principle),
-    (Language, _language),
+    (Language, plain_fields),
     (Source, _source),
 )
 
