@@ -48,7 +48,16 @@ SCRIPT = shutil.which("clientocracy", path=str(Path(PYTHON).parent)) or "cliento
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 # Targets, as ratios of medians to a baseline measured in the same run.
-RATIOS = {"import": 1.05, "first query": 1.15, "cli": 1.2, "search": 1.3, "compiled cli": 1.2}
+RATIOS = {
+    "import": 1.0,
+    "first query": 1.1,
+    "cli": 1.15,
+    "search": 1.25,
+    "compiled cli": 1.2,
+    # A command that only prints its version or help starts like a small
+    # script: it imports neither the records nor the data.
+    "version": 1.05,
+}
 TARGETS = {
     "facet_ms": 1.0,
     "load_to_json_loads": 2.0,
@@ -72,6 +81,8 @@ STARTUP: list[tuple[str, list[str], float | None]] = [
         [PYTHON, "-c", "import clientocracy; clientocracy.stories(company='Zappos')"],
         RATIOS["first query"],
     ),
+    ("clientocracy --version", [SCRIPT, "--version"], RATIOS["version"]),
+    ("clientocracy --help", [SCRIPT, "--help"], RATIOS["version"]),
     ("clientocracy show ID", [SCRIPT, "show", "zappos-ten-hour-call"], RATIOS["cli"]),
     ("clientocracy list", [SCRIPT, "list"], RATIOS["cli"]),
     ("clientocracy search WORD", [SCRIPT, "search", "будильники"], RATIOS["search"]),
@@ -231,11 +242,11 @@ def worker(n: int, folder: Path, runs: int, search: bool) -> dict[str, Any]:
     # The million-story catalog is larger than load() accepts by default
     # (MAX_CATALOG_BYTES, a limit against hostile input): raise the limit
     # here, as an application that trusts such a corpus would.
-    import clientocracy._loading
+    import clientocracy._catalog.loading
 
     catalog_size = (folder / "catalog.json").stat().st_size
-    clientocracy._loading.MAX_CATALOG_BYTES = max(
-        clientocracy._loading.MAX_CATALOG_BYTES, catalog_size
+    clientocracy._catalog.loading.MAX_CATALOG_BYTES = max(
+        clientocracy._catalog.loading.MAX_CATALOG_BYTES, catalog_size
     )
     base_mb = peak_mb()
     start = time.perf_counter()
@@ -349,7 +360,7 @@ def worker(n: int, folder: Path, runs: int, search: bool) -> dict[str, Any]:
 
     # Compiling, and the raw FTS5 table its search index is set against, both
     # written to files.
-    from clientocracy._compiled_store import compile_corpus
+    from clientocracy._stores.sqlite import compile_corpus
 
     compiled, raw = compiled_files(n)
     for path in (compiled, raw):
@@ -591,6 +602,8 @@ def report(data: dict[str, Any]) -> None:
         ],
     )
     scale_rows = data["scale"]
+    if not scale_rows:
+        return
     table(
         "Loading the JSON catalog (json.loads: parsing the catalog alone)",
         [
@@ -818,6 +831,9 @@ def main() -> int:
         default=200_000,
         help="stories in the compiled corpus the command line is timed on",
     )
+    parser.add_argument(
+        "--only", choices=("startup", "scale"), help="run one part of the suite only"
+    )
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--compiled-worker", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--search", action="store_true", help=argparse.SUPPRESS)
@@ -839,8 +855,10 @@ def main() -> int:
         "machine": machine(),
         "runs": runs,
         "cli_size": cli_size,
-        "startup": startup(runs if not args.smoke else 2, *cli_corpus(cli_size)),
-        "scale": scale(sizes, runs, args.search_max),
+        "startup": []
+        if args.only == "scale"
+        else startup(runs if not args.smoke else 2, *cli_corpus(cli_size)),
+        "scale": [] if args.only == "startup" else scale(sizes, runs, args.search_max),
     }
     report(data)
     args.json.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -30,8 +30,8 @@ from clientocracy import (
     Span,
     Story,
 )
-from clientocracy._arrow import ExtraNotInstalledError
-from clientocracy._cli import main
+from clientocracy._cli.app import main
+from clientocracy._export.arrow import ExtraNotInstalledError
 from clientocracy._records import Segment, Translation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -301,7 +301,7 @@ def test_any_stories_read_back_exactly(
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import clientocracy._arrow as arrow
+    import clientocracy._export.arrow as arrow
 
     path = tmp_path / "stories.parquet"
     clientocracy.write_parquet(STORIES, path)
@@ -397,7 +397,7 @@ def test_import_clientocracy_does_not_import_pyarrow(tmp_path: Path) -> None:
 
 def test_without_pyarrow_the_command_names_the_extra(tmp_path: Path) -> None:
     code = (
-        "from clientocracy._cli import main\n"
+        "from clientocracy._cli.app import main\n"
         "raise SystemExit(main(['export', '--format', 'parquet', '-o', 'stories.parquet']))\n"
     )
     result = run_without_pyarrow(code, tmp_path)
@@ -411,7 +411,7 @@ def test_without_pyarrow_the_command_names_the_extra(tmp_path: Path) -> None:
 
 def test_without_pyarrow_everything_else_works(tmp_path: Path) -> None:
     code = (
-        "from clientocracy._cli import main\n"
+        "from clientocracy._cli.app import main\n"
         "assert main(['export', '--format', 'csv', '-o', 'stories.csv']) == 0\n"
         "import clientocracy\n"
         "try:\n"
@@ -595,7 +595,7 @@ def test_the_hf_folder_keeps_other_files_and_is_rewritten(tmp_path: Path) -> Non
     [(0, "n<1K"), (999, "n<1K"), (1000, "1K<n<10K"), (99_999, "10K<n<100K"), (10**8, "100M<n<1B")],
 )
 def test_size_categories(count: int, category: str) -> None:
-    from clientocracy._arrow import _size_category
+    from clientocracy._export.arrow import _size_category
 
     assert _size_category(count) == category
     assert category in HUB_CHOICES["size_categories"]

@@ -319,9 +319,9 @@ HOSTILE = textwrap.dedent(
     """
     import sys
     import clientocracy
-    import clientocracy._corpus as corpus_module
+    import clientocracy._corpus.corpus as corpus_module
     from clientocracy import Company, Corpus, Language, Principle, Quote, Source, Span, Story
-    from clientocracy._cli import main
+    from clientocracy._cli.app import main
 
     evil = "Evil\\x1b[31mRED\\x1b[0m \\u202eesrever\\u202c \\u2067iso\\u2069 bell\\x07 c1\\x9b"
     lang = Language(id="xx", name="Test", native_name="Test", direction="ltr")

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 import clientocracy
-from clientocracy._tables import display_width, fit_table, shorten
+from clientocracy._cli.tables import display_width, fit_table, shorten
 
 SCRIPT = shutil.which("clientocracy", path=str(Path(sys.executable).parent))
 assert SCRIPT is not None

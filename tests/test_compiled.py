@@ -351,7 +351,7 @@ def test_foreign_damaged_and_other_version_files_are_refused(
 
 
 def test_a_damaged_page_is_found_by_validate(compiled_file: Path, tmp_path: Path) -> None:
-    from clientocracy._compiled_store import verify
+    from clientocracy._stores.sqlite import verify
 
     damaged = tmp_path / "damaged.sqlite"
     data = bytearray(compiled_file.read_bytes())

@@ -345,7 +345,7 @@ def test_links_outside_and_special_files(tmp_path: Path) -> None:
 
 
 def test_files_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import clientocracy._loading as loading
+    import clientocracy._catalog.loading as loading
 
     monkeypatch.setattr(loading, "MAX_TEXT_BYTES", 20)
     assert any("over the limit of 20 bytes" in p for p in problems_of(user_corpus(tmp_path)))
@@ -553,13 +553,13 @@ def test_loading_returns_a_corpus_or_raises_corpus_error(
 @settings(max_examples=100)
 @given(st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
 def test_random_bytes_never_crash_the_loader(raw: bytes) -> None:
-    from clientocracy._loading import parse_corpus
+    from clientocracy._catalog.loading import parse_corpus
 
     def no_files(name: str) -> bytes:
         raise FileNotFoundError(2, "No such file or directory", name)
 
     try:
-        result: object = parse_corpus(raw, no_files, catalog="fuzz.json")
+        result: object = Corpus._from_store(parse_corpus(raw, no_files, catalog="fuzz.json"))
     except CorpusError as error:
         result = error
     assert isinstance(result, Corpus) or (isinstance(result, CorpusError) and result.problems)

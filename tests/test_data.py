@@ -214,9 +214,9 @@ def test_languages() -> None:
 
 
 def test_the_bundled_catalog_declares_the_true_hashes() -> None:
-    from clientocracy._loading import load_bundled
+    from clientocracy._catalog.loading import load_bundled
 
-    verified = load_bundled(verify_hashes=True)
+    verified = clientocracy.Corpus._from_store(load_bundled(verify_hashes=True))
     assert [s.sha256 for s in verified.sources()] == [s.sha256 for s in clientocracy.sources()]
     assert verified.stories().ids() == clientocracy.stories().ids()
 

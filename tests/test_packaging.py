@@ -15,14 +15,14 @@ ROOT = Path(__file__).resolve().parents[1]
 QUERY = """
 import sys
 import clientocracy
-assert "clientocracy._loading" not in sys.modules, "import clientocracy must not load data"
+assert "clientocracy._catalog.loading" not in sys.modules, "import clientocracy must not load data"
 assert "json" not in sys.modules, "import clientocracy must not import json"
 story = clientocracy.stories(company="زاپوس", language="Farsi")[0]
 assert story.text == story.source.text[story.span.start:story.span.end]
 assert len(clientocracy.stories()) == 10
 (hit,) = clientocracy.search("будильники")
 assert hit.story.id == "gaylord-opryland-alarm-clocks", hit
-from clientocracy._arrow import _dataset_card
+from clientocracy._export.arrow import _dataset_card
 assert _dataset_card().startswith("# Dataset card"), "the wheel must ship the dataset card"
 assert "pyarrow" not in sys.modules, "import clientocracy must not import pyarrow"
 print(clientocracy.__file__)

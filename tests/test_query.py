@@ -227,7 +227,7 @@ def test_records_pickle() -> None:
 
 
 def test_bundled_corpus_loads_once_under_threads() -> None:
-    import clientocracy._corpus as corpus_module
+    import clientocracy._corpus.corpus as corpus_module
 
     saved = corpus_module._bundled
     corpus_module._bundled = None

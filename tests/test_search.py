@@ -540,3 +540,81 @@ def test_short_persian_words_keep_their_endings() -> None:
     # Taking an ending off these would make them other words.
     for word in ("تنها", "مهمان", "زبان", "حیات", "ثبات"):
         assert search_terms(word) == (clientocracy.normalize(word),)
+
+
+# -- the bundled corpus's index, made in advance ----------------------------------
+
+
+def _index_rows(data: bytes) -> list[tuple[object, ...]]:
+    """Every term occurrence of a serialized index: what it would find, exactly."""
+    import sqlite3
+
+    db = sqlite3.connect(":memory:")
+    db.deserialize(data)
+    db.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, 'story', 'instance')")
+    return db.execute(
+        "SELECT term, doc, col, offset FROM temp.terms ORDER BY 1, 2, 3, 4"
+    ).fetchall()
+
+
+def test_the_shipped_search_index_is_the_one_the_script_makes() -> None:
+    from importlib.resources import files
+
+    from clientocracy._catalog.loading import (
+        BUNDLED_INDEX_FILE,
+        bundled_fingerprint,
+        load_bundled,
+    )
+    from clientocracy._search.index import serialize_index
+
+    data = files("clientocracy") / "data"
+    shipped = (data / BUNDLED_INDEX_FILE).read_bytes()
+    fresh = serialize_index(
+        load_bundled(), bundled_fingerprint((data / "catalog.json").read_bytes())
+    )
+    assert _index_rows(shipped) == _index_rows(fresh), (
+        "the bundled search index is stale: run python scripts/build_search_index.py"
+    )
+
+
+@pytest.mark.parametrize(
+    "prebuilt",
+    [
+        pytest.param(lambda: None, id="missing"),
+        pytest.param(lambda: b"SQLite format 3\x00" + bytes(2000), id="damaged"),
+        pytest.param(lambda: b"not a database at all", id="garbage"),
+    ],
+)
+def test_an_unusable_prebuilt_index_is_rebuilt(prebuilt: Any) -> None:
+    from clientocracy._catalog.loading import load_bundled
+
+    expected = [(h.story.id, h.language.id) for h in clientocracy.search("будильник", limit=None)]
+    store = load_bundled()
+    _, fingerprint = store.prebuilt_index or (None, "")
+    store.prebuilt_index = (prebuilt, fingerprint)
+    corpus = clientocracy.Corpus._from_store(store)
+    assert [(h.story.id, h.language.id) for h in corpus.search("будильник", limit=None)] == expected
+    assert expected  # the word is in the bundled stories
+
+
+def test_a_prebuilt_index_of_other_data_is_not_used() -> None:
+    from clientocracy._catalog.loading import load_bundled
+    from clientocracy._search.index import serialize_index
+    from clientocracy._stores.memory import MemoryStore
+
+    store = load_bundled()
+    # An index of the same stories in the opposite order: used by mistake,
+    # it would answer with the wrong stories.
+    languages, companies, principles = store.vocabularies()
+    reversed_store = MemoryStore(
+        languages=languages,
+        companies=companies,
+        principles=principles,
+        sources=store.sources(),
+        stories=list(store.iterate(reversed(range(len(store))))),
+    )
+    other = serialize_index(reversed_store, "catalog-crc32:00000000:0")
+    _, fingerprint = store.prebuilt_index or (None, "")
+    store.prebuilt_index = (lambda: other, fingerprint)
+    corpus = clientocracy.Corpus._from_store(store)
+    assert [h.story.id for h in corpus.search("giraffe")] == ["sainsburys-giraffe-bread"]

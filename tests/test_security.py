@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import clientocracy
-import clientocracy._corpus as corpus_module
+import clientocracy._corpus.corpus as corpus_module
 from clientocracy import (
     Company,
     Corpus,
@@ -302,7 +302,7 @@ def test_where_files_cannot_be_opened_relative_to_a_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # As on Windows: paths are checked, opened, and what was opened checked.
-    import clientocracy._files as files
+    import clientocracy._io.files as files
 
     monkeypatch.setattr(files, "_RELATIVE", False)
     folder = write_corpus(tmp_path / "corpus")
@@ -395,7 +395,7 @@ def test_a_surrogate_pair_escape_is_one_character(tmp_path: Path) -> None:
 
 
 def test_limits_of_a_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import clientocracy._json as decoding
+    import clientocracy._io.strict_json as decoding
 
     long = catalog(summary="x" * (decoding.MAX_STRING_CHARS + 1))
     found = problems(write_corpus(tmp_path / "long", long))
@@ -413,7 +413,7 @@ def test_limits_of_a_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 def test_a_flood_of_objects_is_refused_before_it_is_parsed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import clientocracy._json as decoding
+    import clientocracy._io.strict_json as decoding
 
     def never(*args: object, **kwargs: object) -> object:
         raise AssertionError("the catalog was parsed")
@@ -563,7 +563,7 @@ def hostile_corpus(
 
 
 def test_a_failed_save_leaves_no_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import clientocracy._files as files
+    import clientocracy._io.files as files
 
     broken = hostile_corpus("\ud800")
     with pytest.raises(ValueError, match="lone surrogate"):
@@ -613,7 +613,7 @@ def test_a_link_planted_while_saving_is_not_followed(
 def test_a_text_named_many_times_counts_every_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import clientocracy._loading as loading
+    import clientocracy._catalog.loading as loading
 
     many = catalog()
     many["sources"] += [dict(many["sources"][0], id=f"s{i}") for i in range(50)]
@@ -770,8 +770,8 @@ def test_ctrl_c_prints_one_line_and_exits_130(tmp_path: Path) -> None:
 def test_ctrl_c_while_writing_leaves_no_partial_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import clientocracy._files as files
-    from clientocracy._cli import main
+    import clientocracy._io.files as files
+    from clientocracy._cli.app import main
 
     out = tmp_path / "stories.json"
     out.write_text("the previous export", encoding="utf-8")
@@ -987,7 +987,7 @@ words = st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(argv=st.lists(words | st.text(max_size=8), max_size=7))
 def test_any_arguments_give_a_status_and_safe_text(argv: list[str]) -> None:
-    from clientocracy._cli import main
+    from clientocracy._cli.app import main
 
     if "-o" in argv:  # writing files is tested above, not in the working directory
         return
@@ -1005,7 +1005,7 @@ def test_any_arguments_give_a_status_and_safe_text(argv: list[str]) -> None:
 @settings(max_examples=60, deadline=None)
 @given(evil=st.text(min_size=1, max_size=10).filter(lambda s: s.strip() and " " not in s))
 def test_any_value_in_any_field_is_shown_safely(evil: str) -> None:
-    from clientocracy._cli import main
+    from clientocracy._cli.app import main
 
     try:
         corpus = hostile_corpus(evil)
@@ -1034,7 +1034,7 @@ def test_any_value_in_any_field_is_shown_safely(evil: str) -> None:
 
 
 def test_search_limits() -> None:
-    from clientocracy._search import MAX_QUERY_TERMS, MAX_WORD_CHARS
+    from clientocracy._search.analysis import MAX_QUERY_TERMS, MAX_WORD_CHARS
 
     assert clientocracy.search("zappos", limit=2**63) == clientocracy.search("zappos", limit=None)
     assert clientocracy.search("zappos", limit=10**100)

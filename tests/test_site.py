@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 import clientocracy
-from clientocracy._cli import _COMMANDS
+from clientocracy._cli.app import _COMMANDS
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED = bool(os.environ.get("CLIENTOCRACY_REQUIRE_SITE"))

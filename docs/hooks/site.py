@@ -33,7 +33,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 def cli_reference() -> str:
     import argparse
 
-    from clientocracy._cli import build_parser
+    from clientocracy._cli.parser import build_parser
 
     # argparse wraps help to the terminal's width; the page needs a fixed one.
     os.environ["COLUMNS"] = "88"

@@ -11,54 +11,67 @@ Examples:
     ('Trader Joe’s', 'Zappos')
 """
 
-from ._align import Alignment, AlignmentError
-from ._anchors import QuoteError, find_passage
-from ._arrow import (
-    ARROW_COLUMNS,
-    ARROW_SCHEMA_VERSION,
-    HF_DATA_FILE,
-    arrow_schema,
-    to_arrow,
-    write_hf_dataset,
-    write_parquet,
-)
-from ._authoring import Draft
-from ._bundled import (
-    companies,
-    company,
-    language,
-    languages,
-    load,
-    principle,
-    principles,
-    search,
-    sources,
-    stories,
-    story,
-)
-from ._compiled import Provenance, StaleCorpusWarning, compile
-from ._corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryCollection
-from ._csv_import import import_csv
-from ._errors import CorpusError, UnknownValueError
-from ._export import FORMATS, ExportFormat, as_dict, export, segment_rows
-from ._normalize import name_key, normalize
-from ._records import (
-    CHANNELS,
-    Company,
-    Language,
-    Principle,
-    Quote,
-    SearchHit,
-    Segment,
-    Snippet,
-    Source,
-    Span,
-    Story,
-    Translation,
-)
-from ._repair import RepairReport, repair
-from ._search import search_terms
+from __future__ import annotations
+
+import importlib
+
 from ._version import __version__
+
+# typing is not imported at run time: `clientocracy --version` would pay for it.
+TYPE_CHECKING = False
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ._authoring.align import Alignment, AlignmentError
+    from ._authoring.csv_import import import_csv
+    from ._authoring.draft import Draft
+    from ._authoring.passages import QuoteError, find_passage
+    from ._authoring.repair import RepairReport, repair
+    from ._corpus.corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryCollection
+    from ._corpus.functions import (
+        companies,
+        company,
+        compile,
+        language,
+        languages,
+        load,
+        principle,
+        principles,
+        search,
+        sources,
+        stories,
+        story,
+    )
+    from ._errors import CorpusError, UnknownValueError
+    from ._export.arrow import (
+        ARROW_COLUMNS,
+        ARROW_SCHEMA_VERSION,
+        HF_DATA_FILE,
+        arrow_schema,
+        to_arrow,
+        write_hf_dataset,
+        write_parquet,
+    )
+    from ._export.records import FORMATS, ExportFormat, as_dict, export, segment_rows
+    from ._normalize import name_key, normalize
+    from ._records import (
+        CHANNELS,
+        Company,
+        Language,
+        Principle,
+        Quote,
+        SearchHit,
+        Segment,
+        Snippet,
+        Source,
+        Span,
+        Story,
+        Translation,
+    )
+    from ._search.analysis import search_terms
+    from ._stores.compiled import Provenance, StaleCorpusWarning
+
 
 __all__ = [
     "ARROW_COLUMNS",
@@ -119,3 +132,88 @@ __all__ = [
     "write_hf_dataset",
     "write_parquet",
 ]
+
+
+# Where each public name is defined. The package imports a module the first
+# time one of its names is used, so that `import clientocracy` and the
+# command line's `--version` and `--help` cost no more than Python itself.
+_LAZY = {
+    "Alignment": "._authoring.align",
+    "AlignmentError": "._authoring.align",
+    "Draft": "._authoring.draft",
+    "QuoteError": "._authoring.passages",
+    "RepairReport": "._authoring.repair",
+    "find_passage": "._authoring.passages",
+    "import_csv": "._authoring.csv_import",
+    "repair": "._authoring.repair",
+    "ARROW_COLUMNS": "._export.arrow",
+    "ARROW_SCHEMA_VERSION": "._export.arrow",
+    "CHANNELS": "._records",
+    "Company": "._records",
+    "CompanyLike": "._corpus.corpus",
+    "Corpus": "._corpus.corpus",
+    "CorpusError": "._errors",
+    "ExportFormat": "._export.records",
+    "FORMATS": "._export.records",
+    "HF_DATA_FILE": "._export.arrow",
+    "Language": "._records",
+    "LanguageLike": "._corpus.corpus",
+    "Principle": "._records",
+    "PrincipleLike": "._corpus.corpus",
+    "Provenance": "._stores.compiled",
+    "Quote": "._records",
+    "SearchHit": "._records",
+    "Segment": "._records",
+    "Snippet": "._records",
+    "Source": "._records",
+    "Span": "._records",
+    "StaleCorpusWarning": "._stores.compiled",
+    "Story": "._records",
+    "StoryCollection": "._corpus.corpus",
+    "Translation": "._records",
+    "UnknownValueError": "._errors",
+    "arrow_schema": "._export.arrow",
+    "as_dict": "._export.records",
+    "companies": "._corpus.functions",
+    "company": "._corpus.functions",
+    "compile": "._corpus.functions",
+    "export": "._export.records",
+    "language": "._corpus.functions",
+    "languages": "._corpus.functions",
+    "load": "._corpus.functions",
+    "name_key": "._normalize",
+    "normalize": "._normalize",
+    "principle": "._corpus.functions",
+    "principles": "._corpus.functions",
+    "search": "._corpus.functions",
+    "search_terms": "._search.analysis",
+    "segment_rows": "._export.records",
+    "sources": "._corpus.functions",
+    "stories": "._corpus.functions",
+    "story": "._corpus.functions",
+    "to_arrow": "._export.arrow",
+    "write_hf_dataset": "._export.arrow",
+    "write_parquet": "._export.arrow",
+}
+
+
+# Defined for the interpreter only: to a type checker, a name the package does
+# not export stays an error.
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module 'clientocracy' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module, __name__), name)
+        # Tracebacks, reprs and help() then name `clientocracy.UnknownValueError`,
+        # where users import it from, not the private module that defines it.
+        # Pickles keep working: the public name resolves to the same object.
+        if isinstance(value, type) or (callable(value) and hasattr(value, "__globals__")):
+            value.__module__ = __name__
+        globals()[name] = value
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
-__all__ = ["name_key", "normalize"]
+__all__ = ["close_matches", "name_key", "normalize"]
 
 # Letters that Persian and Arabic keyboards (and old web pages) write
 # differently for the same Persian letter, plus typographic variants of
@@ -127,3 +128,20 @@ def name_key(text: str) -> str:
         'zappos com'
     """
     return " ".join(normalize(text).translate(_KEY_TABLE).split())
+
+
+def close_matches(key: str, keys: Iterable[str], n: int, cutoff: float = 0.6) -> list[str]:
+    """The keys most like *key*, as difflib finds them, at a cost bounded by the keys.
+
+    difflib indexes every character of *key* before comparing; a key more
+    than `2 / cutoff - 1` times as long as the longest candidate cannot
+    reach *cutoff* with any of them, so it is not indexed at all (a value of
+    megabytes would otherwise cost seconds and gigabytes to be told no).
+    """
+    import difflib
+
+    candidates = list(keys)
+    longest = max(map(len, candidates), default=0)
+    if len(key) > longest * (2 / cutoff - 1):
+        return []
+    return difflib.get_close_matches(key, candidates, n=n, cutoff=cutoff)

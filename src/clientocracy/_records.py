@@ -6,7 +6,7 @@ Every record is immutable and hashable, compares by value, and has a short
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -597,3 +597,16 @@ class SearchHit:
 
     def __repr__(self) -> str:
         return f"SearchHit(story={self.story.id!r}, score={self.score:.3f})"
+
+
+def plain_fields(record: Language | Company) -> dict[str, Any]:
+    """The fields of a record that holds only plain values, as JSON-ready data.
+
+    A language and a company are written the same way in a catalog and in an
+    export: each field by its name, in the record's order, tuples as lists.
+    """
+    return {
+        field.name: list(value) if isinstance(value, tuple) else value
+        for field in attrs.fields(type(record))
+        for value in (getattr(record, field.name),)
+    }

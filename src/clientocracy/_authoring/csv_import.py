@@ -1,0 +1,335 @@
+"""Importing stories kept in a spreadsheet: one CSV row a story, each text a source file.
+
+The columns, named in the first row (in any order, any case):
+
+- `company`, `title`, `text`, `principles`, `language`: required. The
+  company and the principles are any of their names, principles separated
+  by `;`; the title is in the story's language.
+- `id`, `summary`, `channel`, `origin`, `translator`: optional. Without an
+  id, one is made from the English title; `origin` says where the text
+  comes from (the CSV file and row by default).
+- `industry` and `country`: for a company the corpus does not know yet,
+  which is then created with them.
+- `title_<language>`, `summary_<language>` and `translation_<language>`:
+  texts in other languages (`title_en`, `translation_de`…). A translation
+  is aligned with the text sentence by sentence and needs the same number
+  of sentences (for anything else, add it afterwards with a pairs sheet).
+
+Every row's problems are reported by row (as a spreadsheet numbers them,
+the header being row 1) and column, and nothing is written unless every
+row is good and the whole corpus is valid.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from .._errors import CorpusError, UnknownValueError
+from .._normalize import name_key
+from .._records import Span
+from .align import AlignmentError
+from .draft import Draft
+
+if TYPE_CHECKING:
+    from .._corpus.corpus import Corpus
+
+__all__ = ["REQUIRED_COLUMNS", "import_csv"]
+
+#: The columns every CSV file of stories must have.
+REQUIRED_COLUMNS = ("company", "title", "text", "principles", "language")
+_OPTIONAL = ("id", "summary", "channel", "origin", "translator", "industry", "country")
+_PER_LANGUAGE = re.compile(r"(title|summary|translation)_(\S+)")
+
+
+class _Rows:
+    """Problems found so far, each naming its row and column."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.problems: list[str] = []
+
+    def add(self, row: int, column: str | None, message: str) -> None:
+        where = f"row {row}" + (f", column {column!r}" if column else "")
+        self.problems.append(f"{self.shown}: {where}: {message}")
+
+
+# Russian letters in ids, as the common passport-style transliteration spells them.
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+    "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "iu",
+    "я": "ia",
+}  # fmt: skip
+
+
+def _slug(text: str) -> str:
+    """An id made from *text*: ASCII letters and digits joined by '-', or '' if none."""
+    text = "".join(_CYRILLIC.get(c, c) for c in text.lower())
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+
+
+def _read(path: str) -> tuple[list[str], list[dict[str, str]]]:
+    import csv
+
+    from .._catalog.format import MAX_TEXT_BYTES
+
+    with open(path, "rb") as file:
+        data = file.read(MAX_TEXT_BYTES + 1)
+    if len(data) > MAX_TEXT_BYTES:
+        raise CorpusError([f"{path}: over the limit of {MAX_TEXT_BYTES:,} bytes"])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CorpusError([f"{path}: byte {error.start}: not valid UTF-8; save as UTF-8"]) from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), restkey="\0extra")
+        rows = list(reader)
+    except csv.Error as error:
+        raise CorpusError([f"{path}: line {reader.line_num}: not valid CSV: {error}"]) from None
+    header = [name.strip().lower() for name in reader.fieldnames or ()]
+    return header, [
+        {
+            name.strip().lower(): (value or "")
+            for name, value in row.items()
+            if isinstance(name, str)
+        }
+        for row in rows
+    ]
+
+
+def _check_header(header: list[str], rows: _Rows) -> None:
+    for column in REQUIRED_COLUMNS:
+        if column not in header:
+            rows.add(1, column, "missing; the first row must name the columns")
+    for column in header:
+        if column not in (*REQUIRED_COLUMNS, *_OPTIONAL) and not _PER_LANGUAGE.fullmatch(column):
+            rows.add(1, column, "an unknown column; see the format reference for the columns")
+
+
+def import_csv(
+    csv_path: str | os.PathLike[str],
+    folder: str | os.PathLike[str],
+    *,
+    base: Corpus | None = None,
+) -> Corpus:
+    """Import the stories of the CSV file *csv_path* into the corpus folder *folder*.
+
+    *folder* is a new (or empty) folder, or a corpus to add to. Each row
+    becomes a story and its text a source file of its own; see the format
+    reference for the columns. Raises
+    [`CorpusError`][clientocracy.CorpusError] listing every problem by row
+    and column, having written nothing; returns the corpus as saved.
+    """
+    from .._catalog.format import CATALOG_FILE
+
+    path, target = os.fspath(csv_path), os.fspath(folder)
+    if os.path.isfile(os.path.join(target, CATALOG_FILE)):
+        draft = Draft.open(target, base=base)
+    else:
+        draft = Draft.create(target, base=base)
+    header, records = _read(path)
+    rows = _Rows(path)
+    _check_header(header, rows)
+    if rows.problems:
+        raise CorpusError(rows.problems)
+    importer = _Import(draft, rows, os.path.basename(path))
+    story_rows: dict[str, int] = {}
+    for index, record in enumerate(records):
+        ident = importer.row(record, index + 2)
+        if ident is not None:
+            story_rows[ident] = index + 2
+    if not records:
+        rows.add(2, None, "no stories: the file has a header only")
+    if rows.problems:
+        raise CorpusError(rows.problems)
+    try:
+        return draft.save()
+    except CorpusError as error:
+        raise CorpusError([_with_row(p, story_rows) for p in error.problems]) from None
+
+
+def _with_row(problem: str, story_rows: Mapping[str, int]) -> str:
+    """A problem of the whole corpus, with the CSV row of the story it names."""
+    for ident, row in story_rows.items():
+        if f"({ident!r})" in problem:
+            return f"row {row}: {problem}"
+    return problem
+
+
+class _Import:
+    """Adds the rows of one CSV file to a draft, noting each row's problems."""
+
+    def __init__(self, draft: Draft, rows: _Rows, name: str) -> None:
+        self.draft = draft
+        self.rows = rows
+        self.name = name
+        self.companies: dict[str, str] = {}  # the companies this import created, by name key
+
+    def resolve(self, facet: str, value: str, row: int, column: str) -> str | None:
+        if not value:
+            return None
+        try:
+            return self.draft.resolve(facet, value)
+        except UnknownValueError as error:
+            self.rows.add(row, column, error.brief)
+            return None
+
+    def company(self, record: Mapping[str, str], row: int) -> str | None:
+        name = record.get("company", "").strip()
+        if not name or name_key(name) in self.companies:
+            return self.companies.get(name_key(name))
+        try:
+            return self.draft.resolve("company", name)
+        except UnknownValueError:
+            pass
+        industry, country = record.get("industry", "").strip(), record.get("country", "").strip()
+        if not industry or not country:
+            self.rows.add(
+                row,
+                "company",
+                f"no company is named {name!r}; give 'industry' and 'country' to create it, "
+                "or use a known company's name",
+            )
+            return None
+        ident = _slug(name) or f"company-{row}"
+        try:
+            self.draft.add_company(ident, name=name, industry=industry, country=country.upper())
+        except ValueError as error:
+            self.rows.add(row, "company", str(error))
+            return None
+        self.companies[name_key(name)] = ident
+        return ident
+
+    def texts(self, record: Mapping[str, str], kind: str) -> dict[str, str]:
+        """The `<kind>_<language>` cells that are filled in, by column."""
+        return {
+            column: value.strip()
+            for column, value in record.items()
+            if column.startswith(kind + "_") and value.strip()
+        }
+
+    def untranslated(self, record: Mapping[str, str], row: int, language: str | None) -> None:
+        """Titles and summaries in a language the row gives no text in are refused."""
+        translated = {c.split("_", 1)[1] for c in self.texts(record, "translation")}
+        for column in (*self.texts(record, "title"), *self.texts(record, "summary")):
+            suffix = column.split("_", 1)[1]
+            if suffix in translated or suffix == "en":
+                continue
+            tag = self.resolve("language", suffix, row, column)
+            if tag is not None and tag != language:
+                self.rows.add(
+                    row,
+                    column,
+                    f"the story has no text in {tag!r}: fill in 'translation_{suffix}', "
+                    "or leave this cell empty",
+                )
+
+    def row(self, record: Mapping[str, str], row: int) -> str | None:
+        """Add one row's source and story; return the story's id, or None after noting problems."""
+        before = len(self.rows.problems)
+        if "\0extra" in record:
+            self.rows.add(row, None, "more cells than the header names columns")
+        for column in REQUIRED_COLUMNS:
+            if not record.get(column, "").strip():
+                self.rows.add(row, column, "empty; every story needs one")
+        language = self.resolve("language", record.get("language", "").strip(), row, "language")
+        company = self.company(record, row)
+        principles = [
+            self.resolve("principle", name.strip(), row, "principles")
+            for name in record.get("principles", "").split(";")
+            if name.strip()
+        ]
+        titles = self.texts(record, "title")
+        english = titles.get("title_en", record.get("title", "") if language == "en" else "")
+        ident = record.get("id", "").strip() or _slug(english) or f"story-{row}"
+        if self.draft.has("stories", ident):
+            column = "id" if record.get("id", "").strip() else "title_en"
+            self.rows.add(row, column, f"the story id {ident!r} is taken; give an 'id' of its own")
+        self.untranslated(record, row, language)
+        if len(self.rows.problems) > before or language is None or company is None:
+            return None
+        try:
+            self.add(record, row, ident, language, company, [p for p in principles if p])
+        except (ValueError, LookupError) as error:
+            self.rows.add(row, None, str(error))
+            return None
+        return ident if len(self.rows.problems) == before else None
+
+    def add(
+        self,
+        record: Mapping[str, str],
+        row: int,
+        ident: str,
+        language: str,
+        company: str,
+        principles: list[str],
+    ) -> None:
+        """Add the row's source, story and translations to the draft."""
+        text = record["text"]
+        title = {language: record["title"].strip()}
+        for column, value in self.texts(record, "title").items():
+            tag = self.resolve("language", column.split("_", 1)[1], row, column)
+            if tag is not None:
+                title[tag] = value
+        summary = {language: record["summary"].strip()} if record.get("summary", "").strip() else {}
+        for column, value in self.texts(record, "summary").items():
+            tag = self.resolve("language", column.split("_", 1)[1], row, column)
+            if tag is not None:
+                summary[tag] = value
+        origin = record.get("origin", "").strip() or f"Imported from {self.name}, row {row}."
+        source_title = {tag: title[tag] for tag in (language, "en") if tag in title}
+        self.draft.add_source(
+            ident, text=text, language=language, title=source_title, origin=origin
+        )
+        stripped = text.strip()
+        start = text.index(stripped)
+        self.draft.add_story(
+            ident,
+            source=ident,
+            span=Span(start=start, end=start + len(stripped)),
+            company=company,
+            principles=principles,
+            title=title,
+            summary=summary,
+            channel=record.get("channel", "").strip() or None,
+        )
+        for column, value in self.texts(record, "translation").items():
+            self.translation(ident, row, column, value, record)
+
+    def translation(
+        self, story: str, row: int, column: str, text: str, record: Mapping[str, str]
+    ) -> None:
+        tag = self.resolve("language", column.split("_", 1)[1], row, column)
+        if tag is None:
+            return
+        translator = record.get("translator", "").strip()
+        if not translator:
+            self.rows.add(row, "translator", f"needed for {column!r}: who translated it")
+            return
+        try:
+            alignment = self.draft.align(story, text, language=tag)
+        except AlignmentError as error:
+            self.rows.add(
+                row,
+                column,
+                f"{error.problems[0].rstrip(':')}; import the story without it and add the "
+                "translation with a pairs sheet",
+            )
+            return
+        suffix = column.split("_", 1)[1]
+        record_title = record.get(f"title_{suffix}", "").strip()
+        record_summary = record.get(f"summary_{suffix}", "").strip()
+        for what, value in (("title", record_title), ("summary", record_summary)):
+            if not value:
+                self.rows.add(row, f"{what}_{suffix}", f"needed for the translation in {column!r}")
+        if record_title and record_summary:
+            self.draft.add_translation(
+                story, alignment, translator=translator, title=record_title, summary=record_summary
+            )

@@ -1,0 +1,179 @@
+"""Repairing a corpus after its texts were edited: re-anchoring spans by their words.
+
+A span in a catalog carries its offsets and, optionally, the words its
+passage begins and ends with. When a text changes, the offsets may point
+at the wrong place, but the words still name the passage: `repair` finds
+each passage again (the candidate nearest the old offsets, where the words
+occur more than once), updates the offsets, the quoted words' exact
+spacing and the text's SHA-256, and writes the catalog only if the whole
+corpus is then valid.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import attrs
+
+from .._catalog.anchors import between, describe_places, nearest, spelled
+from .._errors import CorpusError
+from .draft import Draft
+
+__all__ = ["RepairReport", "repair"]
+
+
+@attrs.frozen(kw_only=True)
+class RepairReport:
+    """What [`repair`][clientocracy.repair] changed, one line for each change.
+
+    Attributes:
+        texts: The sources whose text changed, with the old and new SHA-256.
+        moved: The spans and segments that moved: where, from and to.
+        written: Whether the catalog was written (false for a dry run, or
+            when nothing changed).
+    """
+
+    texts: tuple[str, ...]
+    moved: tuple[str, ...]
+    written: bool
+
+
+_Anchor = tuple[str, dict[str, Any], dict[str, Any] | None]
+
+
+def _anchors(draft: Draft) -> dict[str, list[_Anchor]]:
+    """Every span object of the catalog, by the source it points into.
+
+    Each comes with where it is and, for a segment, its story's span.
+    """
+    found: dict[str, list[_Anchor]] = {}
+
+    def add(source: object, anchor: _Anchor) -> None:
+        if isinstance(source, str):
+            found.setdefault(source, []).append(anchor)
+
+    for record in draft.records("sources"):
+        if isinstance(record.get("origin_span"), dict):
+            add(record.get("id"), (f"source {record.get('id')!r}: origin_span",
+                                   record["origin_span"], None))  # fmt: skip
+    for record in draft.records("principles"):
+        statement = record.get("statement")
+        if isinstance(statement, dict):
+            add(statement.get("source"), (f"principle {record.get('id')!r}: statement",
+                                          statement, None))  # fmt: skip
+    for record in draft.records("stories"):
+        span = record.get("span")
+        if not isinstance(span, dict):
+            continue
+        story = f"story {record.get('id')!r}"
+        add(record.get("source"), (f"{story}: span", span, None))
+        for translation in record.get("translations") or ():
+            for index, segment in enumerate(translation.get("segments") or ()):
+                where = f"{story}: {translation.get('language')} segment {index}"
+                add(record.get("source"), (where, segment, span))
+    return found
+
+
+def _reanchor(text: str, span: dict[str, Any]) -> tuple[int, int] | str:
+    """The new offsets of *span* in *text*, or what keeps it from being found."""
+    begins, ends = span.get("begins"), span.get("ends")
+    if not isinstance(begins, str) or not isinstance(ends, str):
+        return "has no 'begins' and 'ends' to find it by; fix its offsets by hand"
+    places = between(text, begins, ends)
+    given = span.get("start")
+    old = given if isinstance(given, int) else 0
+    found = nearest(places, old)
+    if found is None:
+        return f"no passage from {begins!r} to {ends!r} is left in the text"
+    ties = [p for p in places if p != found and abs(p[0] - old) == abs(found[0] - old)]
+    if ties:
+        return f"the words fit two places equally near: {describe_places(text, [found, *ties])}"
+    return found
+
+
+def _shifted(segment: dict[str, Any], story: tuple[int, int, int, int]) -> tuple[int, int] | None:
+    """A segment without words of its own, moved with its story if the passage kept its length."""
+    old_start, old_end, new_start, new_end = story
+    start, end = segment.get("start"), segment.get("end")
+    if new_end - new_start != old_end - old_start or not isinstance(start, int):
+        return None
+    if not isinstance(end, int):
+        return None
+    return start + new_start - old_start, end + new_start - old_start
+
+
+def _move(text: str, span: dict[str, Any], start: int, end: int) -> None:
+    """Set *span*'s offsets, and its words to the text's own spacing of them."""
+    span["start"], span["end"] = start, end
+    span["begins"], span["ends"] = spelled(text, start, end, span["begins"], span["ends"])
+
+
+def _repair_source(
+    draft: Draft,
+    record: dict[str, Any],
+    anchors: list[_Anchor],
+    moved: list[str],
+    lost: list[str],
+) -> str | None:
+    """Re-anchor what points into one source if its text changed; return the change, or None."""
+    import hashlib  # costs start-up time, so only when used
+
+    ident = str(record.get("id"))
+    text = draft.text(ident)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if digest == record.get("sha256"):
+        return None
+    stories: dict[int, tuple[int, int, int, int]] = {}  # by id() of a story's span
+    for where, span, story in anchors:
+        before = (span.get("start"), span.get("end"))
+        found: tuple[int, int] | str | None = _reanchor(text, span)
+        if isinstance(found, str) and story is not None and "begins" not in span:
+            found = _shifted(span, stories[id(story)]) if id(story) in stories else None
+            found = found or "has no 'begins' and 'ends', and its story's passage changed length"
+        if found is None or isinstance(found, str):
+            lost.append(f"{where} [{before[0]}, {before[1]}): {found}")
+            continue
+        if before != found:
+            moved.append(f"{where}: [{before[0]}, {before[1]}) → [{found[0]}, {found[1]})")
+        if story is None and isinstance(before[0], int) and isinstance(before[1], int):
+            stories[id(span)] = (before[0], before[1], *found)
+        if "begins" in span:
+            _move(text, span, *found)
+        else:
+            span["start"], span["end"] = found
+    old = record.get("sha256")
+    record["sha256"] = digest
+    return f"source {ident!r}: {record.get('file')}: SHA-256 {old} → {digest}"
+
+
+def repair(folder: str | os.PathLike[str], *, write: bool = True) -> RepairReport:
+    """Re-anchor the spans into every edited text of the corpus in *folder*, and update hashes.
+
+    Each span and segment into a text whose SHA-256 no longer matches is
+    found again by its `begins` and `ends`. The catalog is written (with
+    *write*) only if every one was found and the whole corpus is then
+    valid; otherwise [`CorpusError`][clientocracy.CorpusError] lists what
+    could not be re-anchored, or what else is wrong, and nothing changes.
+    """
+    draft = Draft.open(folder)
+    moved: list[str] = []
+    lost: list[str] = []
+    anchors = _anchors(draft)
+    texts: list[str] = []
+    for record in draft.records("sources"):
+        into = anchors.get(str(record.get("id")), [])
+        change = _repair_source(draft, record, into, moved, lost)
+        if change is not None:
+            texts.append(change)
+    shown = os.path.join(draft.folder, "catalog.json")
+    if lost:
+        raise CorpusError([f"{shown}: {line}" for line in lost])
+    if not texts:
+        draft.check()
+        return RepairReport(texts=(), moved=(), written=False)
+    if write:
+        draft.save()
+    else:
+        draft.check()
+    return RepairReport(texts=tuple(texts), moved=tuple(moved), written=write)

@@ -1,0 +1,477 @@
+"""Building records from a checked catalog, one function per section of the format."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .._errors import CorpusError
+from .._records import (
+    CHANNELS,
+    Company,
+    Language,
+    Principle,
+    Quote,
+    Segment,
+    Source,
+    Span,
+    Story,
+    Translation,
+)
+from .checks import Good, Problems, check_fields, check_span, decode_text, short
+from .format import SEGMENT_FIELDS, TRANSLATION_FIELDS, ReadFile
+
+if TYPE_CHECKING:
+    from .._corpus.corpus import Corpus
+
+
+class Resolver:
+    """Finds referenced records: the catalog's own first, then the base corpus's."""
+
+    def __init__(self, base: Corpus | None, problems: Problems) -> None:
+        self.base = base
+        self.problems = problems
+        self.borrowed: dict[tuple[str, str], Any] = {}
+        # Records that exist but failed their own checks: already reported.
+        self.broken: set[tuple[str, str]] = set()
+        # What "known: …" lists, by facet and number of local records.
+        self.known: dict[tuple[str, int], str] = {}
+
+    def find(self, local: Mapping[str, Any], facet: str, ident: str, where: str, field: str) -> Any:
+        if ident in local:
+            return local[ident]
+        if (facet, ident) in self.broken:
+            return None
+        # Thousands of stories name the same few bundled principles.
+        borrowed = self.borrowed.get((facet, ident))
+        if borrowed is not None:
+            return borrowed
+        if self.base is not None:
+            try:
+                record = getattr(self.base, facet)(ident)
+            except LookupError:
+                pass
+            else:
+                if record.id == ident:
+                    self._borrow(facet, record)
+                    return record
+        # The same listing for every bad reference to a facet: building it
+        # each time made a catalog of many bad references quadratic.
+        shown = self.known.get((facet, len(local)))
+        if shown is None:
+            known = sorted(local)
+            if self.base is not None:
+                known += [r.id for r in getattr(self.base, _PLURAL[facet])() if r.id not in local]
+            shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "") or "none"
+            self.known[(facet, len(local))] = shown
+        self.problems.add(where, f"field {field!r}: no {facet} has id {ident!r} (known: {shown})")
+        return None
+
+    def _borrow(self, facet: str, record: Any) -> None:
+        """Take *record* from the base corpus, with every record it refers to.
+
+        A borrowed record then is a whole: saved and loaded again, it finds
+        what it names (a principle's source, the languages of its names) in
+        the corpus itself.
+        """
+        if (facet, record.id) in self.borrowed:
+            return
+        self.borrowed[(facet, record.id)] = record
+        tags: list[str] = []
+        if isinstance(record, Principle):
+            self._borrow("source", record.statement.source)
+            tags = [tag for tag, _ in (*record.names, *record.definitions)]
+        elif isinstance(record, Source):
+            self._borrow("language", record.language)
+            tags = [tag for tag, _ in record.titles]
+        assert self.base is not None
+        for tag in tags:
+            try:
+                language = self.base.language(tag)
+            except LookupError:
+                continue
+            if language.id == tag:
+                self._borrow("language", language)
+
+
+_PLURAL = {
+    "language": "languages",
+    "company": "companies",
+    "principle": "principles",
+    "source": "sources",
+}
+
+
+class Build:
+    """What building a corpus has made so far: the records of each section, by id."""
+
+    def __init__(self, catalog: str, version: int, problems: Problems, resolver: Resolver):
+        self.catalog = catalog
+        self.version = version
+        self.problems = problems
+        self.resolver = resolver
+        self.places: dict[tuple[str, str], str] = {}
+        self.languages: dict[str, Language] = {}
+        self.companies: dict[str, Company] = {}
+        self.sources: dict[str, Source] = {}
+        self.principles: dict[str, Principle] = {}
+        self.stories: list[Story] = []
+
+    def defined(self, facet: str, ident: str, label: str) -> None:
+        self.places[(facet, ident)] = f"{self.catalog}: {label}"
+
+    def language(self, ident: str, where: str, field: str) -> Language | None:
+        found: Language | None = self.resolver.find(self.languages, "language", ident, where, field)
+        return found
+
+    def texts(
+        self,
+        value: Mapping[str, str],
+        where: str,
+        field: str,
+        required: Iterable[str],
+        allowed: Iterable[str] | None = None,
+    ) -> tuple[tuple[str, str], ...] | None:
+        """Check an object of language tag → text; return it as pairs, or None.
+
+        With *allowed*, a text in any other language is refused: a story's
+        title in a language it has no text in would name nothing to read.
+        """
+        ok = all(self.language(tag, where, field) is not None for tag in value)
+        if allowed is not None:
+            ok = self._allowed(value, where, field, list(dict.fromkeys(allowed))) and ok
+        missing = [tag for tag in dict.fromkeys(required) if tag not in value]
+        if missing:
+            self.problems.add(
+                where,
+                f"field {field!r}: needs a text in {', '.join(map(repr, missing))}",
+            )
+            ok = False
+        return tuple(value.items()) if ok else None
+
+    def _allowed(
+        self, value: Mapping[str, str], where: str, field: str, allowed: list[str]
+    ) -> bool:
+        ok = True
+        for tag in value:
+            if tag not in allowed:
+                self.problems.add(
+                    where,
+                    f"field {field!r}: a text in {tag!r}, which the story is neither told "
+                    f"nor translated in; it may use {', '.join(map(repr, allowed))} "
+                    f"(add a translation into {tag!r} first)",
+                )
+                ok = False
+        return ok
+
+
+def build_languages(items: Good, build: Build) -> None:
+    for label, item in items:
+        build.defined("language", item["id"], label)
+        build.languages[item["id"]] = Language(
+            id=item["id"],
+            name=item["name"],
+            native_name=item["native_name"],
+            direction=item["direction"],
+            aliases=tuple(item.get("aliases", ())),
+        )
+
+
+def build_companies(items: Good, build: Build) -> None:
+    for label, item in items:
+        build.defined("company", item["id"], label)
+        build.companies[item["id"]] = Company(
+            id=item["id"],
+            name=item["name"],
+            aliases=tuple(item.get("aliases", ())),
+            industry=item["industry"],
+            country=item["country"],
+        )
+
+
+def build_sources(items: Good, build: Build, read_file: ReadFile, *, verify_hashes: bool) -> None:
+    problems, resolver = build.problems, build.resolver
+    for label, item in items:
+        resolver.broken.add(("source", item["id"]))  # until it passes every check
+        file = item["file"]
+        language = build.language(item["language"], label, "language")
+        if build.version == 1:
+            titles: tuple[tuple[str, str], ...] | None = _v1_titles(
+                item["language"], item["title"], item["title_en"]
+            )
+        else:
+            titles = build.texts(item["title"], label, "title", (item["language"], "en"))
+        try:
+            content = read_file(file)
+        except CorpusError as error:
+            problems.lines.extend(error.problems)
+            continue
+        except OSError as error:
+            problems.add(label, f"field 'file': cannot read {file!r}: {error.strerror or error}")
+            continue
+        text = decode_text(content, file, problems)
+        if text is None or language is None or titles is None:
+            continue
+        digest = _checked_digest(item, content, label, problems, verify_hashes=verify_hashes)
+        if digest is None:
+            continue
+        origin_span = None
+        if item.get("origin_span") is not None:
+            origin_span = check_span(item["origin_span"], text, label, "origin_span", problems)
+            if origin_span is None:
+                continue
+        resolver.broken.discard(("source", item["id"]))
+        build.defined("source", item["id"], label)
+        build.sources[item["id"]] = Source(
+            id=item["id"],
+            language=language,
+            titles=titles,
+            text=text,
+            sha256=digest,
+            origin=item["origin"],
+            origin_url=item.get("origin_url"),
+            origin_span=origin_span,
+            tags=tuple(item.get("tags", ())),
+        )
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _hash(content: bytes) -> str:
+    """The SHA-256 of a text file's bytes, less any byte-order mark."""
+    import hashlib  # costs milliseconds at start-up, so only when used
+
+    # The bytes read are the text's UTF-8 (it decoded), less any BOM:
+    # hashing them spares encoding megabytes of text again.
+    body = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
+    return hashlib.sha256(body).hexdigest()
+
+
+def _checked_digest(
+    item: Mapping[str, Any], content: bytes, label: str, problems: Problems, *, verify_hashes: bool
+) -> str | None:
+    """The text's SHA-256 if the catalog declares it, or None after saying which would fit."""
+    file, declared = item["file"], item["sha256"]
+    if not _SHA256.fullmatch(declared):
+        problems.add(
+            label,
+            f"field 'sha256': expected 64 lowercase hexadecimal digits, got "
+            f"{short(declared)!r}; {file!r} has SHA-256 {_hash(content)}",
+        )
+        return None
+    digest = _hash(content) if verify_hashes else declared
+    if digest != declared:
+        problems.add(
+            label,
+            f"field 'sha256': {file!r} has SHA-256 {digest}, not the {declared} "
+            "the catalog declares; restore the file or update the hash",
+        )
+        return None
+    return str(digest)
+
+
+def _v1_titles(own: str, title: str, title_en: str) -> tuple[tuple[str, str], ...]:
+    """A version 1 title and English title; one title when the text is English."""
+    return ((own, title),) if own == "en" else ((own, title), ("en", title_en))
+
+
+def _english_first(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(pairs, key=lambda pair: pair[0] != "en"))
+
+
+def build_principles(items: Good, build: Build) -> None:
+    resolver = build.resolver
+    for label, item in items:
+        resolver.broken.add(("principle", item["id"]))  # until it passes every check
+        statement = item["statement"]
+        source = resolver.find(
+            build.sources, "source", statement["source"], label, "statement.source"
+        )
+        names = build.texts(item["names"], label, "names", ())
+        if build.version == 1:
+            definitions: tuple[tuple[str, str], ...] | None = (("en", item["definition"]),)
+        else:
+            definitions = build.texts(item["definition"], label, "definition", ("en",))
+        if source is None or names is None or definitions is None:
+            continue
+        span = check_span(statement, source.text, label, "statement", build.problems)
+        if span is None:
+            continue
+        resolver.broken.discard(("principle", item["id"]))
+        build.defined("principle", item["id"], label)
+        build.principles[item["id"]] = Principle(
+            id=item["id"],
+            names=_english_first(names),
+            aliases=tuple(item.get("aliases", ())),
+            definitions=_english_first(definitions),
+            statement=Quote(source=source, span=span),
+        )
+
+
+def build_stories(items: Good, build: Build) -> None:
+    problems, resolver = build.problems, build.resolver
+    for label, item in items:
+        source = resolver.find(build.sources, "source", item["source"], label, "source")
+        company = resolver.find(build.companies, "company", item["company"], label, "company")
+        story_principles = [
+            resolver.find(build.principles, "principle", pid, label, "principles")
+            for pid in item["principles"]
+        ]
+        refs_ok = source is not None and company is not None and None not in story_principles
+        if len(set(item["principles"])) != len(item["principles"]):
+            problems.add(label, "field 'principles': lists a principle twice")
+            refs_ok = False
+        channel = item.get("channel")
+        if channel is not None and channel not in CHANNELS:
+            problems.add(
+                label, f"field 'channel': expected one of {', '.join(CHANNELS)}, got {channel!r}"
+            )
+            refs_ok = False
+        if not refs_ok:
+            continue
+        own = source.language.id
+        span = check_span(item["span"], source.text, label, "span", problems)
+        translations = None
+        if span is not None:
+            translations = build_translations(
+                item.get("translations", []), source, span, f"{label}: translations", build
+            )
+        titles: tuple[tuple[str, str], ...] | None
+        summaries: tuple[tuple[str, str], ...] | None
+        if build.version == 1:
+            titles = _v1_titles(own, item["title"], item["title_en"])
+            summaries = (("en", item["summary"]),)
+        else:
+            translated = [t.language.id for t in translations or ()]
+            # English is the dataset's common language: every story has an
+            # English title and summary, whatever languages it is told in.
+            allowed = None if translations is None else (own, "en", *translated)
+            titles = build.texts(item["title"], label, "title", (own, "en", *translated), allowed)
+            summaries = build.texts(item["summary"], label, "summary", ("en", *translated), allowed)
+        if span is None or translations is None or titles is None or summaries is None:
+            continue
+        build.defined("story", item["id"], label)
+        build.stories.append(
+            Story(
+                id=item["id"],
+                titles=titles,
+                summaries=summaries,
+                company=company,
+                principles=tuple(story_principles),
+                language=source.language,
+                source=source,
+                span=span,
+                channel=channel,
+                translations=translations,
+            )
+        )
+
+
+def build_translations(
+    items: list[Any], source: Source, span: Span, where: str, build: Build
+) -> tuple[Translation, ...] | None:
+    """Check a story's translations; return them, or None after reporting every problem."""
+    problems = build.problems
+    translations: list[Translation] = []
+    seen: set[str] = set()
+    ok = True
+    for index, item in enumerate(items):
+        place = f"{where}[{index}]"
+        if isinstance(item, dict) and isinstance(item.get("language"), str):
+            place += f" ({item['language']!r})"
+        if not check_fields(item, TRANSLATION_FIELDS, place, problems):
+            ok = False
+            continue
+        language = build.language(item["language"], place, "language")
+        if language is None:
+            ok = False
+            continue
+        if language.id == source.language.id:
+            problems.add(
+                place,
+                f"field 'language': {language.id!r} is the story's own language; "
+                "the original is the story's text, not a translation",
+            )
+            ok = False
+            continue
+        if language.id in seen:
+            problems.add(place, f"field 'language': a second translation into {language.id!r}")
+            ok = False
+            continue
+        seen.add(language.id)
+        segments = build_segments(item["segments"], source.text, span, place, problems)
+        if segments is None:
+            ok = False
+            continue
+        translations.append(
+            Translation(
+                language=language,
+                segments=segments,
+                translator=item["translator"],
+                review=item.get("review"),
+            )
+        )
+    return tuple(translations) if ok else None
+
+
+def build_segments(
+    items: list[Any], text: str, span: Span, where: str, problems: Problems
+) -> tuple[Segment, ...] | None:
+    """Check that segments are well formed, in order, and cover the passage exactly."""
+    if not items:
+        problems.add(where, "field 'segments': must list at least one segment")
+        return None
+    segments: list[Segment] = []
+    ok = True
+    covered = span.start  # where the part of the passage not yet covered starts
+    for index, item in enumerate(items):
+        place = f"{where}: segments[{index}]"
+        if not check_fields(item, SEGMENT_FIELDS, place, problems):
+            ok = False
+            continue
+        start, end, rendered = item["start"], item["end"], item["text"]
+        if not span.start <= start < end <= span.end:
+            problems.add(
+                place,
+                f"[{start}, {end}) must be non-empty and within the story's span "
+                f"[{span.start}, {span.end})",
+            )
+            ok = False
+            continue
+        if start < covered:
+            problems.add(
+                place,
+                f"starts at {start}, inside the previous segment (which ends at {covered}); "
+                "segments must be in order and must not overlap",
+            )
+            ok = False
+        elif text[covered:start].strip():
+            problems.add(
+                place,
+                f"leaves [{covered}, {start}) of the passage untranslated "
+                f"({short(text[covered:start].strip())!r}); extend a segment over it",
+            )
+            ok = False
+        checked = check_span(item, text, place, "span", problems)
+        if checked is None:
+            ok = False
+        if ok:
+            segments.append(
+                Segment(
+                    span=Span(start=start, end=end),
+                    original=text[start:end],
+                    text=rendered,
+                    paragraph=bool(segments) and "\n" in text[covered:start],
+                )
+            )
+        covered = max(covered, end)
+    if ok and text[covered : span.end].strip():
+        problems.add(
+            where,
+            f"field 'segments': [{covered}, {span.end}) at the end of the passage is "
+            "untranslated; extend the last segment over it",
+        )
+        ok = False
+    return tuple(segments) if ok else None

@@ -1,0 +1,229 @@
+"""Reading a corpus: parse the catalog, check everything, then build records.
+
+A corpus is a catalog file (`catalog.json`) and the text files it names.
+Loading checks the whole catalog first and collects every problem it finds;
+records are built only when there is none, so a corpus loads whole or not
+at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .._errors import CorpusError
+from .._io.files import open_corpus
+from .._io.strict_json import decode_catalog
+from .._stores.memory import MemoryStore
+from .build import (
+    Build,
+    Resolver,
+    build_companies,
+    build_languages,
+    build_principles,
+    build_sources,
+    build_stories,
+)
+from .checks import Problems, check_names, check_records, describe
+from .format import (
+    CATALOG_FILE,
+    FORMAT,
+    MAX_CATALOG_BYTES,
+    MAX_CORPUS_BYTES,
+    MAX_TEXT_BYTES,
+    SECTIONS,
+    SUPPORTED_VERSIONS,
+    VERSION,
+    ReadFile,
+)
+
+if TYPE_CHECKING:
+    from .._corpus.corpus import Corpus
+
+__all__ = [
+    "CATALOG_FILE",
+    "FORMAT",
+    "MAX_CATALOG_BYTES",
+    "MAX_CORPUS_BYTES",
+    "MAX_TEXT_BYTES",
+    "SUPPORTED_VERSIONS",
+    "VERSION",
+    "load",
+    "load_bundled",
+    "parse_corpus",
+]
+
+
+def parse_corpus(
+    catalog_bytes: bytes,
+    read_file: ReadFile,
+    *,
+    catalog: str,
+    base: Corpus | None = None,
+    verify_hashes: bool = True,
+) -> MemoryStore:
+    """Parse and check a catalog and its texts; return their records or raise.
+
+    *catalog* names the catalog file in problem messages; *read_file* reads
+    a text file named by the catalog and raises `OSError` (or
+    [`CorpusError`][clientocracy.CorpusError]) if it cannot. References that
+    the catalog does not define are looked up by id in *base*; the records
+    found there become part of the corpus. With *verify_hashes* false, the
+    texts' SHA-256 is taken from the catalog instead of computed (for the
+    bundled data, whose integrity the installer and the test suite already
+    check).
+    """
+    problems = Problems(catalog)
+    data = _parse_json(catalog_bytes, catalog, problems)
+    version = _check_top_level(data, problems)
+    resolver = Resolver(base, problems)
+    good = check_records(data, version, problems, resolver.broken)
+    build = Build(catalog, version, problems, resolver)
+    build_languages(good["languages"], build)
+    build_companies(good["companies"], build)
+    build_sources(good["sources"], build, read_file, verify_hashes=verify_hashes)
+    build_principles(good["principles"], build)
+    build_stories(good["stories"], build)
+    if problems:
+        raise CorpusError(problems.lines)
+
+    places = build.places
+    borrowed = resolver.borrowed
+    if base is not None:
+        for (facet, ident), _record in borrowed.items():
+            places[(facet, ident)] = base.place(facet, ident)
+
+    def with_borrowed(facet: str, local: Mapping[str, Any]) -> list[Any]:
+        extra = [r for (f, i), r in borrowed.items() if f == facet and i not in local]
+        return [*extra, *local.values()]
+
+    store = MemoryStore(
+        languages=with_borrowed("language", build.languages),
+        companies=with_borrowed("company", build.companies),
+        principles=with_borrowed("principle", build.principles),
+        sources=with_borrowed("source", build.sources),
+        stories=build.stories,
+        places=places,
+    )
+    check_names(store, problems)
+    if problems:
+        raise CorpusError(problems.lines)
+    return store
+
+
+def _parse_json(catalog_bytes: bytes, catalog: str, problems: Problems) -> dict[str, Any]:
+    """Decode the catalog file into its top-level object, or raise `CorpusError`."""
+    data = decode_catalog(catalog_bytes, catalog=catalog)
+    if not isinstance(data, dict):
+        problems.add("top level", f"expected an object, got {describe(data)}")
+        raise CorpusError(problems.lines)
+    return data
+
+
+def _check_top_level(data: Mapping[str, Any], problems: Problems) -> int:
+    """Check the format and version fields; return the version to read the rest as."""
+    if data.get("format") != FORMAT:
+        problems.add("field 'format'", f"expected {FORMAT!r}, got {data.get('format')!r}")
+    version = data.get("version")
+    if type(version) is not int or version not in SUPPORTED_VERSIONS:
+        readable = " and ".join(map(str, SUPPORTED_VERSIONS))
+        problems.add(
+            "field 'version'",
+            f"this release reads versions {readable}, got {version!r}",
+        )
+        # Read the rest as the newest version, to report its problems too.
+        version = VERSION
+    for name in sorted(set(data) - {"format", "version", *SECTIONS}):
+        problems.add("top level", f"unknown field {name!r}")
+    return int(version)
+
+
+def load_bundled(*, verify_hashes: bool = False) -> MemoryStore:
+    """Load the records of the corpus that ships inside the package.
+
+    Its texts' hashes are not recomputed by default: pip checks every
+    installed file against the wheel's RECORD, and the test suite checks the
+    texts against their published hashes, so this saves start-up time only.
+    """
+    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
+    if os.path.isfile(os.path.join(folder, CATALOG_FILE)):
+        # Installed as files, as pip installs it: read them directly.
+        # importlib_resources (for a zipped package) costs more start-up
+        # time than reading the whole dataset.
+        def read_file(name: str) -> bytes:
+            with open(os.path.join(folder, *name.split("/")), "rb") as file:
+                return file.read()
+
+    else:  # pragma: no cover - a zipped package
+        import importlib_resources
+
+        data = importlib_resources.files("clientocracy") / "data"
+
+        def read_file(name: str) -> bytes:
+            return (data / name).read_bytes()
+
+    catalog = read_file(CATALOG_FILE)
+    store = parse_corpus(
+        catalog, read_file, catalog=f"clientocracy/data/{CATALOG_FILE}", verify_hashes=verify_hashes
+    )
+
+    def read_index() -> bytes | None:
+        try:
+            return read_file(BUNDLED_INDEX_FILE)
+        except OSError:
+            return None
+
+    store.prebuilt_index = (read_index, bundled_fingerprint(catalog))
+    return store
+
+
+#: The search index of the bundled corpus, made in advance (see
+#: `scripts/build_search_index.py`): analysing its texts on the first search
+#: would cost more than the rest of the command.
+BUNDLED_INDEX_FILE = "search-index.sqlite"
+
+
+def bundled_fingerprint(catalog: bytes) -> str:
+    """What the bundled search index must have been made from: this catalog.
+
+    A checksum, not a cryptographic hash: it tells a stale file from a
+    current one (both ship in the package), and hashlib would cost more
+    start-up time than the search it speeds up.
+    """
+    import zlib
+
+    return f"catalog-crc32:{zlib.crc32(catalog):08x}:{len(catalog)}"
+
+
+def load(path: str | os.PathLike[str], *, base: Corpus | None) -> MemoryStore:
+    """Load the records of a folder holding `catalog.json` and its text files.
+
+    *path* is the folder, or the catalog file in it. Ids the catalog refers
+    to but does not define (companies, principles, languages, sources) are
+    looked up in *base*; the records found there become part of the loaded
+    corpus. Raises [`CorpusError`][clientocracy.CorpusError] listing every
+    problem found; nothing is loaded unless all is well.
+    """
+    given = os.fspath(path)
+    # The folder is opened once and every file, the catalog too, is opened
+    # relative to it and checked after opening (see _files): a corpus folder
+    # that changes while it loads cannot slip a link or a pipe in.
+    folder, catalog_name, catalog_shown = open_corpus(
+        given, CATALOG_FILE, total_limit=MAX_CORPUS_BYTES
+    )
+    with folder:
+        catalog_bytes = folder.read(catalog_name, MAX_CATALOG_BYTES, catalog_shown)
+
+        def read_file(name: str) -> bytes:
+            return folder.read(name, MAX_TEXT_BYTES, os.path.join(given, name))
+
+        store = parse_corpus(catalog_bytes, read_file, catalog=catalog_shown, base=base)
+    # Where the records came from, so that a compiled file can tell when
+    # its catalog has changed since.
+    catalog_path = os.path.abspath(catalog_shown)
+    with contextlib.suppress(OSError):
+        info = os.stat(catalog_path)
+        store.origins = ((catalog_path, info.st_size, info.st_mtime_ns),)
+    return store

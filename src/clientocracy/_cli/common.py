@@ -1,0 +1,110 @@
+"""What every command shares: exit statuses, standard output and error, tables, messages."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+# typing is left unimported at run time: `--version` and `--help` start faster.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TextIO
+
+    from .._corpus.corpus import Corpus, StoryCollection
+    from .output import Output
+
+
+PROG = "clientocracy"
+
+#: The formats `export` writes only to a file, with pyarrow.
+FILE_FORMATS = ("parquet", "hf")
+
+EXIT_OK = 0
+EXIT_NO_MATCH = 1
+EXIT_USAGE = 2
+# What a shell reports for a process killed by SIGINT (128 + 2) and SIGPIPE (128 + 13).
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+# An error the program did not expect: a bug (EX_SOFTWARE of sysexits.h).
+EXIT_BUG = 70
+
+
+def stdout_output() -> Output:
+    """Standard output, through which every line the commands print goes.
+
+    It writes to whatever `sys.stdout` is at the time, so that a pager or
+    the bidi display that takes standard output over gets the lines too.
+    """
+    from .output import Output
+
+    return Output(lambda: sys.stdout, name="standard output", required=True)
+
+
+def stderr_output() -> Output:
+    """Standard error: messages; writing to it never fails the command."""
+    from .output import Output
+
+    return Output(lambda: sys.stderr, name="standard error", required=False, color=False)
+
+
+def terminal_width(stream: TextIO) -> int:
+    import shutil
+
+    return min(shutil.get_terminal_size((88, 24)).columns, 100)
+
+
+def print_json(out: Output, data: Any) -> None:
+    from .._export.records import dumps
+
+    out.document(dumps(data, indent=2) + "\n")
+
+
+def print_table(
+    out: Output, rows: Sequence[Sequence[str]], header: Sequence[str], width: int | None
+) -> None:
+    """Print an aligned table; on a terminal (*width* given) shortened to fit, the id kept."""
+    from .output import one_line
+    from .tables import fit_table
+
+    cells = [[one_line(cell) for cell in row] for row in rows]
+    head, *body = fit_table(cells, header, width, fixed=(0,))
+    out.line(out.bold(head))
+    for line in body:
+        out.line(line)
+
+
+def filtered_stories(corpus: Corpus, args: argparse.Namespace) -> StoryCollection:
+    return corpus.stories(company=args.company, principle=args.principle, language=args.language)
+
+
+def given_filters(args: argparse.Namespace) -> list[str]:
+    return [
+        f"--{facet} {' / '.join(values)}"
+        for facet in ("company", "principle", "language")
+        if (values := getattr(args, facet, None))
+    ]
+
+
+def no_match(err: Output, args: argparse.Namespace) -> int:
+    filters = given_filters(args)
+    if filters:
+        err.line(f"{PROG}: no story matches {' and '.join(filters)}.")
+    else:
+        err.line(f"{PROG}: the corpus has no stories.")
+    return EXIT_NO_MATCH
+
+
+def count(number: int, singular: str, plural: str) -> str:
+    """*number* with the noun it counts: `1 story`, `2 stories`, `0 stories`."""
+    return f"{number} {singular if number == 1 else plural}"
+
+
+def listed(items: Sequence[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def fail(err: Output, message: str) -> int:
+    err.line(f"{PROG}: error: {message}")
+    return EXIT_USAGE
