@@ -134,7 +134,7 @@ def _aliases(parser: argparse.ArgumentParser) -> None:
 
 def _language_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
-    sub.add_argument("id", metavar="TAG", help="the language's BCP 47 tag, such as de")
+    sub.add_argument("new_id", metavar="TAG", help="the language's BCP 47 tag, such as de")
     sub.add_argument("--name", required=True, help="its English name")
     sub.add_argument("--native-name", required=True, help="its name in the language itself")
     sub.add_argument("--direction", choices=("ltr", "rtl"), default="ltr")
@@ -143,7 +143,7 @@ def _language_arguments(sub: argparse.ArgumentParser) -> None:
 
 def _company_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
-    sub.add_argument("id", metavar="ID", help="the company's id, such as acme")
+    sub.add_argument("new_id", metavar="ID", help="the company's id, such as acme")
     sub.add_argument("--name", required=True, help="its name")
     sub.add_argument("--industry", required=True, help="such as retail")
     sub.add_argument("--country", required=True, help="ISO 3166-1 alpha-2, such as GB")
@@ -153,7 +153,7 @@ def _company_arguments(sub: argparse.ArgumentParser) -> None:
 def _source_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
     sub.add_argument("file", metavar="FILE", help="the UTF-8 text file, copied into the corpus")
-    sub.add_argument("--id", help="the source's id (default: the file's name)")
+    sub.add_argument("--id", dest="new_id", help="the source's id (default: the file's name)")
     sub.add_argument("--language", required=True, help="the text's language")
     _texts(sub, "title", "the source's title (its own language and English)")
     sub.add_argument("--origin", required=True, help="where the text comes from")
@@ -162,7 +162,7 @@ def _source_arguments(sub: argparse.ArgumentParser) -> None:
 
 def _principle_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
-    sub.add_argument("id", metavar="ID", help="the principle's id")
+    sub.add_argument("new_id", metavar="ID", help="the principle's id")
     _texts(sub, "name", "the principle's name")
     _texts(sub, "definition", "what it means (English required)")
     sub.add_argument("--source", required=True, metavar="ID", help="the source quoted")
@@ -172,7 +172,7 @@ def _principle_arguments(sub: argparse.ArgumentParser) -> None:
 
 def _story_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
-    sub.add_argument("id", metavar="ID", help="the story's id")
+    sub.add_argument("new_id", metavar="ID", help="the story's id")
     sub.add_argument("--source", required=True, metavar="ID", help="the source it is in")
     _passage(sub, "the story")
     sub.add_argument("--company", required=True, metavar="NAME", help="the company, by name")
@@ -299,26 +299,30 @@ def cmd_new(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) 
 def cmd_add_language(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     draft = _open(corpus, args)
     draft.add_language(
-        args.id,
+        args.new_id,
         name=args.name,
         native_name=args.native_name,
         direction=args.direction,
         aliases=args.alias,
     )
-    return _saved(draft, out, f"added the language {args.id!r}")
+    return _saved(draft, out, f"added the language {args.new_id!r}")
 
 
 def cmd_add_company(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     draft = _open(corpus, args)
     draft.add_company(
-        args.id, name=args.name, industry=args.industry, country=args.country, aliases=args.alias
+        args.new_id,
+        name=args.name,
+        industry=args.industry,
+        country=args.country,
+        aliases=args.alias,
     )
-    return _saved(draft, out, f"added the company {args.id!r}")
+    return _saved(draft, out, f"added the company {args.new_id!r}")
 
 
 def cmd_add_source(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     draft = _open(corpus, args)
-    ident = args.id or os.path.splitext(os.path.basename(args.file))[0]
+    ident = args.new_id or os.path.splitext(os.path.basename(args.file))[0]
     text = _read_text(args.file)
     draft.add_source(
         ident,
@@ -335,7 +339,7 @@ def cmd_add_principle(corpus: Corpus, args: argparse.Namespace, out: Output, err
     _named_passage(args)
     draft = _open(corpus, args)
     span = draft.add_principle(
-        args.id,
+        args.new_id,
         names=_by_language(args.name),
         definition=_by_language(args.definition),
         source=args.source,
@@ -345,14 +349,14 @@ def cmd_add_principle(corpus: Corpus, args: argparse.Namespace, out: Output, err
         aliases=args.alias,
     )
     statement = _shown(draft.text(args.source), span)
-    return _saved(draft, out, f"added the principle {args.id!r}, stated by {statement}")
+    return _saved(draft, out, f"added the principle {args.new_id!r}, stated by {statement}")
 
 
 def cmd_add_story(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     _named_passage(args)
     draft = _open(corpus, args)
     span = draft.add_story(
-        args.id,
+        args.new_id,
         source=args.source,
         quote=args.quote,
         begins=args.begins,
@@ -365,7 +369,7 @@ def cmd_add_story(corpus: Corpus, args: argparse.Namespace, out: Output, err: Ou
     )
     passage = _shown(draft.text(args.source), span)
     where = f"[{span.start}, {span.end}) of {args.source!r}"
-    return _saved(draft, out, f"added the story {args.id!r}: {where}, {passage}")
+    return _saved(draft, out, f"added the story {args.new_id!r}: {where}, {passage}")
 
 
 def cmd_align(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:

@@ -30,6 +30,10 @@ _VALUE_KINDS = {
     "corpus_after": "directory",
     "path": "path",
     "output": "file",
+    # The authoring commands' corpus folder and input files.
+    "folder": "directory",
+    "file": "file",
+    "csv": "file",
 }
 
 
