@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 import clientocracy
@@ -95,13 +95,21 @@ def found(text: str, **words: str) -> Span | QuoteError:
         return error
 
 
-TEXTS = st.text(alphabet="abcдеж ابپ\n.", max_size=80)
+TEXTS = st.text(alphabet="abcдеж ابپ\n.", max_size=40)
+WORDS = st.text(alphabet="abcдежابپ.", min_size=1, max_size=5)
+# Words with white space between them, none at either end: what a quotation is.
+QUOTES = st.lists(
+    st.tuples(WORDS, st.sampled_from([" ", "  ", "\n", " \n "])), min_size=1, max_size=3
+).map(lambda parts: "".join(w + gap for w, gap in parts[:-1]) + parts[-1][0])
 
 
-@given(text=TEXTS, start=st.integers(0, 80), size=st.integers(1, 20))
-def test_a_quotation_found_back_is_the_exact_text_quoted(text: str, start: int, size: int) -> None:
-    quote = text[start : start + size]
-    assume(quote and quote.strip() == quote)
+@given(before=TEXTS, quote=QUOTES, after=TEXTS)
+def test_a_quotation_found_back_is_the_exact_text_quoted(
+    before: str, quote: str, after: str
+) -> None:
+    # A space on each side keeps the quotation's first and last words whole.
+    text = f"{before} {quote} {after}"
+    start = len(before) + 1
     result = found(text, quote=quote)
     places = result.candidates if isinstance(result, QuoteError) else (result,)
     # Never absent; the place quoted is among the candidates, all of which

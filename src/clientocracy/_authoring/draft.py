@@ -138,6 +138,7 @@ class Draft:
         self._base = base
         self._pending: dict[str, str] = {}  # text files to write, by name in the folder
         self._indexes: dict[str, dict[str, dict[str, Any]]] = {}
+        self._name_keys: dict[str, dict[str, str]] = {}
         self._files: set[str] | None = None  # the file names sources use, in lower case
 
     @classmethod
@@ -215,6 +216,19 @@ class Draft:
     def _append(self, section: str, record: dict[str, Any]) -> None:
         self._section(section).append(record)
         self._index(section).setdefault(record["id"], record)
+        self._name_keys.pop(section, None)
+
+    def _names(self, facet: str) -> dict[str, str]:
+        """The ids of this catalog's records of *facet*, by the name key of each of their names."""
+        section = _FACETS[facet]
+        names = self._name_keys.get(section)
+        if names is None:
+            names = {}
+            for record in self.records(section):
+                for name in _names_of(facet, record):
+                    names.setdefault(name_key(name), str(record["id"]))
+            self._name_keys[section] = names
+        return names
 
     def _own(self, section: str, ident: str) -> dict[str, Any] | None:
         return self._index(section).get(ident)
@@ -229,9 +243,11 @@ class Draft:
         Raises [`UnknownValueError`][clientocracy.UnknownValueError] when none does.
         """
         key = name_key(value)
-        for record in self.records(_FACETS[facet]):
-            if value == record.get("id") or key in map(name_key, _names_of(facet, record)):
-                return str(record["id"])
+        if self._own(_FACETS[facet], value) is not None:
+            return value
+        found_here = self._names(facet).get(key)
+        if found_here is not None:
+            return found_here
         try:
             found: Any = getattr(self.base, facet)(value)
         except UnknownValueError as error:
