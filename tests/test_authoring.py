@@ -287,3 +287,19 @@ def test_a_lone_surrogate_is_refused_before_anything_is_written(tmp_path: Path) 
     with pytest.raises(ValueError, match="lone surrogate"):
         draft.save()
     assert not (tmp_path / "my-stories").exists()
+
+
+def test_saving_again_writes_the_same_bytes(tmp_path: Path) -> None:
+    draft = draft_in(tmp_path)
+    add_umbrella(draft)
+    draft.save()
+    catalog = tmp_path / "my-stories" / "catalog.json"
+    first = catalog.read_bytes()
+    Draft.open(tmp_path / "my-stories").save()
+    assert catalog.read_bytes() == first
+    # A catalog written in another key order is written back in the documented one.
+    data = json.loads(first)
+    data["stories"][0] = dict(reversed(list(data["stories"][0].items())))
+    catalog.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    Draft.open(tmp_path / "my-stories").save()
+    assert catalog.read_bytes() == first
