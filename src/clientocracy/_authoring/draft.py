@@ -482,8 +482,15 @@ class Draft:
         record = self._story(story)
         source = str(record.get("source"))
         text = self.text(source)
-        span = record.get("span") or {}
-        return text, Span(start=int(span["start"]), end=int(span["end"])), self._language_of(source)
+        span = record.get("span")
+        start, end = (span.get("start"), span.get("end")) if isinstance(span, dict) else (0, 0)
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            raise self._malformed(story, "span", "fix its span first (clientocracy validate)")
+        return text, Span(start=start, end=end), self._language_of(source)
+
+    def _malformed(self, story: str, field: str, what: str) -> CorpusError:
+        shown = os.path.join(self.folder, _CATALOG_FILE)
+        return CorpusError([f"{shown}: story {story!r}: field {field!r} is not usable; {what}"])
 
     def _sides(self, story: str, language: str) -> tuple[str, Span, str, str]:
         text, span, own = self.passage(story)
@@ -544,7 +551,11 @@ class Draft:
         if review is not None:
             entry["review"] = review
         entry["segments"] = [{**anchored(s, text), "text": t} for s, t in alignment.segments]
-        record.setdefault("translations", []).append(entry)
+        record.setdefault("translations", [])
+        for field, kind in (("title", dict), ("summary", dict), ("translations", list)):
+            if not isinstance(record.get(field), kind):
+                raise self._malformed(story, field, "fix it first (clientocracy validate)")
+        record["translations"].append(entry)
         record["title"][language] = title.strip()
         record["summary"][language] = summary.strip()
 
