@@ -105,3 +105,17 @@ def test_the_hub_card_lists_only_languages_with_text(tmp_path: Path) -> None:
     front = yaml.safe_load(card.split("---\n")[1])
     # An English title and summary, but no English text to read.
     assert front["language"] == ["ru"]
+
+
+def test_hints_are_given_for_the_first_twenty_drifted_spans_only(tmp_path: Path) -> None:
+    # Each hint searches the whole text: a catalog of many drifted spans
+    # must not cost a search per span.
+    data = catalog()
+    story = data["stories"][0]
+    data["stories"] = [
+        {**story, "id": f"s{i}", "span": {"start": 12, "end": 67, "begins": "A customer"}}
+        for i in range(25)
+    ]
+    found = problems(tmp_path, data)
+    assert len(found) == 25
+    assert sum("the nearest place it does begins at 10" in p for p in found) == 20
