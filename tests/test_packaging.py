@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import venv
@@ -61,6 +62,15 @@ def test_wheel_carries_the_data_and_the_type_marker(wheel: Path) -> None:
     assert "clientocracy/data/texts/000_dc1afdb775c16d28.txt" in names
     assert "clientocracy/data/texts/003_374cabf50464a2fb.txt" in names
     assert not any(name.startswith("tests/") for name in names)
+    # Every licence the package's expression names ships with its text.
+    (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+    fields = zipfile.ZipFile(wheel).read(metadata).decode("utf-8").split("\n\n", 1)[0]
+    (expression,) = re.findall(r"^License-Expression: (.+)$", fields, re.M)
+    shipped = {
+        Path(n).stem for n in names if re.search(r"\.dist-info/licenses/LICENSES/[^/]+\.txt$", n)
+    }
+    assert set(expression.split(" AND ")) == shipped
+    assert "LicenseRef-clientocracy-source-texts" in shipped
     # The card of a Hugging Face folder is the docs page, shipped as it is.
     card = zipfile.ZipFile(wheel).read("clientocracy/data/dataset-card.md")
     assert card == (ROOT / "docs" / "dataset-card.md").read_bytes()

@@ -365,7 +365,7 @@ class Translation:
         >>> russian
         Translation(language='ru', segments=...)
         >>> russian.segments[0].text[:16]
-        'История превосхо'
+        'Превосходный сер'
     """
 
     language: Language
@@ -422,7 +422,7 @@ class Story:
         >>> story.title_in("English")
         'The lost diamond ring'
         >>> story.translation("Russian").segments[0].text[:16]
-        'История превосхо'
+        'Превосходный сер'
     """
 
     id: str

@@ -255,6 +255,12 @@ def write_hf_dataset(
     records (stories, languages, sources). *card* replaces that text with
     your own Markdown, and *metadata* adds or replaces front-matter fields.
 
+    The license of the bundled dataset is `other`, named
+    `cc-by-4.0-and-source-texts` and linked to the card, whose section on
+    licences says what each kind of text allows; for any other corpus it is
+    `unknown` until *metadata* gives yours, such as
+    `{"license": "cc-by-4.0"}`.
+
     *folder* is created if needed; files already in it (a clone of a Hub
     repository, say) are left alone but for the two written, each of which
     is replaced whole or not at all. Needs pyarrow:
@@ -269,6 +275,11 @@ def write_hf_dataset(
     os.makedirs(os.path.dirname(data), exist_ok=True)
     fields = _hf_metadata(stories)
     fields.update(metadata or {})
+    if fields.get("license") != "other":
+        # A licence the Hub knows by its id needs no name or link of its own.
+        for key in ("license_name", "license_link"):
+            if key not in (metadata or {}):
+                fields.pop(key, None)
     readme = f"---\n{_yaml(fields)}---\n\n{_hf_body(stories) if card is None else card}"
     if not readme.endswith("\n"):
         readme += "\n"
@@ -323,9 +334,7 @@ def _hf_metadata(stories: Sequence[Story]) -> dict[str, object]:
     if translated:
         multilinguality.append("translation")
     fields |= {
-        # The source texts belong to their authors and state no license;
-        # the card's text says what may be done with them.
-        "license": "unknown",
+        **_hf_licence(stories),
         "annotations_creators": ["expert-generated"],
         "language_creators": ["found", "expert-generated"],
         "multilinguality": multilinguality,
@@ -346,6 +355,26 @@ def _hf_metadata(stories: Sequence[Story]) -> dict[str, object]:
         ],
     }
     return fields
+
+
+# The bundled dataset mixes the maintainers' CC BY 4.0 texts with passages of
+# source texts that are their authors' and licensed to no one, which no
+# licence id of the Hub describes: it is "other", and the card's section on
+# licences, in the folder's README.md, says what each kind of text allows.
+_BUNDLED_LICENCE = {
+    "license": "other",
+    "license_name": "cc-by-4.0-and-source-texts",
+    "license_link": "README.md",
+}
+
+
+def _hf_licence(stories: Sequence[Story]) -> dict[str, str]:
+    """The card's licence fields: the bundled dataset's, or "unknown" for any other corpus.
+
+    Only the corpus's owner knows the terms of their own texts; they give
+    them with `metadata={"license": ...}`.
+    """
+    return dict(_BUNDLED_LICENCE) if _all_bundled(stories) else {"license": "unknown"}
 
 
 def _all_bundled(stories: Sequence[Story]) -> bool:
