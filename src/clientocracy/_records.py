@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 import attrs
 
+from ._public import public
+
 __all__ = [
     "CHANNELS",
     "Company",
@@ -84,6 +86,7 @@ def _check_span(instance: Span, attribute: attrs.Attribute[int], value: int) -> 
         )
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Span:
     """A half-open range `[start, end)` of `str` offsets into a source text.
@@ -117,6 +120,7 @@ class Span:
         return f"Span(start={self.start}, end={self.end})"
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Language:
     """A language of the dataset: of a source text, a story, or a translation.
@@ -158,6 +162,7 @@ class Language:
         return f"Language(id={self.id!r}, name={self.name!r})"
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Company:
     """A company that one or more stories are about.
@@ -193,6 +198,7 @@ class Company:
         return f"Company(id={self.id!r}, name={self.name!r})"
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Source:
     """One of the texts the stories come from, shipped byte for byte.
@@ -247,6 +253,7 @@ class Source:
         return f"Source(id={self.id!r}, language={self.language.id!r}, chars={len(self.text)})"
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Quote:
     """A passage of a source text: the words at `span` in `source`.
@@ -268,6 +275,7 @@ class Quote:
         return f"Quote(source={self.source.id!r}, span=({self.span.start}, {self.span.end}))"
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Principle:
     """A principle of customer service that the texts state and stories show.
@@ -322,6 +330,7 @@ class Principle:
         return f"Principle(id={self.id!r}, name={self.name!r})"
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Segment:
     """One aligned piece of a translation: a sentence (or a few) and its rendering.
@@ -344,6 +353,7 @@ class Segment:
         return f"Segment(span=({self.span.start}, {self.span.end}), text={_short(self.text)!r})"
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Translation:
     """A story's passage in another language, aligned sentence by sentence to the original.
@@ -385,6 +395,7 @@ class Translation:
         return f"Translation(language={self.language.id!r}, segments={len(self.segments)})"
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Story:
     """One story: a passage of a source text about a company going further.
@@ -503,6 +514,7 @@ class Story:
 SEARCH_FIELDS: tuple[str, ...] = ("text", "summary", "title", "company")
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Snippet:
     """A short excerpt of a story around the best match of a search.
@@ -573,6 +585,7 @@ class Snippet:
         )
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class SearchHit:
     """One result of a search: the story, its score, and where it matched.

@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, overload
 
+from .._public import public
 from .._records import Story
 from .._stores.memory import iter_positions, positions_of
 from .facets import CompanyLike, LanguageLike, PrincipleLike
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from .corpus import Corpus
 
 
+@public
 class StoryCollection(Sequence[Story]):
     """An immutable, ordered collection of stories.
 

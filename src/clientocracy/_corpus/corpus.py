@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Self
 
 from .._errors import UnknownValueError
 from .._normalize import close_matches, name_key
+from .._public import public
 from .._records import Company, Language, Principle, SearchHit, Source, Story
 from .._stores.memory import MemoryStore, Store
 from .collection import StoryCollection
@@ -32,6 +33,7 @@ __all__ = [
 _MAX_STORY_SUGGESTIONS = 5
 
 
+@public
 class Corpus:
     """A set of stories with their companies, principles, languages and sources.
 

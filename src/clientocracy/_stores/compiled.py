@@ -19,6 +19,8 @@ import os
 
 import attrs
 
+from .._public import public
+
 __all__ = [
     "APPLICATION_ID",
     "FORMAT",
@@ -39,6 +41,7 @@ FORMAT = "clientocracy-compiled"
 HEADER = b"SQLite format 3\x00"
 
 
+@public
 class StaleCorpusWarning(UserWarning):
     """A compiled corpus was opened whose source catalog has changed since it was built.
 
@@ -47,6 +50,7 @@ class StaleCorpusWarning(UserWarning):
     """
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Provenance:
     """What a compiled corpus was built from, and by which release of clientocracy.
