@@ -620,11 +620,3 @@ def test_front_matter_text_cannot_break_the_yaml(tmp_path: Path) -> None:
     clientocracy.write_hf_dataset(STORIES[:1], tmp_path, metadata={"pretty_name": hostile})
     data, _ = front_matter((tmp_path / "README.md").read_text(encoding="utf-8"))
     assert data["pretty_name"] == hostile
-
-
-def test_datasets_loads_the_folder(tmp_path: Path) -> None:
-    datasets = pytest.importorskip("datasets")
-    clientocracy.write_hf_dataset(STORIES, tmp_path)
-    loaded = datasets.load_dataset(str(tmp_path), split="train")
-    assert loaded.num_rows == len(STORIES)
-    assert loaded[0] == expected_row(STORIES[0])
