@@ -1429,8 +1429,19 @@ def verify(path: str | os.PathLike[str]) -> Corpus:
 
 def _check_every_row(store: CompiledStore) -> None:
     """Make every record of *store*, and check the facet index against the stories."""
-    store.vocabularies()
-    store.name_keys()
+    languages, companies, principles = store.vocabularies()
+    expected = {
+        "language": [(name_key(name), r.id) for r in languages for name in r.names],
+        "company": [(name_key(name), r.id) for r in companies for name in r.names],
+        "principle": [(name_key(name), r.id) for r in principles for name in r.all_names],
+    }
+    if {facet: keys for facet, keys in expected.items() if keys} != store.name_keys():
+        raise CorpusError(
+            [
+                f"{store.path}: table name_keys: does not match the names of the records; "
+                "rebuild it with `clientocracy build`"
+            ]
+        )
     for source in store.sources():
         source.text  # noqa: B018 - read and checked
     positions: dict[str, list[int]] = {}

@@ -20,6 +20,7 @@ from ._json import decode_catalog
 from ._normalize import name_key
 from ._records import (
     CHANNELS,
+    MAX_TRANSLATIONS,
     Company,
     Language,
     Principle,
@@ -696,6 +697,13 @@ def _build_translations(
 ) -> tuple[Translation, ...] | None:
     """Check a story's translations; return them, or None after reporting every problem."""
     problems = build.problems
+    if len(items) > MAX_TRANSLATIONS:
+        problems.add(
+            where,
+            f"{len(items)} translations, over the limit of {MAX_TRANSLATIONS} for one story "
+            "(search numbers a story's texts in one byte); keep the most useful ones",
+        )
+        return None
     translations: list[Translation] = []
     seen: set[str] = set()
     ok = True

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from ._normalize import normalize
-from ._records import SEARCH_FIELDS, SearchHit, Snippet, Span, Story
+from ._records import MAX_TRANSLATIONS, SEARCH_FIELDS, SearchHit, Snippet, Span, Story
 
 if TYPE_CHECKING:
     import sqlite3
@@ -313,7 +313,7 @@ def _quote(terms: Sequence[str]) -> str:
 #: A story's rows in the index are numbered ``position * _READINGS + reading``:
 #: reading 0 is the original, reading *k* its *k*-th translation. The number
 #: alone says which story and text a row is, so no table maps rows to stories.
-_READINGS = 256
+_READINGS = MAX_TRANSLATIONS + 1
 
 #: From this many stories on, the index is analysed and inserted in two threads.
 PARALLEL_FROM = 5_000

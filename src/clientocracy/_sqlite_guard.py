@@ -116,6 +116,13 @@ def read_head(path: str | os.PathLike[str], size: int) -> bytes | None:
         os.close(fd)
 
 
+def _quoted(message: str) -> str:
+    """SQLite's *message*, which may quote the file's bytes, made one short, plain line."""
+    if len(message) > 200:
+        message = message[:200] + "…"
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in message)
+
+
 def _identity(info: os.stat_result) -> tuple[int, ...]:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
@@ -243,7 +250,9 @@ class GuardedFile:
             error
         ):
             return CorpusError([f"{where}a value is over the limit of {MAX_VALUE_BYTES} bytes"])
-        return CorpusError([f"{where}damaged ({error}); rebuild it with `clientocracy build`"])
+        return CorpusError(
+            [f"{where}damaged ({_quoted(str(error))}); rebuild it with `clientocracy build`"]
+        )
 
     def check_schema(self, expected: list[tuple[Any, ...]]) -> None:
         """Refuse the file unless its schema is exactly *expected*.
@@ -260,7 +269,10 @@ class GuardedFile:
         missing = sorted(set(expected) - set(found), key=repr)
         if not extra and not missing and len(found) == len(expected):
             return
-        problems = [f"{kind} {name!r} is not one clientocracy writes" for kind, name, *_ in extra]
+        problems = [
+            f"{_quoted(str(kind))[:20]} {str(name)[:60]!r} is not one clientocracy writes"
+            for kind, name, *_ in extra
+        ]
         names = {name for _, name, *_ in extra}
         problems += [
             f"{kind} {name!r} is missing" for kind, name, *_ in missing if name not in names
