@@ -184,9 +184,15 @@ def _add_corpus_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     display.add_argument(
         "--bidi",
         action="store_true",
-        default=bool(os.environ.get("CLIENTOCRACY_BIDI")) if top else argparse.SUPPRESS,
+        default=_env_flag("CLIENTOCRACY_BIDI") if top else argparse.SUPPRESS,
         help="reorder Persian for terminals without bidi support, such as xterm and tmux",
     )
+
+
+def _env_flag(name: str) -> bool:
+    """Whether the environment variable *name* is set to a true value: `1`, `true`,
+    `yes` or `on`; `0`, `false`, `no`, `off` and the empty string are false."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def _add_in(parser: argparse.ArgumentParser, help: str) -> None:
@@ -964,6 +970,8 @@ def _run(args: argparse.Namespace, err: Output) -> int:
     # With standard output closed there is nothing to page or reorder: the
     # first line written reports it.
     reorder = _reorders(args) and sys.stdout is not None
+    if getattr(args, "output", None) == "":
+        return _fail(err, "-o/--output needs a file name, not an empty string")
     try:
         corpus = _corpus(args, err)
         with paged(page), bidi_display(reorder):
