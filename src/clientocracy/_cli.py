@@ -472,7 +472,11 @@ def _no_search_match(corpus: Corpus, query: str, args: argparse.Namespace, err: 
     message = f"no story matches {one_line(query)!r}"
     if filters:
         message += f" with {' and '.join(filters)}"
-        unfiltered = len(corpus.search(query, limit=None))
+        from ._search import count_matches
+
+        # Counted in the index alone: making every hit's snippet to count them
+        # cost seconds for a common word.
+        unfiltered = count_matches(corpus, query)
         if unfiltered:
             message += f"; without the filters, {_count(unfiltered, 'story', 'stories')} "
             message += "does" if unfiltered == 1 else "do"

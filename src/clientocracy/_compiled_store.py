@@ -1387,11 +1387,19 @@ def _compiled_search_index() -> type[SearchIndex]:
         """The search index in a compiled file: a damaged file is a clear error."""
 
         def search(self, query: str, **options: Any) -> Any:
+            return self._guarded(lambda: super(_CompiledSearchIndex, self).search(query, **options))
+
+        def count(self, query: str) -> int:
+            found: int = self._guarded(lambda: super(_CompiledSearchIndex, self).count(query))
+            return found
+
+        def _guarded(self, call: Callable[[], Any]) -> Any:
             store = self._store
             assert isinstance(store, CompiledStore)
             store.check_open()
             try:
-                return super().search(query, **options)
+                with store._guard.guarded():
+                    return call()
             except sqlite3.Error as error:
                 raise store._guard.failure(error) from None
             except (IndexError, KeyError) as error:
