@@ -7,10 +7,12 @@ are asked for. The schema is plain, documented SQL (see
 `docs/compiled-corpora.md`), so `sqlite3`, Datasette or any SQLite client
 can read the file as it is.
 
-A compiled file is trusted as built: it was checked completely when it was
-written. What is checked on opening is that it is whole and of this
-format: a SQLite file with clientocracy's application id, the format version
-this release reads, and as many pages as its header says.
+A compiled file is input like any catalog, and may come from anyone. On
+opening it must be a regular file, a SQLite file with clientocracy's
+application id, the format version this release reads, as many pages as its
+header says, and exactly the schema `compile` writes; it is opened with
+SQLite's guards for untrusted databases (see `_sqlite_guard`), and every
+value is checked before a record is made of it (see `_compiled_check`).
 """
 
 from __future__ import annotations
