@@ -819,20 +819,10 @@ class CompiledStore(Store):
             with self._guard.guarded():
                 return self._db.execute(sql, parameters).fetchall()
 
-    @contextlib.contextmanager
-    def _row(self, table: str, row: object) -> Iterator[None]:
+    def _row(self, table: str, row: object, how: str = "") -> _RowCheck:
         """Make records of a row of *table*: any problem with its values is a
-        `CorpusError` that names the file, the table and *row*."""
-        try:
-            yield
-        except (check.RowProblem, ValueError, TypeError, LookupError, RecursionError) as error:
-            problem = str(error) if isinstance(error, check.RowProblem) else _described(error)
-            raise CorpusError(
-                [
-                    f"{self.path}: table {table}, row {row}: {problem}; the file is damaged "
-                    "or was not written by `clientocracy build`: rebuild it from its catalog"
-                ]
-            ) from None
+        `CorpusError` that names the file, the table and the row (*how* *row*)."""
+        return _RowCheck(self.path, table, row, how)
 
     def check_open(self) -> None:
         """Raise `ValueError` if the file was closed: its rows can no longer be read."""
@@ -1047,7 +1037,7 @@ class CompiledStore(Store):
                 f"WHERE position IN ({marks})",
                 chunk,
             ):
-                with self._row("stories", f"at position {position}"):
+                with self._row("stories", position, "at position"):
                     check.text(text, "text", limit=MAX_VALUE_BYTES)
                     if not isinstance(begin, int) or len(text) != (end - begin):
                         raise check.RowProblem("column text: not as long as its span")
@@ -1113,13 +1103,13 @@ class CompiledStore(Store):
         made: dict[int, Story] = {}
         for row in rows:
             position = row[0]
-            with self._row("stories", f"at position {position}"):
+            with self._row("stories", position, "at position"):
                 made[position] = self._make_story(
                     row, principles.get(position, ()), translations.get(position, ())
                 )
         for position in positions:
             if position not in made:
-                with self._row("stories", f"at position {position}"):
+                with self._row("stories", position, "at position"):
                     raise check.RowProblem("the row is missing")
         return [made[position] for position in positions]
 
@@ -1158,16 +1148,20 @@ class CompiledStore(Store):
     ) -> dict[int, list[Principle]]:
         principles = self._by_id["principle"]
         found: dict[int, list[Principle]] = {}
-        for story, principle in self._rows(
-            f"SELECT story, principle FROM story_principles WHERE story {where} "
-            "ORDER BY story, position",
-            parameters,
-        ):
-            with self._row("story_principles", f"of the story at position {story}"):
-                record = principles.get(principle) if isinstance(principle, str) else None
-                if record is None:
-                    raise check.RowProblem(f"no principle {principle!r} in the file")
-                found.setdefault(story, []).append(record)
+        story: Any = None
+        principle: Any = None
+        try:
+            # Every value from SQLite can be a key: an id of another type is
+            # simply not found.
+            for story, principle in self._rows(
+                f"SELECT story, principle FROM story_principles WHERE story {where} "
+                "ORDER BY story, position",
+                parameters,
+            ):
+                found.setdefault(story, []).append(principles[principle])
+        except KeyError:
+            with self._row("story_principles", story, "of the story at position"):
+                raise check.RowProblem(f"no principle {principle!r} in the file") from None
         return found
 
     def _translations(
@@ -1179,7 +1173,7 @@ class CompiledStore(Store):
             f"WHERE story {where} ORDER BY story, translation, position",
             parameters,
         ):
-            with self._row("segments", f"of the story at position {story}"):
+            with self._row("segments", story, "of the story at position"):
                 if paragraph not in (0, 1):
                     raise check.RowProblem("column paragraph: expected 0 or 1")
                 segments.setdefault((story, number), []).append(
@@ -1196,7 +1190,7 @@ class CompiledStore(Store):
             f"WHERE story {where} ORDER BY story, position",
             parameters,
         ):
-            with self._row("translations", f"of the story at position {story}"):
+            with self._row("translations", story, "of the story at position"):
                 check.position(number, "position", high=MAX_TRANSLATIONS - 1)
                 found.setdefault(story, []).append(
                     Translation(
@@ -1333,6 +1327,33 @@ class CompiledStore(Store):
                         self._lock,  # type: ignore[arg-type]
                     )
         return self._search
+
+
+_ROW_ERRORS = (check.RowProblem, ValueError, TypeError, LookupError, RecursionError)
+
+
+class _RowCheck:
+    """The context of making records from one row; see `CompiledStore._row`."""
+
+    __slots__ = ("how", "path", "row", "table")
+
+    def __init__(self, path: str, table: str, row: object, how: str) -> None:
+        self.path, self.table, self.row, self.how = path, table, row, how
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, trace: object) -> None:
+        if error is None or not isinstance(error, _ROW_ERRORS):
+            return
+        problem = str(error) if isinstance(error, check.RowProblem) else _described(error)
+        where = f"{self.how} {self.row}" if self.how else str(self.row)
+        raise CorpusError(
+            [
+                f"{self.path}: table {self.table}, row {where}: {problem}; the file is "
+                "damaged or was not written by `clientocracy build`: rebuild it from its catalog"
+            ]
+        ) from None
 
 
 def _span(start: object, end: object, source: _LazySource | None, column: str) -> Span:
