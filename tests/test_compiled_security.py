@@ -261,7 +261,7 @@ ROWS = {
     "a real chars": ("UPDATE sources SET chars = 1.5", "chars"),
     "a text shorter than chars": ("UPDATE sources SET chars = chars + 1", "characters"),
     "a bad channel": ("UPDATE stories SET channel = 'pigeon'", "channel"),
-    "a gap in the stories": ("DELETE FROM stories WHERE position = 4", "table has 9"),
+    "a gap in the stories": ("DELETE FROM stories WHERE position = 4", "the row is missing"),
     "a count that lies": (
         "UPDATE corpus_info SET value = '99999' WHERE key = 'stories'",
         "99999 stories",
