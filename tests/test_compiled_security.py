@@ -160,6 +160,42 @@ def test_a_schema_other_than_compiles_is_refused_before_it_runs(
         clientocracy.load(path)
 
 
+OBJECT_TEMPLATES = [
+    "CREATE VIEW {name} AS SELECT {expr} AS x",
+    "CREATE TRIGGER {name} BEFORE DELETE ON {table} BEGIN SELECT {expr}; END",
+    "CREATE INDEX {name} ON {table} (({expr}))",
+    "CREATE TABLE {name} (x, y AS ({expr}))",
+    "CREATE TABLE {name} AS SELECT {expr} AS x",
+    "CREATE VIRTUAL TABLE {name} USING fts5(x, content='{table}')",
+]
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    template=st.sampled_from(OBJECT_TEMPLATES),
+    name=st.from_regex(r"[a-z_][a-z0-9_]{0,12}", fullmatch=True),
+    table=st.sampled_from(["stories", "sources", "corpus_info", "facet_index"]),
+    expr=st.sampled_from(["1", "randomblob(1000)", "printf('%.*c', 1000, 'x')", "'a' || 'b'"]),
+    replace=st.booleans(),
+)
+def test_fuzz_schema_objects_are_refused(
+    good: Path, tmp_path: Path, template: str, name: str, table: str, expr: str, replace: bool
+) -> None:
+    sql = template.format(name=name, table=table, expr=expr)
+    if replace:  # take the place of one of the file's own tables
+        sql = f"DROP TABLE IF EXISTS {table}; " + sql.replace(f" {name} ", f" {table} ", 1)
+    try:
+        path = tampered(good, tmp_path / "schema.sqlite", sql)
+    except sqlite3.Error:
+        return  # SQLite itself refused the object
+    with pytest.raises(CorpusError, match="not a compiled corpus as this release writes it"):
+        clientocracy.load(path)
+
+
 def test_the_connection_is_opened_with_sqlites_guards(good: Path) -> None:
     from clientocracy._sqlite_guard import MAX_VALUE_BYTES
 
