@@ -519,17 +519,19 @@ class _Writer:
 
 
 def _facet_row(key: str, numbers: list[int], size: int) -> tuple[object, ...]:
-    """A facet value's row: its stories as a bitmap where that is smaller, else as a
-    list of positions, so the file grows with the stories whatever the values."""
+    """A facet value's row: its stories as a bitmap if it has at least one story in
+    256, else as a list of positions.
+
+    A bitmap costs a bit per story of the corpus, so storing one for every
+    value grew as values × stories (100,000 companies of one story each made
+    gigabytes); with this rule a value costs at most 32 bytes per story it
+    has, and a mask is made from a list of at most 1 in 256 positions in well
+    under a millisecond at a million stories.
+    """
     bitmap_bytes = (size + 7) // 8
-    if 4 * len(numbers) >= bitmap_bytes:
-        return (
-            _FACETS[key[0]],
-            key[1:],
-            len(numbers),
-            mask_of(numbers, size).to_bytes(bitmap_bytes, "little"),
-            None,
-        )
+    if 32 * len(numbers) >= bitmap_bytes:
+        bitmap = mask_of(numbers, size).to_bytes(bitmap_bytes, "little")
+        return (_FACETS[key[0]], key[1:], len(numbers), bitmap, None)
     listed = array.array("I", numbers)
     if sys.byteorder == "big":  # pragma: no cover - stored little-endian everywhere
         listed.byteswap()
