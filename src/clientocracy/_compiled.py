@@ -160,10 +160,12 @@ def changed_catalogs(stamps: tuple[Stamp, ...]) -> list[str]:
     from ._sqlite_guard import open_regular
 
     budget = STALENESS_HASH_BYTES
-    changed = []
+    changed: list[str] = []
+    seen: set[str] = set()
     for stamp in stamps:
-        if os.path.basename(stamp.catalog) != CATALOG_FILE:
+        if os.path.basename(stamp.catalog) != CATALOG_FILE or stamp.catalog in seen:
             continue
+        seen.add(stamp.catalog)
         try:
             fd = open_regular(stamp.catalog)
         except OSError:

@@ -681,12 +681,17 @@ def open_compiled(path: str | os.PathLike[str]) -> Corpus:
     if changed:
         warnings.warn(
             StaleCorpusWarning(
-                f"{shown} was built from {', '.join(changed)}, which has changed since; "
+                f"{shown} was built from {_listed(changed)}, which has changed since; "
                 "rebuild it to see the changes"
             ),
             stacklevel=3,
         )
     return Corpus._from_store(store)
+
+
+def _listed(paths: list[str]) -> str:
+    shown = ", ".join(paths[:5])
+    return shown + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
 
 
 _SOURCE_COLUMNS = (
