@@ -677,3 +677,23 @@ def test_fuzz_damaged_bytes_load_or_are_refused_in_bounds(good: Path, tmp_path: 
     for line in lines[:-1]:
         path, outcome = json.loads(line)
         assert_loaded_or_refused(outcome, Path(path))
+
+
+@POSIX
+def test_a_pipe_swapped_in_after_the_check_is_refused_not_waited_on(
+    good: Path, tmp_path: Path
+) -> None:
+    from clientocracy._sqlite_guard import GuardedFile
+
+    path = tmp_path / "swapped.sqlite"
+    shutil.copyfile(good, path)
+    file = GuardedFile(str(path), "swapped.sqlite")
+    try:
+        # Between the check of what was opened and SQLite's own open, someone
+        # who can write the folder puts a pipe in the file's place.
+        path.unlink()
+        os.mkfifo(path)
+        with pytest.raises(CorpusError, match="replaced while it was being opened"):
+            file.connect()
+    finally:
+        file.close()

@@ -123,6 +123,14 @@ def _quoted(message: str) -> str:
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in message)
 
 
+def _stat_or_none(path: str) -> os.stat_result:
+    """*path*'s status, or a status that matches no file if it cannot be had."""
+    try:
+        return os.stat(path)
+    except OSError:
+        return os.stat_result((0,) * 10)
+
+
 def _identity(info: os.stat_result) -> tuple[int, ...]:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
@@ -162,6 +170,15 @@ class GuardedFile:
         from urllib.parse import quote
 
         path = os.path.abspath(self._path).replace(os.sep, "/")
+        assert self._fd is not None
+        # SQLite opens the file again by its name (it resolves even
+        # /proc/self/fd links to names). Checking that the name still leads
+        # to the file opened and checked here leaves a window of a few
+        # microseconds, not the time the header took to read.
+        if not os.path.samestat(os.fstat(self._fd), _stat_or_none(self._path)):
+            raise CorpusError(
+                [f"{self.shown}: the file was replaced while it was being opened; load it again"]
+            )
         uri = "file:" + quote(path, safe="/:") + "?mode=ro"
         try:
             db = sqlite3.connect(uri, uri=True, check_same_thread=False)
