@@ -30,6 +30,7 @@ import contextlib
 import os
 import sqlite3
 import stat
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -151,7 +152,10 @@ class GuardedFile:
         except OSError as error:
             raise CorpusError([f"{shown}: cannot read: {error.strerror or error}"]) from None
         self._steps = 0
-        self._over = False
+        # Whether the last statement of this thread was stopped for its steps:
+        # per thread, since another may start a statement before this one's
+        # failure is told apart from Ctrl-C.
+        self._stopped = threading.local()
         self.db: sqlite3.Connection | None = None
         self._path = path
 
@@ -212,11 +216,12 @@ class GuardedFile:
 
     def _statement_starts(self, sql: object) -> None:
         self._steps = 0
+        self._stopped.over = False
 
     def _progress(self) -> int:
         self._steps += 1
         if self._steps * PROGRESS_EVERY > MAX_STATEMENT_STEPS:
-            self._over = True
+            self._stopped.over = True
             return 1
         return 0
 
@@ -242,7 +247,6 @@ class GuardedFile:
         """Run queries: turn SQLite's failures into a `CorpusError` naming the file
         (and *row*, if given), and a query stopped by Ctrl-C into `KeyboardInterrupt`."""
         self.check_unchanged()
-        self._over = False
         try:
             yield
         except sqlite3.Error as error:
@@ -253,7 +257,7 @@ class GuardedFile:
         """The exception that stands for SQLite's *error* on this file."""
         where = f"{self.shown}: {row}: " if row else f"{self.shown}: "
         if isinstance(error, sqlite3.OperationalError) and "interrupt" in str(error):
-            if not self._over:
+            if not getattr(self._stopped, "over", False):
                 return KeyboardInterrupt()
             return CorpusError(
                 [
