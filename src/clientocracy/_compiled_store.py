@@ -1453,7 +1453,9 @@ def verify(path: str | os.PathLike[str]) -> Corpus:
     store = corpus._store
     assert isinstance(store, CompiledStore)
     shown = os.fspath(path)
-    problems = [row[0] for row in store._rows("PRAGMA integrity_check(20)") if row[0] != "ok"]
+    with store._guard.unbounded():
+        rows = store._rows("PRAGMA integrity_check(20)")
+    problems = [row[0] for row in rows if row[0] != "ok"]
     if problems:
         store.close()
         raise CorpusError([f"{shown}: damaged: {problem}; rebuild it" for problem in problems])

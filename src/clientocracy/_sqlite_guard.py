@@ -47,9 +47,9 @@ __all__ = [
 #: A text file may have 64 MiB of UTF-8, which is at most twice that in UTF-16.
 MAX_VALUE_BYTES = 2 * 64 * 1024 * 1024 + 4096
 #: The most steps of SQLite's virtual machine one statement may take: about a
-#: hundred times what the largest query over a million stories needs, and a
-#: few seconds of work.
-MAX_STATEMENT_STEPS = 400_000_000
+#: score of times what the largest query over a million stories needs, and
+#: several seconds of work.
+MAX_STATEMENT_STEPS = 200_000_000
 #: How many steps pass between two calls of the progress handler.
 PROGRESS_EVERY = 20_000
 
@@ -220,10 +220,23 @@ class GuardedFile:
 
     def _progress(self) -> int:
         self._steps += 1
+        if getattr(self._stopped, "unbounded", False):
+            return 0
         if self._steps * PROGRESS_EVERY > MAX_STATEMENT_STEPS:
             self._stopped.over = True
             return 1
         return 0
+
+    @contextlib.contextmanager
+    def unbounded(self) -> Iterator[None]:
+        """Let the statements of this block take any number of steps (Ctrl-C still
+        stops them): for SQLite's `integrity_check`, whose work is bounded by the
+        size of the file, not by anything the file can multiply."""
+        self._stopped.unbounded = True
+        try:
+            yield
+        finally:
+            self._stopped.unbounded = False
 
     def check_unchanged(self) -> None:
         """Raise `CorpusError` if the file was changed in place since it was opened."""
