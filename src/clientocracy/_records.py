@@ -14,6 +14,7 @@ from ._public import public
 
 __all__ = [
     "CHANNELS",
+    "MAX_TRANSLATIONS",
     "Company",
     "Language",
     "Principle",
@@ -28,6 +29,9 @@ __all__ = [
 ]
 
 CHANNELS: tuple[str, ...] = ("social-media", "phone", "letter", "message", "in-person")
+#: The most translations one story may have: search numbers the readings of a
+#: story (its original and each translation) in one byte.
+MAX_TRANSLATIONS = 255
 """How a company can learn of a customer's need, as the texts tell it: the values of
 [`Story`][clientocracy.Story]'s `channel`. `"message"` is a written message whose medium
 the text does not name."""

@@ -204,6 +204,8 @@ def _run(args: argparse.Namespace, err: Output) -> int:
     # With standard output closed there is nothing to page or reorder: the
     # first line written reports it.
     reorder = _reorders(args) and sys.stdout is not None
+    if getattr(args, "output", None) == "":
+        return fail(err, "-o/--output needs a file name, not an empty string")
     try:
         corpus = _corpus(args, err)
         with paged(page), bidi_display(reorder):

@@ -527,6 +527,10 @@ class Corpus:
             query, companies=companies, principles=principles, languages=languages, limit=limit
         )
 
+    def _count_matches(self, query: str) -> int:
+        """How many stories match *query*, unfiltered; counted in the index alone."""
+        return self._store.search_index().count(query)
+
     def _resolve_facets(
         self, *, company: object, principle: object, language: object
     ) -> tuple[frozenset[str] | None, frozenset[str] | None, frozenset[str] | None]:

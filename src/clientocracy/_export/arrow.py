@@ -8,6 +8,7 @@ call that needs Arrow asks for it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -263,7 +264,8 @@ def write_hf_dataset(
 
     *folder* is created if needed; files already in it (a clone of a Hub
     repository, say) are left alone but for the two written, each of which
-    is replaced whole or not at all. Needs pyarrow:
+    is replaced whole or not at all; a link in the folder is replaced, never
+    written through. Needs pyarrow:
     `pip install 'clientocracy[parquet]'`.
     """
     stories = tuple(stories)
@@ -271,8 +273,6 @@ def write_hf_dataset(
     root = os.fspath(folder)
     if os.path.exists(root) and not os.path.isdir(root):
         raise NotADirectoryError(20, "Not a directory", root)
-    data = os.path.join(root, *HF_DATA_FILE.split("/"))
-    os.makedirs(os.path.dirname(data), exist_ok=True)
     fields = _hf_metadata(stories)
     fields.update(metadata or {})
     if fields.get("license") != "other":
@@ -283,10 +283,17 @@ def write_hf_dataset(
     readme = f"---\n{_yaml(fields)}---\n\n{_hf_body(stories) if card is None else card}"
     if not readme.endswith("\n"):
         readme += "\n"
-    from .._io.files import write_atomically
+    from .._io.files import write_into
 
-    write_atomically(data, lambda file: _write_table(table, file))
-    write_atomically(os.path.join(root, "README.md"), readme.encode("utf-8"))
+    # Written relative to the folder, following no link inside it: a clone
+    # of a Hub repository may have been made by someone else.
+    write_into(
+        root,
+        {
+            HF_DATA_FILE: lambda file: _write_table(table, file),
+            "README.md": readme.encode("utf-8"),
+        },
+    )
 
 
 # The Hub's size categories, each with the count it stays below.
@@ -393,19 +400,21 @@ def _pretty_name(stories: Sequence[Story]) -> str:
 
 
 def _yaml(value: object, indent: str = "") -> str:
-    """*value* (dicts, lists, strings, numbers) as block YAML, every string JSON-quoted.
+    """*value* (dicts, lists, strings, numbers) as block YAML, every string double-quoted.
 
-    A JSON string is a valid YAML scalar, so no text can break the front matter.
+    A JSON string is a YAML double-quoted scalar, and what YAML would not read
+    back exactly (a control character, DEL, C1, a line or paragraph separator,
+    a byte order mark, a lone surrogate) is escaped, so no text can break the
+    front matter or come back changed.
     """
-    import json
-
     lines: list[str] = []
     if isinstance(value, Mapping):
         for key, item in value.items():
+            name = _yaml_key(key)
             if isinstance(item, Mapping | list) and item:
-                lines.append(f"{indent}{key}:\n{_yaml(item, indent + '  ')}")
+                lines.append(f"{indent}{name}:\n{_yaml(item, indent + '  ')}")
             else:
-                lines.append(f"{indent}{key}: {json.dumps(item, ensure_ascii=False)}\n")
+                lines.append(f"{indent}{name}: {_yaml_scalar(item)}\n")
     elif isinstance(value, list):
         for item in value:
             if isinstance(item, Mapping) and item:
@@ -413,8 +422,31 @@ def _yaml(value: object, indent: str = "") -> str:
                 lines.append(f"{indent}- {first[len(indent) + 2 :]}")
                 lines.extend(rest)
             else:
-                lines.append(f"{indent}- {json.dumps(item, ensure_ascii=False)}\n")
+                lines.append(f"{indent}- {_yaml_scalar(item)}\n")
     return "".join(lines)
+
+
+# What a YAML double-quoted scalar must not hold raw: anything outside YAML's
+# printable set, and the characters YAML takes for line breaks or a BOM.
+_YAML_UNSAFE = re.compile(
+    "[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\x85\u2028\u2029\ufeff]"
+)
+_YAML_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+# Plain words that YAML 1.1 reads as booleans or null, not as strings.
+_YAML_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
+
+
+def _yaml_scalar(value: object) -> str:
+    import json
+
+    text = json.dumps(value, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def _yaml_key(key: object) -> str:
+    text = str(key)
+    plain = _YAML_PLAIN_KEY.fullmatch(text) and text.lower() not in _YAML_WORDS
+    return text if plain else _yaml_scalar(text)
 
 
 def _dataset_card() -> str:

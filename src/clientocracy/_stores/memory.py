@@ -14,6 +14,7 @@ from __future__ import annotations
 import array
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -125,6 +126,10 @@ class Store:
 class MemoryStore(Store):
     """Records built in this process, all in memory."""
 
+    #: How many facet masks to keep made: each takes a bit per story, and a
+    #: corpus may have as many companies as stories.
+    MASK_CACHE = 64
+
     def __init__(
         self,
         *,
@@ -149,7 +154,7 @@ class MemoryStore(Store):
         # normalizing every id of a large corpus up front would slow loading.
         self._by_key: dict[str, int] | None = None
         self._index: dict[str, array.array[int]] | None = None
-        self._masks: dict[str, int] = {}
+        self._masks: OrderedDict[str, int] = OrderedDict()
         self._lock = threading.Lock()
         self._search: SearchIndex | None = None
         #: A search index made in advance for these records, if there is one.
@@ -230,9 +235,16 @@ class MemoryStore(Store):
         return self._positions().get(key, ())
 
     def mask(self, key: str) -> int:
-        mask = self._masks.get(key)
-        if mask is None:
-            mask = self._masks[key] = mask_of(self._positions().get(key, ()), len(self.stories))
+        with self._lock:
+            mask = self._masks.get(key)
+            if mask is not None:
+                self._masks.move_to_end(key)
+                return mask
+        mask = mask_of(self._positions().get(key, ()), len(self.stories))
+        with self._lock:
+            self._masks[key] = mask
+            if len(self._masks) > self.MASK_CACHE:
+                self._masks.popitem(last=False)
         return mask
 
     def search_index(self) -> SearchIndex:
