@@ -33,7 +33,7 @@ CHANNELS: tuple[str, ...] = ("social-media", "phone", "letter", "message", "in-p
 #: story (its original and each translation) in one byte.
 MAX_TRANSLATIONS = 255
 """How a company can learn of a customer's need, as the texts tell it: the values of
-[`Story`][clientocracy.Story]'s `channel`. `"message"` is a written message whose medium
+`Story`'s `channel`. `"message"` is a written message whose medium
 the text does not name."""
 
 
@@ -42,7 +42,7 @@ def _short(text: str, width: int = 40) -> str:
 
 
 def _language_id(value: object) -> str:
-    """The tag of a [`Language`][clientocracy.Language] or of a string naming one."""
+    """The tag of a `Language` or of a string naming one."""
     if isinstance(value, Language):
         return value.id
     if isinstance(value, str):
@@ -341,7 +341,7 @@ class Segment:
 
     Attributes:
         span: Where the original is in the source text, like a
-            [`Story`][clientocracy.Story]'s `span`.
+            `Story`'s `span`.
         original: The words of the source text there.
         text: Their translation.
         paragraph: Whether the original starts a new paragraph with this
@@ -404,7 +404,7 @@ class Translation:
 class Story:
     """One story: a passage of a source text about a company going further.
 
-    Its [`text`][clientocracy.Story.text] is always
+    Its `text` is always
     `source.text[span.start:span.end]`, in the language it was told in.
     Its translations give the passage in other languages, each aligned
     sentence by sentence to it. Titles and summaries were written for this
@@ -423,7 +423,7 @@ class Story:
         source: The text the passage comes from.
         span: Where the passage is in the source text.
         channel: How the company learned of the customer's need, where the
-            text says it: one of [`CHANNELS`][clientocracy.CHANNELS], else
+            text says it: one of `CHANNELS`, else
             `None`.
         translations: The passage in other languages.
 
@@ -494,7 +494,7 @@ class Story:
         """Return the translation into *language*; `LookupError` if there is none.
 
         The story's own language has no translation: read
-        [`text`][clientocracy.Story.text] for the original.
+        `Story.text` for the original.
         """
         tag = _tag_among(language, self.languages)
         for translation in self.translations:

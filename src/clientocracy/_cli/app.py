@@ -1,7 +1,7 @@
 """The `clientocracy` command: parse the arguments, load the corpus, run a command.
 
 A thin layer over the public API: every query goes through
-[`Corpus`][clientocracy.Corpus]; the modules of this package only parse
+`Corpus`; the modules of this package only parse
 arguments and print. Modules a command does not need are imported inside
 that command, so that `clientocracy show ID` starts about as fast as
 Python itself.

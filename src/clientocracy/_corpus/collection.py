@@ -22,7 +22,7 @@ class StoryCollection(Sequence[Story]):
 
     It is a `Sequence` (`len`, iteration, indexing and slicing), keeps the
     corpus order, and narrows further with
-    [`filter()`][clientocracy.StoryCollection.filter]. Two collections are
+    `StoryCollection.filter()`. Two collections are
     equal when they hold the same stories in the same order.
 
     A collection is lazy: it knows which stories it holds and how many, and
@@ -156,7 +156,7 @@ class StoryCollection(Sequence[Story]):
     ) -> StoryCollection:
         """Return the stories of this collection that match every given facet.
 
-        Takes the same keywords as [`stories()`][clientocracy.stories], and
+        Takes the same keywords as `stories()`, and
         keeps this collection's order.
 
         Raises:

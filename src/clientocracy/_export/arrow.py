@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 ARROW_SCHEMA_VERSION = 1
-"""The version of [`ARROW_COLUMNS`][clientocracy.ARROW_COLUMNS].
+"""The version of `ARROW_COLUMNS`.
 
 Every table and Parquet file carries it in its schema metadata, under the
 key `clientocracy.schema`. It grows only when a column is renamed, retyped
@@ -68,15 +68,15 @@ ARROW_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 """The columns of the Arrow table and the Parquet file: one row per story.
 
-[`to_arrow()`][clientocracy.to_arrow] and
-[`write_parquet()`][clientocracy.write_parquet] write them, each as
+`to_arrow()` and
+`write_parquet()` write them, each as
 `(name, Arrow type, meaning)`. The first
 thirteen are the columns of the CSV export, in its order. A list type is
 written `list<…>` where Arrow prints `list<item: …>`.
 """
 
 HF_DATA_FILE = "data/train-00000-of-00001.parquet"
-"""Where [`write_hf_dataset()`][clientocracy.write_hf_dataset] puts the data, in its folder.
+"""Where `write_hf_dataset()` puts the data, in its folder.
 
 The name the Hub gives the one file of a split.
 """
@@ -106,9 +106,9 @@ def _pyarrow() -> Any:
 
 
 def arrow_schema() -> pyarrow.Schema:
-    """Return the Arrow schema of [`to_arrow`][clientocracy.to_arrow], with its metadata.
+    """Return the Arrow schema of `to_arrow()`, with its metadata.
 
-    Its columns are [`ARROW_COLUMNS`][clientocracy.ARROW_COLUMNS]. Only
+    Its columns are `ARROW_COLUMNS`. Only
     `channel` (and, in `translations`, `review`) may be null. Needs
     pyarrow: `pip install 'clientocracy[parquet]'`.
 
@@ -194,7 +194,7 @@ def _columns(stories: Iterable[Story]) -> dict[str, list[Any]]:
 def to_arrow(stories: Iterable[Story]) -> pyarrow.Table:
     """Return *stories* as an Arrow table: one row per story, every field a column.
 
-    The columns are [`ARROW_COLUMNS`][clientocracy.ARROW_COLUMNS]; texts
+    The columns are `ARROW_COLUMNS`; texts
     are exactly the records' strings. From the table, `table.to_pandas()`
     gives a pandas DataFrame and `polars.from_arrow(table)` a Polars one,
     and DuckDB queries it by name. Needs pyarrow:
@@ -212,7 +212,7 @@ def to_arrow(stories: Iterable[Story]) -> pyarrow.Table:
 
 
 def write_parquet(stories: Iterable[Story], path: str | os.PathLike[str]) -> None:
-    """Write *stories* to the Parquet file *path*: the table of [`to_arrow`][clientocracy.to_arrow].
+    """Write *stories* to the Parquet file *path*: the table of `to_arrow()`.
 
     The file is written whole or not at all (a temporary file in the same
     folder, then a rename), compressed with Zstandard, which pandas,
@@ -242,8 +242,8 @@ def write_hf_dataset(
 ) -> None:
     """Write *stories* as a Hugging Face dataset repository in *folder*.
 
-    The folder gets [`HF_DATA_FILE`][clientocracy.HF_DATA_FILE] (the
-    Parquet file of [`write_parquet`][clientocracy.write_parquet], as the
+    The folder gets `HF_DATA_FILE` (the
+    Parquet file of `write_parquet()`, as the
     split `train`) and a `README.md` dataset card whose YAML front
     matter carries what the Hub reads: language codes, license, pretty name,
     size category, task categories, multilinguality, annotation and

@@ -25,10 +25,10 @@ from .._records import (
 __all__ = ["FORMATS", "ExportFormat", "as_dict", "dumps", "export", "segment_rows"]
 
 ExportFormat = Literal["json", "jsonl", "csv"]
-"""A format [`export()`][clientocracy.export] writes, for type checkers."""
+"""A format `export()` writes, for type checkers."""
 
 FORMATS: tuple[ExportFormat, ...] = ("json", "jsonl", "csv")
-"""The formats [`export()`][clientocracy.export] writes."""
+"""The formats `export()` writes."""
 
 _CSV_COLUMNS = (
     "id",
@@ -273,7 +273,7 @@ def export(
 ) -> str:
     """Return *stories* as one document in *format*.
 
-    JSON is an array of [`as_dict()`][clientocracy.as_dict] shapes; JSONL
+    JSON is an array of `as_dict()` shapes; JSONL
     has one such object a line; CSV has a header row and flattens a story to
     the columns `id`, `title`, `title_en`, `summary`, `company`,
     `company_name`, `principles` (ids joined by `;`), `language`,
@@ -287,10 +287,10 @@ def export(
         format: `"json"`, `"jsonl"` or `"csv"`.
         segments: Write the aligned segments of the stories' translations
             instead, one row (object) a segment, as
-            [`segment_rows()`][clientocracy.segment_rows] gives them.
+            `segment_rows()` gives them.
 
     Raises:
-        ValueError: *format* is not one of [`FORMATS`][clientocracy.FORMATS].
+        ValueError: *format* is not one of `FORMATS`.
 
     Examples:
         >>> import clientocracy

@@ -91,7 +91,7 @@ class CorpusFolder:
     def read(self, name: object, limit: int, shown: str) -> bytes:
         """Read the regular file *name* below the folder, of at most *limit* bytes.
 
-        Raises [`CorpusError`][clientocracy.CorpusError] naming *shown* for a name that leaves the
+        Raises `CorpusError` naming *shown* for a name that leaves the
         folder (absolute, `..`, a link that points outside), for anything
         but a regular file, for a file over *limit*, and for a file that
         cannot be read.
@@ -244,7 +244,7 @@ def open_corpus(
     """Open the corpus at *path*: a folder, or the catalog file in one.
 
     Returns the open folder, the catalog's name in it, and the catalog as
-    problem messages name it. Raises [`CorpusError`][clientocracy.CorpusError] if *path* is
+    problem messages name it. Raises `CorpusError` if *path* is
     neither, or cannot be opened. *total_limit* bounds the bytes of all the
     files read from it together.
     """

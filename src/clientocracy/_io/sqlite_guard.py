@@ -140,7 +140,7 @@ class GuardedFile:
     """A SQLite file opened as untrusted input; see the module's documentation.
 
     *shown* is how messages name the file. Raises
-    [`CorpusError`][clientocracy.CorpusError] if it cannot be opened or is
+    `CorpusError` if it cannot be opened or is
     not a regular file.
     """
 

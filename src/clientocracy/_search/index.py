@@ -196,7 +196,7 @@ class SearchIndex:
 
     The FTS5 table lives in memory (a corpus loaded from JSON, built on the
     first search) or in a compiled corpus's file (built by
-    [`compile`][clientocracy.compile]); searching is the same for both.
+    `compile()`); searching is the same for both.
     """
 
     def __init__(self, db: sqlite3.Connection, table: str, store: Store, lock: threading.Lock):

@@ -1,6 +1,6 @@
 """Compiled corpora: a corpus checked once and written to one SQLite file.
 
-[`compile`][clientocracy.compile] writes every record, the texts, the facet
+`compile()` writes every record, the texts, the facet
 index and the search index into a SQLite database; opening it reads a few
 rows of metadata and nothing else, and records are made from rows as they
 are asked for. The schema is plain, documented SQL (see
@@ -11,8 +11,8 @@ A compiled file is input like any catalog, and may come from anyone. On
 opening it must be a regular file, a SQLite file with clientocracy's
 application id, the format version this release reads, as many pages as its
 header says, and exactly the schema `compile` writes; it is opened with
-SQLite's guards for untrusted databases (see `_sqlite_guard`), and every
-value is checked before a record is made of it (see `_compiled_check`).
+SQLite's guards for untrusted databases (see `_io/sqlite_guard.py`), and every
+value is checked before a record is made of it (see `row_checks.py`).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class StaleCorpusWarning(UserWarning):
     """A compiled corpus was opened whose source catalog has changed since it was built.
 
     The file still opens, as it was built; rebuild it (`clientocracy build`
-    or [`compile`][clientocracy.compile]) to see the changes.
+    or `compile()`) to see the changes.
     """
 
 
@@ -61,10 +61,14 @@ class StaleCorpusWarning(UserWarning):
 class Provenance:
     """What a compiled corpus was built from, and by which release of clientocracy.
 
-    `catalogs` pairs the path of each catalog file the corpus was loaded
-    from with its SHA-256 when it was built (empty for records that came
-    from elsewhere, such as the bundled dataset). `built_at` is an ISO 8601
-    time in UTC.
+    Attributes:
+        file: The path of the compiled file, as it was opened.
+        format_version: The version of the file's format (its schema).
+        clientocracy_version: The release of clientocracy that built the file.
+        built_at: When the file was built: an ISO 8601 time in UTC.
+        catalogs: The path of each catalog file the corpus was loaded from,
+            with its SHA-256 when the file was built (empty for records that
+            came from elsewhere, such as the bundled dataset).
     """
 
     file: str

@@ -1,8 +1,8 @@
-"""Where a corpus keeps its records: the storage behind [`Corpus`][clientocracy.Corpus].
+"""Where a corpus keeps its records: the storage behind `Corpus`.
 
 A corpus is one public class over one of two stores. `MemoryStore` holds
 records built in this process (a JSON catalog, or records passed in code);
-the compiled store of `_compiled_store.py` reads them from a SQLite file as they
+the compiled store of `sqlite.py` reads them from a SQLite file as they
 are asked for. Both speak of stories by *position*, their number in corpus
 order, and answer facet filters as bit masks over positions, so that the
 query code in `_corpus.py` is written once and a filtered collection need
@@ -73,7 +73,7 @@ class Store:
         raise NotImplementedError
 
     def position_of_key(self, key: str) -> int | None:
-        """The position of the story whose id has this [`name_key`][clientocracy.name_key]."""
+        """The position of the story whose id has this `name_key()`."""
         raise NotImplementedError
 
     def close_ids(self, key: str) -> list[str]:
@@ -91,7 +91,7 @@ class Store:
         raise NotImplementedError
 
     def name_keys(self) -> dict[str, list[tuple[str, str]]] | None:
-        """The [`name_key`][clientocracy.name_key] of every name of each facet's records,
+        """The `name_key()` of every name of each facet's records,
         as (key, id) pairs in order, if the store has them ready; else None."""
         return None
 

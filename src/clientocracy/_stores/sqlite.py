@@ -663,9 +663,9 @@ def expected_schema() -> list[tuple[Any, ...]]:
 
 
 def open_compiled(path: str | os.PathLike[str]) -> CompiledStore:
-    """Open the compiled corpus in *path*; see [`load`][clientocracy.load].
+    """Open the compiled corpus in *path*; see `load()`.
 
-    Raises [`CorpusError`][clientocracy.CorpusError] for anything but a
+    Raises `CorpusError` for anything but a
     regular file that holds a compiled corpus of exactly this release's
     schema.
     """
@@ -702,7 +702,7 @@ _TEXT_SLOT: Any = Source.__dict__["text"]
 class _LazySource(Source):
     """A source of a compiled corpus that reads its text from the file on first use.
 
-    It is a [`Source`][clientocracy.Source] in every way, and equal to a
+    It is a `Source` in every way, and equal to a
     plain one with the same fields; a story needs its source, but listing
     stories should not read megabytes of text that nobody shows.
     """
@@ -752,7 +752,7 @@ class CompiledStore(Store):
     """The records of a compiled corpus, made from its rows as they are read.
 
     Every value is checked before a record is made of it (see
-    `_compiled_check`); a problem is a [`CorpusError`][clientocracy.CorpusError]
+    `row_checks`); a problem is a `CorpusError`
     that names the file, the table and the row.
     """
 
@@ -1443,7 +1443,7 @@ def verify(path: str | os.PathLike[str]) -> CompiledStore:
     """Open a compiled corpus and check every page and every row of it, as opening
     alone does not.
 
-    Raises [`CorpusError`][clientocracy.CorpusError] naming what is wrong.
+    Raises `CorpusError` naming what is wrong.
     """
     store = open_compiled(path)
     shown = os.fspath(path)
