@@ -531,6 +531,14 @@ def test_the_hf_folder_of_the_bundled_stories(tmp_path: Path) -> None:
     assert data["language"] == ["ru", "en", "fa"]
     assert data["size_categories"] == ["n<1K"]
     assert data["multilinguality"] == ["multilingual", "translation"]
+    # No Hub licence id covers texts licensed to no one beside CC BY 4.0
+    # ones: the card names the mix and links to itself, which says more.
+    assert data["license"] == "other"
+    assert data["license_name"] == "cc-by-4.0-and-source-texts"
+    assert data["license_link"] == "README.md"
+    licences = body.split("\n## Licences\n", 1)[1].split("\n## ", 1)[0]
+    for term in ("CC BY 4.0", "MIT", "LicenseRef-clientocracy-source-texts"):
+        assert term in licences
     # The card's text is the docs page, not a copy of it.
     card = (ROOT / "docs" / "dataset-card.md").read_text(encoding="utf-8")
     title, _, rest = card.partition("\n")
@@ -564,11 +572,17 @@ def test_the_hf_folder_of_a_corpus_of_ones_own(tmp_path: Path) -> None:
     clientocracy.write_hf_dataset([story], folder, metadata={"license": "cc-by-4.0"})
     data, body = check_card(folder, [story])
     assert data["license"] == "cc-by-4.0"
+    assert "license_name" not in data
+    assert "license_link" not in data
     assert data["language"] == ["en"]
     assert data["multilinguality"] == ["monolingual"]
     assert "translation" not in data["task_categories"]
     assert "Ten short stories" not in body
     assert "| acme-blog | en | Acme \\| blog | Our own blog. <https://example.org/blog> |" in body
+    # Only the corpus's owner knows its terms: unsaid, they are unknown.
+    bare = tmp_path / "bare"
+    clientocracy.write_hf_dataset([story], bare)
+    assert check_card(bare, [story])[0]["license"] == "unknown"
 
 
 def test_the_hf_folder_keeps_other_files_and_is_rewritten(tmp_path: Path) -> None:
@@ -606,11 +620,3 @@ def test_front_matter_text_cannot_break_the_yaml(tmp_path: Path) -> None:
     clientocracy.write_hf_dataset(STORIES[:1], tmp_path, metadata={"pretty_name": hostile})
     data, _ = front_matter((tmp_path / "README.md").read_text(encoding="utf-8"))
     assert data["pretty_name"] == hostile
-
-
-def test_datasets_loads_the_folder(tmp_path: Path) -> None:
-    datasets = pytest.importorskip("datasets")
-    clientocracy.write_hf_dataset(STORIES, tmp_path)
-    loaded = datasets.load_dataset(str(tmp_path), split="train")
-    assert loaded.num_rows == len(STORIES)
-    assert loaded[0] == expected_row(STORIES[0])

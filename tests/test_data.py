@@ -185,6 +185,59 @@ def test_the_principles_the_texts_state() -> None:
         assert len(clientocracy.stories(principle=principle)) >= 2
 
 
+# The principles each story shows, by the written rule the dataset card
+# states for each principle and the evidence it quotes.
+EXPECTED_PRINCIPLES = {
+    "jetblue-free-coffee-at-the-gate": {
+        "beyond-what-is-owed",
+        "empowered-employees",
+        "small-things-matter",
+    },
+    "zappos-ten-hour-call": {"empowered-employees"},
+    "lego-emerald-night-train": {"beyond-what-is-owed", "empowered-employees"},
+    "lego-letter-from-sensei-wu": {
+        "beyond-what-is-owed",
+        "empowered-employees",
+        "small-things-matter",
+    },
+    "vkusvill-syrniki-cake": {"empowered-employees"},
+    "sainsburys-giraffe-bread": {"beyond-what-is-owed", "small-things-matter"},
+    "gaylord-opryland-alarm-clocks": {"beyond-what-is-owed", "small-things-matter"},
+    "trader-joes-snowbound-delivery": {"beyond-what-is-owed", "clientocracy", "no-red-tape"},
+    "nordstrom-lost-diamond-ring": {
+        "beyond-what-is-owed",
+        "empowered-employees",
+        "small-things-matter",
+    },
+    "zappos-flowers-for-a-mother": {"clientocracy", "empowered-employees", "no-red-tape"},
+}
+
+
+def test_each_story_shows_the_principles_the_card_gives_it() -> None:
+    shown = {story.id: {p.id for p in story.principles} for story in clientocracy.stories()}
+    assert shown == EXPECTED_PRINCIPLES
+    # The card's table says the same, by the principles' English names.
+    card = (Path(__file__).resolve().parents[1] / "docs" / "dataset-card.md").read_text("utf-8")
+    rows = dict(re.findall(r"^\| `([a-z-]+)` \| [^|]+ \| [a-z]{2} \| ([^|]+) \|$", card, re.M))
+    names = {p.id: p.name.lower() for p in clientocracy.principles()}
+    assert {story: set(listed.strip().split(", ")) for story, listed in rows.items()} == {
+        story: {names[p] for p in principles} for story, principles in EXPECTED_PRINCIPLES.items()
+    }
+
+
+def test_no_principle_selects_every_story() -> None:
+    # A filter that returns everything tells its user nothing.
+    everything = len(clientocracy.stories())
+    for principle in clientocracy.principles():
+        assert len(clientocracy.stories(principle=principle)) < everything, principle.id
+
+
+def test_a_principle_keeps_its_old_names_as_aliases() -> None:
+    # «Правила не мешают делу» was the Russian name of "no red tape".
+    assert clientocracy.principle("Правила не мешают делу").id == "no-red-tape"
+    assert clientocracy.principle("Без бюрократии").id == "no-red-tape"
+
+
 def test_story_texts_written_for_the_dataset() -> None:
     for story in clientocracy.stories():
         assert story.principles

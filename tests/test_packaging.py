@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import venv
@@ -20,11 +21,16 @@ assert "json" not in sys.modules, "import clientocracy must not import json"
 story = clientocracy.stories(company="زاپوس", language="Farsi")[0]
 assert story.text == story.source.text[story.span.start:story.span.end]
 assert len(clientocracy.stories()) == 10
+import clientocracy._search.index as index
+def building(*args):
+    raise AssertionError("the bundled search index was built, not read from the package")
+index.fill_index = building
 (hit,) = clientocracy.search("будильники")
 assert hit.story.id == "gaylord-opryland-alarm-clocks", hit
 from clientocracy._export.arrow import _dataset_card
 assert _dataset_card().startswith("# Dataset card"), "the wheel must ship the dataset card"
 assert "pyarrow" not in sys.modules, "import clientocracy must not import pyarrow"
+assert clientocracy.UnknownValueError.__module__ == "clientocracy"
 print(clientocracy.__file__)
 print(story.id)
 """
@@ -32,6 +38,10 @@ print(story.id)
 
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # CI passes the wheel it built from the sdist, the release artefact itself.
+    given = os.environ.get("CLIENTOCRACY_WHEEL")
+    if given:
+        return Path(given)
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
         [
@@ -60,7 +70,17 @@ def test_wheel_carries_the_data_and_the_type_marker(wheel: Path) -> None:
     assert "clientocracy/data/catalog.json" in names
     assert "clientocracy/data/texts/000_dc1afdb775c16d28.txt" in names
     assert "clientocracy/data/texts/003_374cabf50464a2fb.txt" in names
+    assert "clientocracy/data/search-index.sqlite" in names
     assert not any(name.startswith("tests/") for name in names)
+    # Every licence the package's expression names ships with its text.
+    (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+    fields = zipfile.ZipFile(wheel).read(metadata).decode("utf-8").split("\n\n", 1)[0]
+    (expression,) = re.findall(r"^License-Expression: (.+)$", fields, re.M)
+    shipped = {
+        Path(n).stem for n in names if re.search(r"\.dist-info/licenses/LICENSES/[^/]+\.txt$", n)
+    }
+    assert set(expression.split(" AND ")) == shipped
+    assert "LicenseRef-clientocracy-source-texts" in shipped
     # The card of a Hugging Face folder is the docs page, shipped as it is.
     card = zipfile.ZipFile(wheel).read("clientocracy/data/dataset-card.md")
     assert card == (ROOT / "docs" / "dataset-card.md").read_bytes()

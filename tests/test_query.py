@@ -261,3 +261,42 @@ def test_corpus_listings() -> None:
     assert corpus.companies() == clientocracy.companies()
     assert corpus.source("003_374cabf50464a2fb").language.id == "fa"
     assert "10 stories" in repr(corpus)
+
+
+def test_public_classes_report_themselves_as_the_package() -> None:
+    import pickle
+    import subprocess
+    import sys
+
+    for name in clientocracy.__all__:
+        value = getattr(clientocracy, name)
+        if isinstance(value, type):
+            assert value.__module__ == "clientocracy", name
+            assert getattr(clientocracy, value.__qualname__) is value
+    story = clientocracy.story("sainsburys-giraffe-bread")
+    assert pickle.loads(pickle.dumps(story)) == story
+    # However the error is first reached, its traceback names the package.
+    code = "import clientocracy\nclientocracy.stories(company='Zapos')"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.stderr.strip().splitlines()[-1].startswith("clientocracy.UnknownValueError: ")
+
+
+def test_import_loads_no_records_until_a_name_is_used() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, clientocracy\n"
+        "assert 'attrs' not in sys.modules and 'clientocracy._records' not in sys.modules\n"
+        "assert 'Story' in dir(clientocracy)\n"
+        "clientocracy.Story\n"
+        "assert 'clientocracy._records' in sys.modules\n"
+        "try:\n    clientocracy.Storry\nexcept AttributeError as error:\n    print(error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "module 'clientocracy' has no attribute 'Storry'"

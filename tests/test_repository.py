@@ -39,3 +39,47 @@ def test_the_docs_install_from_a_checkout_with_the_readme_commands() -> None:
 def test_changelog_has_an_unreleased_section() -> None:
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "## [Unreleased]" in changelog
+
+
+def test_every_licence_used_is_declared_and_its_text_shipped() -> None:
+    import tomllib
+
+    reuse = tomllib.loads((ROOT / "REUSE.toml").read_text(encoding="utf-8"))
+    used = {
+        licence
+        for note in reuse["annotations"]
+        for licence in note["SPDX-License-Identifier"].split(" AND ")
+    }
+    assert used == {path.stem for path in (ROOT / "LICENSES").glob("*.txt")}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert set(project["license"].split(" AND ")) == used
+    # The last annotation that matches a file applies: the texts' come last,
+    # so no licence of the maintainers' is claimed for them.
+    *_, data, first, second = reuse["annotations"]
+    assert data["SPDX-License-Identifier"] == "CC-BY-4.0"
+    assert "src/clientocracy/data/catalog.json" in data["path"]
+    texts = sorted((ROOT / "src" / "clientocracy" / "data" / "texts").glob("*.txt"))
+    assert [first["path"], second["path"]] == [str(p.relative_to(ROOT)) for p in texts]
+    for note in (first, second):
+        assert note["SPDX-License-Identifier"] == "LicenseRef-clientocracy-source-texts"
+
+
+def test_the_citation_file_describes_the_dataset_as_it_is() -> None:
+    import yaml
+
+    import clientocracy
+
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["cff-version"] == "1.2.0"
+    assert citation["type"] == "dataset"
+    assert {"message", "title", "authors"} <= set(citation)
+    stories = clientocracy.stories()
+    assert len(stories) == 10
+    assert citation["abstract"].startswith("Ten stories")
+    pairs = len(list(clientocracy.segment_rows(stories)))
+    assert f"({pairs} segment pairs in all)" in " ".join(citation["abstract"].split())
+    # Each source text is cited as the work of its own author.
+    assert [ref["title"] for ref in citation["references"]] == [
+        source.title_in(source.language.id)
+        for source in dict.fromkeys(story.source for story in stories)
+    ]

@@ -1,28 +1,89 @@
-"""MkDocs hooks: pages generated at build time from the package itself.
+"""MkDocs hooks: pages generated at build time from the package itself, and the
+site-wide treatment of three languages and two writing directions.
 
-- ``cli.md``: the help of every command, from ``clientocracy``'s own parser;
-- ``stories.md``: one card per story of the bundled dataset;
-- ``changelog.md``: ``CHANGELOG.md`` from the repository root.
+- ``cli.md``: the reference of every command, from ``clientocracy``'s own parser;
+- ``stories.md``, ``stories/ru.md``, ``stories/fa.md``: every story, one page per
+  language, and a page per principle and per company in each language;
+- ``changelog.md``: ``CHANGELOG.md`` from the repository root;
+- every page: right-to-left runs isolated from left-to-right text and the
+  reverse (site_bidi), and `>>>` examples whose copy button copies only code;
+- the search index: Russian and Persian words are indexed and found.
 
-Generating them from the code means the site cannot drift from it.
+Generating pages from the code means the site cannot drift from it.
 """
 
 from __future__ import annotations
 
+import argparse
 import html
-import os
+import json
+import re
 from pathlib import Path
 from typing import Any
 
+import site_cli
+import site_links
+import site_stories
+from site_bidi import isolate
+
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The `clientocracy` command's argument parser: the one place that imports it."""
+    from clientocracy._cli.parser import build_parser
+
+    return build_parser()
+
+
+def _stories() -> Any:
+    import clientocracy
+
+    return clientocracy.stories()
+
+
+# Source path of each generated or stories page -> the language it is written in.
+_PAGE_LANGUAGES: dict[str, str] = {}
+# The anchors of the API reference's entries, and the page's URL.
+_API_IDS: set[str] = set()
+_API_PAGE = "api.md"
+
+
+def on_config(config: Any) -> Any:
+    # The search plugin only takes the languages that lunr-languages ships,
+    # and Persian is not one of them: the theme's search worker loads
+    # lunr.fa.min.js from docs/overrides like the others.
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    if search is not None and "fa" not in search.config.lang:
+        search.config.lang.append("fa")
+    # The version, in the header of every page.
+    from clientocracy import __version__
+
+    config.site_name = f"{config.site_name} {__version__}"
+    return config
+
+
+def on_files(files: Any, config: Any) -> Any:
+    from mkdocs.structure.files import File
+
+    _PAGE_LANGUAGES.clear()
+    _PAGE_LANGUAGES[site_stories.stories_page("en")] = "en"
+    for src, (language, markdown) in site_stories.pages(_stories()).items():
+        files.append(File.generated(config, src, content=markdown))
+        _PAGE_LANGUAGES[src] = language
+    return files
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     name = page.file.src_uri
     if name == "cli.md":
-        return markdown.replace("<!-- cli-reference -->", cli_reference())
+        reference = site_cli.reference(_parser())
+        return markdown.replace(
+            "<!-- cli-reference -->",
+            f'<div class="cli-reference" markdown="1">\n\n{reference}\n</div>\n',
+        )
     if name == "stories.md":
-        return markdown.replace("<!-- stories -->", story_cards())
+        return markdown.replace("<!-- stories -->", site_stories.cards(_stories(), "en", name))
     if name == "changelog.md":
         changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
         body = changelog.split("\n", 1)[1]  # the page has its own title
@@ -30,128 +91,115 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     return markdown
 
 
-def cli_reference() -> str:
-    import argparse
+def on_page_content(html_: str, page: Any, config: Any, files: Any) -> str:
+    if page.file.src_uri == _API_PAGE:
+        _API_IDS.update(re.findall(r'id="(clientocracy\.[\w.]+)"', html_))
+    language = _PAGE_LANGUAGES.get(page.file.src_uri, "en")
+    return isolate(_copy_only_code(html_), "rtl" if language == "fa" else "ltr")
 
-    from clientocracy._cli.parser import build_parser
 
-    # argparse wraps help to the terminal's width; the page needs a fixed one.
-    os.environ["COLUMNS"] = "88"
-    parser = build_parser()
-    sections = ["## clientocracy", "", "```text", parser.format_help().rstrip(), "```", ""]
-    commands = next(
-        action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    # Every page's content is rendered by now, the API reference's too: the
+    # names written in backticks can link to its entries.
+    output = _link_names(output, page, config)
+    # A page in Russian or Persian says so to the browser, screen readers and
+    # the theme, which mirrors the whole layout for a right-to-left page.
+    language = _PAGE_LANGUAGES.get(page.file.src_uri, "en")
+    if language == "en":
+        return output
+    output = _localize_theme(output, language, config)
+    direction = "rtl" if language == "fa" else "ltr"
+    output = re.sub(
+        r'<html lang="[^"]*"', f'<html lang="{language}" dir="{direction}"', output, count=1
     )
-    for name, sub in commands.choices.items():
-        sections += [
-            f"## clientocracy {name}",
-            "",
-            "```text",
-            sub.format_help().rstrip(),
-            "```",
-            "",
-        ]
-    return "\n".join(sections)
+    return re.sub(r'<body dir="[^"]*"', f'<body dir="{direction}"', output, count=1)
 
 
-def story_cards() -> str:
-    import clientocracy
+def _link_names(output: str, page: Any, config: Any) -> str:
+    from mkdocs.utils import get_relative_url
 
-    cards = []
-    for story in clientocracy.stories():
-        lang = story.language
-        principles = ", ".join(html.escape(p.name) for p in story.principles)
-        # A Markdown heading, so that the page's table of contents lists every
-        # story and its id is the story's own: /stories/#zappos-ten-hour-call.
-        cards.append(
-            f'<article class="story" markdown="block">\n\n'
-            f"## {_markdown_text(story.title_en)} {{ #{story.id} }}\n\n"
-            f'<p class="original-title" lang="{lang.id}" dir="{lang.direction}">'
-            f"{html.escape(story.title)}</p>\n"
-            f'<dl class="facts">'
-            f"<dt>Company</dt><dd>{html.escape(story.company.name)}</dd>"
-            f"<dt>Told in</dt><dd>{html.escape(lang.name)} ({lang.id})</dd>"
-            f"<dt>Principles</dt><dd>{principles}</dd>"
-            f"<dt>Id</dt><dd><code>{html.escape(story.id)}</code></dd></dl>\n"
-            f"{_readings(story)}\n"
-            f"\n</article>"
-        )
-    return "\n\n".join(cards) + "\n"
+    if not _API_IDS:
+        return output
+    here = page.file.src_uri == _API_PAGE
+    api_url = get_relative_url("api/", page.url) if not here else ""
+
+    def href(anchor: str) -> str:
+        return f"{api_url}#{anchor}"
+
+    start = output.find('<article class="md-content__inner')
+    end = output.rfind("</article>") if start >= 0 else -1
+    if start < 0 or end < 0:
+        return output
+    return output[:start] + site_links.link(output[start:end], _API_IDS, href) + output[end:]
 
 
-def _paragraphs(text: str) -> str:
-    return "".join(
-        f"<p>{html.escape(paragraph.strip())}</p>"
-        for paragraph in text.split("\n")
-        if paragraph.strip()
-    )
+# The theme's own words that a page shows (its "t" keys): the table of
+# contents' title, the search box and its messages, the footer's links.
+_THEME_TEXT = ("toc", "top", "footer.next", "footer.previous", "action.skip")
+_THEME_ATTRIBUTES = ("search.placeholder", "search", "search.reset", "search.share", "header")
 
 
-def _readings(story: Any) -> str:
-    """The story in each of its languages, and side by side with each translation.
+def _theme_words(config: Any, language: str) -> Any:
+    """The theme's translation function for *language* (its partials/languages/*.html)."""
+    env = config.theme.get_env()
+    return env.get_template(f"partials/languages/{language}.html").module.t
 
-    Every view is in the page, so that it reads without JavaScript (one view
-    after another); stories.js turns the views into tabs.
+
+def _localize_theme(output: str, language: str, config: Any) -> str:
+    """The theme's words on a Russian or Persian page, in that language.
+
+    The theme has one language for the whole site; its own translations are
+    used for the pages of the others, so that a Persian page's table of
+    contents, search box and footer read in Persian.
     """
-    original = story.language
-    tabs: list[tuple[str, str, str]] = []  # (view, label, panel)
-    for language in story.languages:
-        is_original = language.id == original.id
-        label = language.native_name + (" · original" if is_original else "")
-        attrs = f'lang="{language.id}" dir="{language.direction}"'
-        kind = "passage" if is_original else "passage translation"
-        panel = (
-            f'<div class="reading" {attrs}>'
-            f'<p class="reading-title">{html.escape(story.title_in(language))}</p>'
-            f'<p class="summary">{html.escape(story.summary_in(language))}</p>'
-            f'<blockquote class="{kind}" {attrs}>{_paragraphs(story.text_in(language))}'
-            f"</blockquote>"
+    english, local = _theme_words(config, "en"), _theme_words(config, language)
+    for key in _THEME_TEXT:
+        output = re.sub(
+            rf">(\s*){re.escape(str(english(key)))}(\s*)<",
+            lambda m, key=key: f">{m.group(1)}{html.escape(str(local(key)))}{m.group(2)}<",
+            output,
         )
-        if not is_original:
-            translation = story.translation(language)
-            panel += (
-                f'<p class="provenance" lang="en" dir="ltr">Translated from {original.name}. '
-                f"Translator: {html.escape(translation.translator)}. "
-                f"{html.escape(translation.review or '')}</p>"
+    for key in _THEME_TEXT + _THEME_ATTRIBUTES:
+        for attribute in ("placeholder", "aria-label", "title"):
+            output = output.replace(
+                f'{attribute}="{english(key)}"', f'{attribute}="{html.escape(local(key))}"'
             )
-        tabs.append((language.id, label, panel + "</div>"))
-    for translation in story.translations:
-        target = translation.language
-        rows = "".join(
-            f"<tr><td {_dir(original)}>{html.escape(segment.original)}</td>"
-            f"<td {_dir(target)}>{html.escape(segment.text)}</td></tr>"
-            for segment in translation.segments
-        )
-        tabs.append(
-            (
-                f"{original.id}-{target.id}",
-                f"{original.native_name} ↔ {target.native_name}",
-                f'<table class="parallel"><thead><tr><th {_dir(original)}>{original.name}</th>'
-                f"<th {_dir(target)}>{target.name}</th></tr></thead><tbody>{rows}</tbody>"
-                "</table>",
-            )
-        )
-    buttons = "".join(
-        f'<button type="button" role="tab" data-view="{view}">{html.escape(label)}</button>'
-        for view, label, _ in tabs
-    )
-    panels = "".join(
-        f'<section class="view" role="tabpanel" data-view="{view}" '
-        f'aria-label="{html.escape(label)}">{panel}</section>'
-        for view, label, panel in tabs
-    )
-    return (
-        f'<div class="readings" data-story="{story.id}">'
-        f'<div class="views" role="tablist" aria-label="Read in">{buttons}</div>'
-        f"{panels}</div>"
+
+    def translate(match: re.Match[str]) -> str:
+        settings = json.loads(match.group(2))
+        for key in settings.get("translations", {}):
+            settings["translations"][key] = str(local(key))
+        return match.group(1) + json.dumps(settings, ensure_ascii=False) + match.group(3)
+
+    return re.sub(
+        r'(<script id="__config" type="application/json">)(.*?)(</script>)',
+        translate,
+        output,
+        count=1,
+        flags=re.S,
     )
 
 
-def _dir(language: Any) -> str:
-    return f'lang="{language.id}" dir="{language.direction}"'
+# A highlighted Python console block, as pymdownx.highlight writes it.
+_CONSOLE = re.compile(r'<div class="language-pycon highlight">(.*?)</div>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
 
 
-def _markdown_text(text: str) -> str:
-    """*text* as literal Markdown inline text: escaped for HTML and for Markdown."""
-    escaped = html.escape(text, quote=False)
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!<>|" else c for c in escaped)
+def _copy_only_code(content: str) -> str:
+    """Python console examples whose copy button copies the code without prompts or output.
+
+    The theme copies an ancestor's `data-copy` attribute instead of the
+    block's text when it has one.
+    """
+
+    def mark(match: re.Match[str]) -> str:
+        shown = html.unescape(_TAGS.sub("", match.group(1)))
+        code = [
+            line[4:]
+            for line in shown.splitlines()
+            if line.startswith((">>> ", "... ")) or line in (">>>", "...")
+        ]
+        copied = html.escape("\n".join(code), quote=True)
+        return f'<div class="language-pycon highlight" data-copy="{copied}">{match.group(1)}</div>'
+
+    return _CONSOLE.sub(mark, content)

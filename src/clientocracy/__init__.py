@@ -206,11 +206,6 @@ if not TYPE_CHECKING:
         if module is None:
             raise AttributeError(f"module 'clientocracy' has no attribute {name!r}")
         value = getattr(importlib.import_module(module, __name__), name)
-        # Tracebacks, reprs and help() then name `clientocracy.UnknownValueError`,
-        # where users import it from, not the private module that defines it.
-        # Pickles keep working: the public name resolves to the same object.
-        if isinstance(value, type) or (callable(value) and hasattr(value, "__globals__")):
-            value.__module__ = __name__
         globals()[name] = value
         return value
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ._public import public
+
 __all__ = ["CorpusError", "UnknownValueError"]
 
 
+@public
 class UnknownValueError(LookupError):
     """A value names no record of its facet (company, principle, …).
 
@@ -70,6 +73,7 @@ _LISTINGS = {
 }
 
 
+@public
 class CorpusError(ValueError):
     """A corpus (catalog and texts) is not valid; nothing was loaded.
 

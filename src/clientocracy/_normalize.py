@@ -116,7 +116,7 @@ def normalize(text: str) -> str:
 def name_key(text: str) -> str:
     """Return the key under which a name or alias is looked up.
 
-    It is [`normalize()`][clientocracy.normalize] with apostrophes removed
+    It is `normalize()` with apostrophes removed
     and `-`, `_` and `.` read as spaces, so that `"Trader Joes"`,
     `"trader-joes"` and `"Trader Joe’s"` all name the same company.
 

@@ -10,8 +10,11 @@ from typing import Any, Literal
 
 import attrs
 
+from ._public import public
+
 __all__ = [
     "CHANNELS",
+    "MAX_TRANSLATIONS",
     "Company",
     "Language",
     "Principle",
@@ -26,8 +29,11 @@ __all__ = [
 ]
 
 CHANNELS: tuple[str, ...] = ("social-media", "phone", "letter", "message", "in-person")
+#: The most translations one story may have: search numbers the readings of a
+#: story (its original and each translation) in one byte.
+MAX_TRANSLATIONS = 255
 """How a company can learn of a customer's need, as the texts tell it: the values of
-[`Story`][clientocracy.Story]'s `channel`. `"message"` is a written message whose medium
+`Story`'s `channel`. `"message"` is a written message whose medium
 the text does not name."""
 
 
@@ -36,7 +42,7 @@ def _short(text: str, width: int = 40) -> str:
 
 
 def _language_id(value: object) -> str:
-    """The tag of a [`Language`][clientocracy.Language] or of a string naming one."""
+    """The tag of a `Language` or of a string naming one."""
     if isinstance(value, Language):
         return value.id
     if isinstance(value, str):
@@ -84,6 +90,7 @@ def _check_span(instance: Span, attribute: attrs.Attribute[int], value: int) -> 
         )
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Span:
     """A half-open range `[start, end)` of `str` offsets into a source text.
@@ -117,6 +124,7 @@ class Span:
         return f"Span(start={self.start}, end={self.end})"
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Language:
     """A language of the dataset: of a source text, a story, or a translation.
@@ -158,6 +166,7 @@ class Language:
         return f"Language(id={self.id!r}, name={self.name!r})"
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Company:
     """A company that one or more stories are about.
@@ -193,6 +202,7 @@ class Company:
         return f"Company(id={self.id!r}, name={self.name!r})"
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Source:
     """One of the texts the stories come from, shipped byte for byte.
@@ -247,6 +257,7 @@ class Source:
         return f"Source(id={self.id!r}, language={self.language.id!r}, chars={len(self.text)})"
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Quote:
     """A passage of a source text: the words at `span` in `source`.
@@ -268,6 +279,7 @@ class Quote:
         return f"Quote(source={self.source.id!r}, span=({self.span.start}, {self.span.end}))"
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Principle:
     """A principle of customer service that the texts state and stories show.
@@ -322,13 +334,14 @@ class Principle:
         return f"Principle(id={self.id!r}, name={self.name!r})"
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Segment:
     """One aligned piece of a translation: a sentence (or a few) and its rendering.
 
     Attributes:
         span: Where the original is in the source text, like a
-            [`Story`][clientocracy.Story]'s `span`.
+            `Story`'s `span`.
         original: The words of the source text there.
         text: Their translation.
         paragraph: Whether the original starts a new paragraph with this
@@ -344,6 +357,7 @@ class Segment:
         return f"Segment(span=({self.span.start}, {self.span.end}), text={_short(self.text)!r})"
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Translation:
     """A story's passage in another language, aligned sentence by sentence to the original.
@@ -365,7 +379,7 @@ class Translation:
         >>> russian
         Translation(language='ru', segments=...)
         >>> russian.segments[0].text[:16]
-        'История превосхо'
+        'Превосходный сер'
     """
 
     language: Language
@@ -385,11 +399,12 @@ class Translation:
         return f"Translation(language={self.language.id!r}, segments={len(self.segments)})"
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Story:
     """One story: a passage of a source text about a company going further.
 
-    Its [`text`][clientocracy.Story.text] is always
+    Its `text` is always
     `source.text[span.start:span.end]`, in the language it was told in.
     Its translations give the passage in other languages, each aligned
     sentence by sentence to it. Titles and summaries were written for this
@@ -408,7 +423,7 @@ class Story:
         source: The text the passage comes from.
         span: Where the passage is in the source text.
         channel: How the company learned of the customer's need, where the
-            text says it: one of [`CHANNELS`][clientocracy.CHANNELS], else
+            text says it: one of `CHANNELS`, else
             `None`.
         translations: The passage in other languages.
 
@@ -422,7 +437,7 @@ class Story:
         >>> story.title_in("English")
         'The lost diamond ring'
         >>> story.translation("Russian").segments[0].text[:16]
-        'История превосхо'
+        'Превосходный сер'
     """
 
     id: str
@@ -479,7 +494,7 @@ class Story:
         """Return the translation into *language*; `LookupError` if there is none.
 
         The story's own language has no translation: read
-        [`text`][clientocracy.Story.text] for the original.
+        `Story.text` for the original.
         """
         tag = _tag_among(language, self.languages)
         for translation in self.translations:
@@ -503,6 +518,7 @@ class Story:
 SEARCH_FIELDS: tuple[str, ...] = ("text", "summary", "title", "company")
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class Snippet:
     """A short excerpt of a story around the best match of a search.
@@ -573,6 +589,7 @@ class Snippet:
         )
 
 
+@public
 @attrs.frozen(kw_only=True, repr=False)
 class SearchHit:
     """One result of a search: the story, its score, and where it matched.

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .._errors import CorpusError
 from .._records import (
     CHANNELS,
+    MAX_TRANSLATIONS,
     Company,
     Language,
     Principle,
@@ -374,6 +375,13 @@ def build_translations(
 ) -> tuple[Translation, ...] | None:
     """Check a story's translations; return them, or None after reporting every problem."""
     problems = build.problems
+    if len(items) > MAX_TRANSLATIONS:
+        problems.add(
+            where,
+            f"{len(items)} translations, over the limit of {MAX_TRANSLATIONS} for one story "
+            "(search numbers a story's texts in one byte); keep the most useful ones",
+        )
+        return None
     translations: list[Translation] = []
     seen: set[str] = set()
     ok = True

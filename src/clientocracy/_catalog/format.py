@@ -14,7 +14,7 @@ CATALOG_FILE = "catalog.json"
 FORMAT = "clientocracy-catalog"
 
 
-#: The version [`Corpus.save`][clientocracy.Corpus.save] writes.
+#: The version `Corpus.save` writes.
 VERSION = 2
 
 
@@ -125,14 +125,14 @@ SEGMENT_FIELDS = {
 }
 
 
-#: The largest catalog file [`load()`][clientocracy.load] reads, in bytes.
+#: The largest catalog file `load()` reads, in bytes.
 MAX_CATALOG_BYTES = 512 * 1024 * 1024
 
 
-#: The largest text file [`load()`][clientocracy.load] reads, in bytes.
+#: The largest text file `load()` reads, in bytes.
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 
-#: The most bytes `load` reads for one corpus, the catalog and every
+#: The most bytes `load()` reads for one corpus, the catalog and every
 #: text together (a text named by several sources counts each time).
 MAX_CORPUS_BYTES = 4 * 1024 * 1024 * 1024

@@ -68,7 +68,7 @@ def parse_corpus(
 
     *catalog* names the catalog file in problem messages; *read_file* reads
     a text file named by the catalog and raises `OSError` (or
-    [`CorpusError`][clientocracy.CorpusError]) if it cannot. References that
+    `CorpusError`) if it cannot. References that
     the catalog does not define are looked up by id in *base*; the records
     found there become part of the corpus. With *verify_hashes* false, the
     texts' SHA-256 is taken from the catalog instead of computed (for the
@@ -203,7 +203,7 @@ def load(path: str | os.PathLike[str], *, base: Corpus | None) -> MemoryStore:
     *path* is the folder, or the catalog file in it. Ids the catalog refers
     to but does not define (companies, principles, languages, sources) are
     looked up in *base*; the records found there become part of the loaded
-    corpus. Raises [`CorpusError`][clientocracy.CorpusError] listing every
+    corpus. Raises `CorpusError` listing every
     problem found; nothing is loaded unless all is well.
     """
     given = os.fspath(path)

@@ -1,7 +1,7 @@
 """The `clientocracy` command: parse the arguments, load the corpus, run a command.
 
 A thin layer over the public API: every query goes through
-[`Corpus`][clientocracy.Corpus]; the modules of this package only parse
+`Corpus`; the modules of this package only parse
 arguments and print. Modules a command does not need are imported inside
 that command, so that `clientocracy show ID` starts about as fast as
 Python itself.
@@ -209,6 +209,8 @@ def _run(args: argparse.Namespace, err: Output) -> int:
     # With standard output closed there is nothing to page or reorder: the
     # first line written reports it.
     reorder = _reorders(args) and sys.stdout is not None
+    if getattr(args, "output", None) == "":
+        return fail(err, "-o/--output needs a file name, not an empty string")
     try:
         corpus = _corpus(args, err)
         with paged(page), bidi_display(reorder):

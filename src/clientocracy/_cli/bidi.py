@@ -102,7 +102,7 @@ class _BidiWriter(io.TextIOBase):
 def bidi_display(enabled: bool) -> Iterator[None]:
     """Reorder right-to-left lines written to `sys.stdout` inside the block.
 
-    Raises [`BidiUnavailableError`][clientocracy._cli.bidi.BidiUnavailableError]
+    Raises `BidiUnavailableError`
     when *enabled* and python-bidi is missing.
     """
     if not enabled:

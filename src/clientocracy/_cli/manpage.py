@@ -23,7 +23,7 @@ _ENVIRONMENT = (
     ("LESS", "Options for less; FRX unless set."),
     (
         "CLIENTOCRACY_BIDI",
-        "Set to 1 for the effect of --bidi: reorder right-to-left text for "
+        "Set to 1 (or true, yes, on) for the effect of --bidi: reorder right-to-left text for "
         "terminals that do not (xterm, tmux, screen, the Linux console).",
     ),
     ("NO_COLOR", "When set, nothing is printed in colour or bold."),

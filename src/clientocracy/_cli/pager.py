@@ -74,3 +74,12 @@ def paged(enabled: bool = True) -> Iterator[None]:
                 break
             except KeyboardInterrupt:
                 continue
+    if process.returncode != 0:
+        from .output import OutputError
+
+        raise OutputError(
+            f"the pager ({command})",
+            f"it exited with status {process.returncode}, so the output may not have been "
+            "shown; set PAGER (or CLIENTOCRACY_PAGER) to a working pager or to cat, "
+            "or use --no-pager",
+        )

@@ -167,9 +167,15 @@ def _add_corpus_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     display.add_argument(
         "--bidi",
         action="store_true",
-        default=bool(os.environ.get("CLIENTOCRACY_BIDI")) if top else argparse.SUPPRESS,
+        default=_env_flag("CLIENTOCRACY_BIDI") if top else argparse.SUPPRESS,
         help="reorder Persian for terminals without bidi support, such as xterm and tmux",
     )
+
+
+def _env_flag(name: str) -> bool:
+    """Whether the environment variable *name* is set to a true value: `1`, `true`,
+    `yes` or `on`; `0`, `false`, `no`, `off` and the empty string are false."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def _add_in(parser: argparse.ArgumentParser, help: str) -> None:

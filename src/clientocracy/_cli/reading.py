@@ -108,7 +108,9 @@ def _no_search_match(corpus: Corpus, query: str, args: argparse.Namespace, err: 
     message = f"no story matches {one_line(query)!r}"
     if filters:
         message += f" with {' and '.join(filters)}"
-        unfiltered = len(corpus.search(query, limit=None))
+        # Counted in the index alone: making every hit's snippet to count them
+        # cost seconds for a common word.
+        unfiltered = corpus._count_matches(query)
         if unfiltered:
             message += f"; without the filters, {count(unfiltered, 'story', 'stories')} "
             message += "does" if unfiltered == 1 else "do"

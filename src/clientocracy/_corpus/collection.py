@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, overload
 
+from .._public import public
 from .._records import Story
 from .._stores.memory import iter_positions, positions_of
 from .facets import CompanyLike, LanguageLike, PrincipleLike
@@ -15,12 +16,13 @@ if TYPE_CHECKING:
     from .corpus import Corpus
 
 
+@public
 class StoryCollection(Sequence[Story]):
     """An immutable, ordered collection of stories.
 
     It is a `Sequence` (`len`, iteration, indexing and slicing), keeps the
     corpus order, and narrows further with
-    [`filter()`][clientocracy.StoryCollection.filter]. Two collections are
+    `StoryCollection.filter()`. Two collections are
     equal when they hold the same stories in the same order.
 
     A collection is lazy: it knows which stories it holds and how many, and
@@ -154,7 +156,7 @@ class StoryCollection(Sequence[Story]):
     ) -> StoryCollection:
         """Return the stories of this collection that match every given facet.
 
-        Takes the same keywords as [`stories()`][clientocracy.stories], and
+        Takes the same keywords as `stories()`, and
         keeps this collection's order.
 
         Raises:

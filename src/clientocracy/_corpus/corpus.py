@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Self
 
 from .._errors import UnknownValueError
 from .._normalize import close_matches, name_key
+from .._public import public
 from .._records import Company, Language, Principle, SearchHit, Source, Story
 from .._stores.memory import MemoryStore, Store
 from .collection import StoryCollection
@@ -32,15 +33,16 @@ __all__ = [
 _MAX_STORY_SUGGESTIONS = 5
 
 
+@public
 class Corpus:
     """A set of stories with their companies, principles, languages and sources.
 
-    The bundled dataset is [`Corpus.bundled()`][clientocracy.Corpus.bundled],
-    which the functions of the package query; [`load()`][clientocracy.load]
+    The bundled dataset is `Corpus.bundled()`,
+    which the functions of the package query; `load()`
     reads your own. A corpus is immutable once built, and its queries are
     the package's functions, as methods. Its records live in memory (a
     corpus loaded from a JSON catalog, or built in code) or in a compiled
-    SQLite file (see [`compile()`][clientocracy.compile]); the two answer
+    SQLite file (see `compile()`); the two answer
     every query alike.
 
     Examples:
@@ -141,7 +143,7 @@ class Corpus:
 
     @staticmethod
     def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
-        """Load a corpus folder or open a compiled file, as [`load()`][clientocracy.load] does."""
+        """Load a corpus folder or open a compiled file, as `load()` does."""
         from .._stores.compiled import looks_like_sqlite
 
         given = os.fspath(path)
@@ -159,7 +161,7 @@ class Corpus:
         return Corpus._from_store(load(given, base=Corpus.bundled() if base is None else base))
 
     def compile(self, path: str | os.PathLike[str]) -> Path:
-        """Write this corpus to a compiled SQLite file; see [`compile`][clientocracy.compile]."""
+        """Write this corpus to a compiled SQLite file; see `compile()`."""
         from .._stores.sqlite import compile_corpus
 
         return compile_corpus(self, path)
@@ -288,7 +290,7 @@ class Corpus:
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write this corpus to a new folder in the catalog format, texts included.
 
-        The folder must not exist yet or be empty. [`load()`][clientocracy.load]
+        The folder must not exist yet or be empty. `load()`
         reads it back into an equal corpus. The save is atomic: every file is
         complete before the catalog appears, and a save that fails leaves no
         catalog behind.
@@ -328,7 +330,7 @@ class Corpus:
         a facet when it matches any of its values (OR), and must match every
         facet given (AND). `None` leaves a facet out; an empty iterable
         matches nothing. A value is a record, its id, or any of its names or
-        aliases, compared with [`name_key()`][clientocracy.name_key].
+        aliases, compared with `name_key()`.
 
         Args:
             company: The companies to keep; `None` leaves the facet out.
@@ -481,7 +483,7 @@ class Corpus:
         Every word of the query must match (AND); `"quoted words"` must match
         as a phrase; the last word also matches as a prefix, unless the query
         ends with a space. Words are compared after
-        [`search_terms()`][clientocracy.search_terms]: normalized as names
+        `search_terms()`: normalized as names
         are, and Russian and English words stemmed. The passage, both titles,
         the English summary and the company's names are searched, titles and
         company names weighing more (BM25). Equal scores keep corpus order.
@@ -492,13 +494,13 @@ class Corpus:
         Args:
             query: What to look for.
             company: Keep only the hits of these companies, as in
-                [`stories()`][clientocracy.Corpus.stories].
+                `Corpus.stories()`.
             principle: Keep only the hits that show these principles.
             language: Keep only the hits in these languages.
             limit: The most hits to return; `None` for all of them.
 
         Returns:
-            The hits, each a [`SearchHit`][clientocracy.SearchHit].
+            The hits, each a `SearchHit`.
 
         Raises:
             UnknownValueError: A filter value names nothing.
@@ -524,6 +526,10 @@ class Corpus:
         return self._store.search_index().search(
             query, companies=companies, principles=principles, languages=languages, limit=limit
         )
+
+    def _count_matches(self, query: str) -> int:
+        """How many stories match *query*, unfiltered; counted in the index alone."""
+        return self._store.search_index().count(query)
 
     def _resolve_facets(
         self, *, company: object, principle: object, language: object

@@ -15,19 +15,19 @@ if TYPE_CHECKING:
 _R = TypeVar("_R", bound=Language | Company | Principle | Source)
 
 
-CompanyLike: TypeAlias = "Company | str | Iterable[Company | str]"
+CompanyLike: TypeAlias = Company | str | Iterable[Company | str]
 
 
 """A company given by record, id, name or alias, or several of them (the `company=` filter)."""
 
 
-PrincipleLike: TypeAlias = "Principle | str | Iterable[Principle | str]"
+PrincipleLike: TypeAlias = Principle | str | Iterable[Principle | str]
 
 
 """A principle given by record, id, name or alias, or several of them (`principle=`)."""
 
 
-LanguageLike: TypeAlias = "Language | str | Iterable[Language | str]"
+LanguageLike: TypeAlias = Language | str | Iterable[Language | str]
 
 
 """A language given by record, tag, ISO 639 code or name, or several of them (`language=`)."""

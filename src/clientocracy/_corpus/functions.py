@@ -1,4 +1,4 @@
-"""The module-level API: the queries of [`Corpus`][clientocracy.Corpus] over the bundled data."""
+"""The module-level API: the queries of `Corpus` over the bundled data."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def stories(
 
     Returns:
         The matching stories, as an immutable
-            [`StoryCollection`][clientocracy.StoryCollection].
+            `StoryCollection`.
 
     Raises:
         UnknownValueError: A value names nothing (it is a `LookupError`).
@@ -76,19 +76,19 @@ def search(
     Every word must match; `"quoted words"` match as a phrase; the last
     word also matches as a prefix while it is being typed. Russian and
     English words match their other forms, and any script or spelling that
-    [`normalize()`][clientocracy.normalize] equates matches too. See
-    [`Corpus.search()`][clientocracy.Corpus.search] for the details.
+    `normalize()` equates matches too. See
+    `Corpus.search()` for the details.
 
     Args:
         query: What to look for.
         company: Keep only the hits of these companies, as in
-            [`stories()`][clientocracy.stories].
+            `stories()`.
         principle: Keep only the hits that show these principles.
         language: Keep only the hits in these languages.
         limit: The most hits to return; `None` for all of them.
 
     Returns:
-        The hits, best first, each a [`SearchHit`][clientocracy.SearchHit]
+        The hits, best first, each a `SearchHit`
             with its story, score and snippet.
 
     Raises:
@@ -124,7 +124,7 @@ def load(path: str | os.PathLike[str], *, base: Corpus | None = None) -> Corpus:
     on a pipe or device, and sizes are limited so that the cost stays in
     proportion to a valid corpus's (see [Security and limits](security.md)).
 
-    *path* may also be a file written by [`compile()`][clientocracy.compile]:
+    *path* may also be a file written by `compile()`:
     it opens in milliseconds whatever its size, and its records are read
     as they are asked for (see [Compiled corpora](compiled-corpora.md)).
 
@@ -155,8 +155,8 @@ def story(id: str) -> Story:
     """Return the bundled story with this id (compared as names are).
 
     Raises:
-        UnknownValueError: No story has this id. Its
-            [`suggestions`][clientocracy.UnknownValueError] are the ids that
+        UnknownValueError: No story has this id. Its `suggestions` (see
+            `UnknownValueError`) are the ids that
             start with or contain what was given, and the stories of a
             company of that name.
 
@@ -237,17 +237,17 @@ def compile(
     """Check a corpus completely and write it to one SQLite file.
 
     The file holds every record, the texts, the facet index and the search
-    index; [`load()`][clientocracy.load] opens it in milliseconds whatever
+    index; `load()` opens it in milliseconds whatever
     its size, and the query API, search, the command line and export work
     on it as on the corpus it was built from. It is written whole or not at
     all, and it records which catalog it was built from: opening it after
     the catalog has changed warns with
-    [`StaleCorpusWarning`][clientocracy.StaleCorpusWarning]. It is never
+    `StaleCorpusWarning`. It is never
     updated in place; compile again to update it.
 
     Args:
-        source: A [`Corpus`][clientocracy.Corpus], or a corpus folder (or
-            its catalog), loaded as [`load()`][clientocracy.load] loads it.
+        source: A `Corpus`, or a corpus folder (or
+            its catalog), loaded as `load()` loads it.
         path: The file to write. An existing file there is replaced only if
             it is itself a compiled corpus.
 

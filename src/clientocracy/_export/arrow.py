@@ -8,6 +8,7 @@ call that needs Arrow asks for it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -28,7 +29,7 @@ __all__ = [
 ]
 
 ARROW_SCHEMA_VERSION = 1
-"""The version of [`ARROW_COLUMNS`][clientocracy.ARROW_COLUMNS].
+"""The version of `ARROW_COLUMNS`.
 
 Every table and Parquet file carries it in its schema metadata, under the
 key `clientocracy.schema`. It grows only when a column is renamed, retyped
@@ -67,15 +68,15 @@ ARROW_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 """The columns of the Arrow table and the Parquet file: one row per story.
 
-[`to_arrow()`][clientocracy.to_arrow] and
-[`write_parquet()`][clientocracy.write_parquet] write them, each as
+`to_arrow()` and
+`write_parquet()` write them, each as
 `(name, Arrow type, meaning)`. The first
 thirteen are the columns of the CSV export, in its order. A list type is
 written `list<…>` where Arrow prints `list<item: …>`.
 """
 
 HF_DATA_FILE = "data/train-00000-of-00001.parquet"
-"""Where [`write_hf_dataset()`][clientocracy.write_hf_dataset] puts the data, in its folder.
+"""Where `write_hf_dataset()` puts the data, in its folder.
 
 The name the Hub gives the one file of a split.
 """
@@ -105,9 +106,9 @@ def _pyarrow() -> Any:
 
 
 def arrow_schema() -> pyarrow.Schema:
-    """Return the Arrow schema of [`to_arrow`][clientocracy.to_arrow], with its metadata.
+    """Return the Arrow schema of `to_arrow()`, with its metadata.
 
-    Its columns are [`ARROW_COLUMNS`][clientocracy.ARROW_COLUMNS]. Only
+    Its columns are `ARROW_COLUMNS`. Only
     `channel` (and, in `translations`, `review`) may be null. Needs
     pyarrow: `pip install 'clientocracy[parquet]'`.
 
@@ -193,7 +194,7 @@ def _columns(stories: Iterable[Story]) -> dict[str, list[Any]]:
 def to_arrow(stories: Iterable[Story]) -> pyarrow.Table:
     """Return *stories* as an Arrow table: one row per story, every field a column.
 
-    The columns are [`ARROW_COLUMNS`][clientocracy.ARROW_COLUMNS]; texts
+    The columns are `ARROW_COLUMNS`; texts
     are exactly the records' strings. From the table, `table.to_pandas()`
     gives a pandas DataFrame and `polars.from_arrow(table)` a Polars one,
     and DuckDB queries it by name. Needs pyarrow:
@@ -211,7 +212,7 @@ def to_arrow(stories: Iterable[Story]) -> pyarrow.Table:
 
 
 def write_parquet(stories: Iterable[Story], path: str | os.PathLike[str]) -> None:
-    """Write *stories* to the Parquet file *path*: the table of [`to_arrow`][clientocracy.to_arrow].
+    """Write *stories* to the Parquet file *path*: the table of `to_arrow()`.
 
     The file is written whole or not at all (a temporary file in the same
     folder, then a rename), compressed with Zstandard, which pandas,
@@ -241,8 +242,8 @@ def write_hf_dataset(
 ) -> None:
     """Write *stories* as a Hugging Face dataset repository in *folder*.
 
-    The folder gets [`HF_DATA_FILE`][clientocracy.HF_DATA_FILE] (the
-    Parquet file of [`write_parquet`][clientocracy.write_parquet], as the
+    The folder gets `HF_DATA_FILE` (the
+    Parquet file of `write_parquet()`, as the
     split `train`) and a `README.md` dataset card whose YAML front
     matter carries what the Hub reads: language codes, license, pretty name,
     size category, task categories, multilinguality, annotation and
@@ -255,9 +256,16 @@ def write_hf_dataset(
     records (stories, languages, sources). *card* replaces that text with
     your own Markdown, and *metadata* adds or replaces front-matter fields.
 
+    The license of the bundled dataset is `other`, named
+    `cc-by-4.0-and-source-texts` and linked to the card, whose section on
+    licences says what each kind of text allows; for any other corpus it is
+    `unknown` until *metadata* gives yours, such as
+    `{"license": "cc-by-4.0"}`.
+
     *folder* is created if needed; files already in it (a clone of a Hub
     repository, say) are left alone but for the two written, each of which
-    is replaced whole or not at all. Needs pyarrow:
+    is replaced whole or not at all; a link in the folder is replaced, never
+    written through. Needs pyarrow:
     `pip install 'clientocracy[parquet]'`.
     """
     stories = tuple(stories)
@@ -265,17 +273,27 @@ def write_hf_dataset(
     root = os.fspath(folder)
     if os.path.exists(root) and not os.path.isdir(root):
         raise NotADirectoryError(20, "Not a directory", root)
-    data = os.path.join(root, *HF_DATA_FILE.split("/"))
-    os.makedirs(os.path.dirname(data), exist_ok=True)
     fields = _hf_metadata(stories)
     fields.update(metadata or {})
+    if fields.get("license") != "other":
+        # A licence the Hub knows by its id needs no name or link of its own.
+        for key in ("license_name", "license_link"):
+            if key not in (metadata or {}):
+                fields.pop(key, None)
     readme = f"---\n{_yaml(fields)}---\n\n{_hf_body(stories) if card is None else card}"
     if not readme.endswith("\n"):
         readme += "\n"
-    from .._io.files import write_atomically
+    from .._io.files import write_into
 
-    write_atomically(data, lambda file: _write_table(table, file))
-    write_atomically(os.path.join(root, "README.md"), readme.encode("utf-8"))
+    # Written relative to the folder, following no link inside it: a clone
+    # of a Hub repository may have been made by someone else.
+    write_into(
+        root,
+        {
+            HF_DATA_FILE: lambda file: _write_table(table, file),
+            "README.md": readme.encode("utf-8"),
+        },
+    )
 
 
 # The Hub's size categories, each with the count it stays below.
@@ -325,9 +343,7 @@ def _hf_metadata(stories: Sequence[Story]) -> dict[str, object]:
     if translated:
         multilinguality.append("translation")
     fields |= {
-        # The source texts belong to their authors and state no license;
-        # the card's text says what may be done with them.
-        "license": "unknown",
+        **_hf_licence(stories),
         "annotations_creators": ["expert-generated"],
         "language_creators": ["found", "expert-generated"],
         "multilinguality": multilinguality,
@@ -350,6 +366,26 @@ def _hf_metadata(stories: Sequence[Story]) -> dict[str, object]:
     return fields
 
 
+# The bundled dataset mixes the maintainers' CC BY 4.0 texts with passages of
+# source texts that are their authors' and licensed to no one, which no
+# licence id of the Hub describes: it is "other", and the card's section on
+# licences, in the folder's README.md, says what each kind of text allows.
+_BUNDLED_LICENCE = {
+    "license": "other",
+    "license_name": "cc-by-4.0-and-source-texts",
+    "license_link": "README.md",
+}
+
+
+def _hf_licence(stories: Sequence[Story]) -> dict[str, str]:
+    """The card's licence fields: the bundled dataset's, or "unknown" for any other corpus.
+
+    Only the corpus's owner knows the terms of their own texts; they give
+    them with `metadata={"license": ...}`.
+    """
+    return dict(_BUNDLED_LICENCE) if _all_bundled(stories) else {"license": "unknown"}
+
+
 def _all_bundled(stories: Sequence[Story]) -> bool:
     from .._corpus.corpus import Corpus
 
@@ -366,19 +402,21 @@ def _pretty_name(stories: Sequence[Story]) -> str:
 
 
 def _yaml(value: object, indent: str = "") -> str:
-    """*value* (dicts, lists, strings, numbers) as block YAML, every string JSON-quoted.
+    """*value* (dicts, lists, strings, numbers) as block YAML, every string double-quoted.
 
-    A JSON string is a valid YAML scalar, so no text can break the front matter.
+    A JSON string is a YAML double-quoted scalar, and what YAML would not read
+    back exactly (a control character, DEL, C1, a line or paragraph separator,
+    a byte order mark, a lone surrogate) is escaped, so no text can break the
+    front matter or come back changed.
     """
-    import json
-
     lines: list[str] = []
     if isinstance(value, Mapping):
         for key, item in value.items():
+            name = _yaml_key(key)
             if isinstance(item, Mapping | list) and item:
-                lines.append(f"{indent}{key}:\n{_yaml(item, indent + '  ')}")
+                lines.append(f"{indent}{name}:\n{_yaml(item, indent + '  ')}")
             else:
-                lines.append(f"{indent}{key}: {json.dumps(item, ensure_ascii=False)}\n")
+                lines.append(f"{indent}{name}: {_yaml_scalar(item)}\n")
     elif isinstance(value, list):
         for item in value:
             if isinstance(item, Mapping) and item:
@@ -386,8 +424,31 @@ def _yaml(value: object, indent: str = "") -> str:
                 lines.append(f"{indent}- {first[len(indent) + 2 :]}")
                 lines.extend(rest)
             else:
-                lines.append(f"{indent}- {json.dumps(item, ensure_ascii=False)}\n")
+                lines.append(f"{indent}- {_yaml_scalar(item)}\n")
     return "".join(lines)
+
+
+# What a YAML double-quoted scalar must not hold raw: anything outside YAML's
+# printable set, and the characters YAML takes for line breaks or a BOM.
+_YAML_UNSAFE = re.compile(
+    "[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\x85\u2028\u2029\ufeff]"
+)
+_YAML_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+# Plain words that YAML 1.1 reads as booleans or null, not as strings.
+_YAML_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
+
+
+def _yaml_scalar(value: object) -> str:
+    import json
+
+    text = json.dumps(value, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def _yaml_key(key: object) -> str:
+    text = str(key)
+    plain = _YAML_PLAIN_KEY.fullmatch(text) and text.lower() not in _YAML_WORDS
+    return text if plain else _yaml_scalar(text)
 
 
 def _dataset_card() -> str:

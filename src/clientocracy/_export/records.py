@@ -25,10 +25,10 @@ from .._records import (
 __all__ = ["FORMATS", "ExportFormat", "as_dict", "dumps", "export", "segment_rows"]
 
 ExportFormat = Literal["json", "jsonl", "csv"]
-"""A format [`export()`][clientocracy.export] writes, for type checkers."""
+"""A format `export()` writes, for type checkers."""
 
 FORMATS: tuple[ExportFormat, ...] = ("json", "jsonl", "csv")
-"""The formats [`export()`][clientocracy.export] writes."""
+"""The formats `export()` writes."""
 
 _CSV_COLUMNS = (
     "id",
@@ -61,7 +61,12 @@ _SEGMENT_COLUMNS = (
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal would act on:
 # DEL, C1 controls (C0 ones it escapes itself), bidi overrides, isolates and
 # marks, and lone surrogates (which no file can store as UTF-8).
-_RAW_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# U+2028 and U+2029 too: JSON allows them raw, but a reader that splits lines
+# as Unicode does (Python's str.splitlines, JavaScript) would cut a JSON Lines
+# record in two.
+_RAW_UNSAFE = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -268,7 +273,7 @@ def export(
 ) -> str:
     """Return *stories* as one document in *format*.
 
-    JSON is an array of [`as_dict()`][clientocracy.as_dict] shapes; JSONL
+    JSON is an array of `as_dict()` shapes; JSONL
     has one such object a line; CSV has a header row and flattens a story to
     the columns `id`, `title`, `title_en`, `summary`, `company`,
     `company_name`, `principles` (ids joined by `;`), `language`,
@@ -282,10 +287,10 @@ def export(
         format: `"json"`, `"jsonl"` or `"csv"`.
         segments: Write the aligned segments of the stories' translations
             instead, one row (object) a segment, as
-            [`segment_rows()`][clientocracy.segment_rows] gives them.
+            `segment_rows()` gives them.
 
     Raises:
-        ValueError: *format* is not one of [`FORMATS`][clientocracy.FORMATS].
+        ValueError: *format* is not one of `FORMATS`.
 
     Examples:
         >>> import clientocracy
@@ -307,13 +312,9 @@ def export(
 
 def _stories_csv(stories: Iterable[Story]) -> str:
     """*stories* as CSV: the fixed columns, then title, summary and text per language."""
-    import csv
-    import io
-
     stories = list(stories)
     languages = list(dict.fromkeys(lang.id for s in stories for lang in s.languages))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = _CsvRows()
     writer.writerow(
         [
             *_CSV_COLUMNS,
@@ -348,7 +349,34 @@ def _stories_csv(stories: Iterable[Story]) -> str:
                 ),
             )
         )
-    return buffer.getvalue()
+    return writer.text()
+
+
+class _CsvRows:
+    """CSV rows that end in LF, with every field that holds a CR or an LF quoted.
+
+    Python's writer quotes a field only for the characters of its own line
+    terminator, so with LF alone a bare CR went out unquoted, and a reader
+    that ends rows at CR too saw a new row. Each row is written with RFC
+    4180's CRLF, which quotes both, and its CRLF is then made an LF.
+    """
+
+    def __init__(self) -> None:
+        import csv
+        import io
+
+        self._row = io.StringIO()
+        self._writer = csv.writer(self._row, lineterminator="\r\n")
+        self._rows: list[str] = []
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._row.seek(0)
+        self._row.truncate()
+        self._writer.writerow(row)
+        self._rows.append(self._row.getvalue()[:-2] + "\n")
+
+    def text(self) -> str:
+        return "".join(self._rows)
 
 
 def _export_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], format: str) -> str:
@@ -358,12 +386,9 @@ def _export_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], format: s
     if format == "jsonl":
         return "".join(dumps(row) + "\n" for row in rows)
     if format == "csv":
-        import csv
-        import io
-
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return buffer.getvalue()
+        writer = _CsvRows()
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([row.get(column, "") for column in columns])
+        return writer.text()
     raise ValueError(f"unknown export format {format!r}; expected one of {', '.join(FORMATS)}")

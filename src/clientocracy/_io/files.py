@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 from .._errors import CorpusError
 
-__all__ = ["CorpusFolder", "open_corpus", "write_atomically", "write_tree"]
+__all__ = ["CorpusFolder", "open_corpus", "write_atomically", "write_into", "write_tree"]
 
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NOCTTY = getattr(os, "O_NOCTTY", 0)
@@ -91,7 +91,7 @@ class CorpusFolder:
     def read(self, name: object, limit: int, shown: str) -> bytes:
         """Read the regular file *name* below the folder, of at most *limit* bytes.
 
-        Raises [`CorpusError`][clientocracy.CorpusError] naming *shown* for a name that leaves the
+        Raises `CorpusError` naming *shown* for a name that leaves the
         folder (absolute, `..`, a link that points outside), for anything
         but a regular file, for a file over *limit*, and for a file that
         cannot be read.
@@ -244,7 +244,7 @@ def open_corpus(
     """Open the corpus at *path*: a folder, or the catalog file in one.
 
     Returns the open folder, the catalog's name in it, and the catalog as
-    problem messages name it. Raises [`CorpusError`][clientocracy.CorpusError] if *path* is
+    problem messages name it. Raises `CorpusError` if *path* is
     neither, or cannot be opened. *total_limit* bounds the bytes of all the
     files read from it together.
     """
@@ -406,6 +406,54 @@ def write_tree(folder: str, files: dict[str, bytes]) -> None:
     finally:
         for fd in folders.values():
             os.close(fd)
+
+
+def write_into(folder: str, files: dict[str, bytes | Callable[[BinaryIO], object]]) -> None:
+    """Write *files* (`name` or `subfolder/name`) into *folder*, which may hold others.
+
+    *folder* is created if needed, and followed if it is a link (the user
+    named it); below it, nothing is followed: a subfolder is opened relative
+    to it without following a link, and each file is written atomically
+    relative to its folder, replacing whatever has its name (a link too)
+    rather than writing where a link points. A clone of a repository made by
+    someone else may hold links; they cannot steer these writes.
+    """
+    os.makedirs(folder, exist_ok=True)
+    if not _RELATIVE:
+        for relative, data in files.items():
+            target = os.path.join(folder, *relative.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if os.path.islink(target):
+                os.unlink(target)
+            write_atomically(target, data)
+        return
+    root = os.open(folder, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+    opened: dict[str, int] = {"": root}
+    try:
+        for relative, data in files.items():
+            subfolder, _, name = relative.rpartition("/")
+            if subfolder not in opened:
+                opened[subfolder] = _open_subfolder(
+                    root, subfolder, os.path.join(folder, subfolder)
+                )
+            write_atomically(name, data, dir_fd=opened[subfolder])
+    finally:
+        for fd in opened.values():
+            os.close(fd)
+
+
+def _open_subfolder(root: int, name: str, shown: str) -> int:
+    """Open (making it if need be) the folder *name* in *root*, refusing a link."""
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(name, dir_fd=root)
+    try:
+        return os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=root)
+    except OSError as error:
+        if error.errno in _LINK_ERRORS:
+            raise NotADirectoryError(
+                errno.ENOTDIR, "a link or not a folder; not writing through it", shown
+            ) from None
+        raise
 
 
 def _write_tree_by_path(folder: str, files: dict[str, bytes], created_folder: bool) -> None:

@@ -1,7 +1,7 @@
 """Full-text search over a corpus: one analyzer for index and query, FTS5 underneath.
 
 Every text goes through the same three steps, whether it is a story being
-indexed or a query being typed: [`normalize()`][clientocracy.normalize] (the very
+indexed or a query being typed: `normalize()` (the very
 function that resolves names, so search and lookups never disagree), a split
 into words, and a Snowball stemmer for Russian and English words. The terms
 that come out are stored in an in-memory SQLite FTS5 table, which does the
@@ -11,7 +11,7 @@ so no user input is ever parsed as FTS5 syntax.
 
 A corpus loaded from JSON builds its index in memory on the first search; a
 compiled corpus carries it in its file, built once by
-[`compile`][clientocracy.compile].
+`compile()`.
 """
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ def split_words(text: str) -> list[str]:
 def search_terms(text: str) -> tuple[str, ...]:
     """Return the terms search indexes for *text*, and looks up for a query word.
 
-    The text is put through [`normalize()`][clientocracy.normalize],
+    The text is put through `normalize()`,
     apostrophes are dropped, it is split into runs of letters and digits,
     each Russian or English word is reduced to its Snowball stem, and
     Persian plurals to their singular (a Persian suffix written apart from

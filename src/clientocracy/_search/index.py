@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from .._records import SearchHit
+from .._records import MAX_TRANSLATIONS, SearchHit
 
 if TYPE_CHECKING:
     import sqlite3
@@ -19,7 +19,7 @@ from .snippets import snippet
 #: A story's rows in the index are numbered ``position * _READINGS + reading``:
 #: reading 0 is the original, reading *k* its *k*-th translation. The number
 #: alone says which story and text a row is, so no table maps rows to stories.
-_READINGS = 256
+_READINGS = MAX_TRANSLATIONS + 1
 
 #: From this many stories on, the index is analysed and inserted in two threads.
 PARALLEL_FROM = 5_000
@@ -196,7 +196,7 @@ class SearchIndex:
 
     The FTS5 table lives in memory (a corpus loaded from JSON, built on the
     first search) or in a compiled corpus's file (built by
-    [`compile`][clientocracy.compile]); searching is the same for both.
+    `compile()`); searching is the same for both.
     """
 
     def __init__(self, db: sqlite3.Connection, table: str, store: Store, lock: threading.Lock):
@@ -287,6 +287,19 @@ class SearchIndex:
                 )
             )
         return tuple(hits)
+
+    def count(self, query: str) -> int:
+        """How many stories match *query*, without making their records or snippets."""
+        parsed = Query(query)
+        if not parsed:
+            return 0
+        table = self._table
+        with self._lock:
+            (found,) = self._db.execute(
+                f"SELECT count(DISTINCT rowid / {_READINGS}) FROM {table} WHERE {table} MATCH ?",
+                (parsed.fts(),),
+            ).fetchone()
+        return int(found)
 
 
 #: Where a prebuilt index comes from: a function that reads its bytes (None if

@@ -1,8 +1,8 @@
-"""Where a corpus keeps its records: the storage behind [`Corpus`][clientocracy.Corpus].
+"""Where a corpus keeps its records: the storage behind `Corpus`.
 
 A corpus is one public class over one of two stores. `MemoryStore` holds
 records built in this process (a JSON catalog, or records passed in code);
-the compiled store of `_compiled_store.py` reads them from a SQLite file as they
+the compiled store of `sqlite.py` reads them from a SQLite file as they
 are asked for. Both speak of stories by *position*, their number in corpus
 order, and answer facet filters as bit masks over positions, so that the
 query code in `_corpus.py` is written once and a filtered collection need
@@ -14,6 +14,7 @@ from __future__ import annotations
 import array
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -72,7 +73,7 @@ class Store:
         raise NotImplementedError
 
     def position_of_key(self, key: str) -> int | None:
-        """The position of the story whose id has this [`name_key`][clientocracy.name_key]."""
+        """The position of the story whose id has this `name_key()`."""
         raise NotImplementedError
 
     def close_ids(self, key: str) -> list[str]:
@@ -90,7 +91,7 @@ class Store:
         raise NotImplementedError
 
     def name_keys(self) -> dict[str, list[tuple[str, str]]] | None:
-        """The [`name_key`][clientocracy.name_key] of every name of each facet's records,
+        """The `name_key()` of every name of each facet's records,
         as (key, id) pairs in order, if the store has them ready; else None."""
         return None
 
@@ -125,6 +126,10 @@ class Store:
 class MemoryStore(Store):
     """Records built in this process, all in memory."""
 
+    #: How many facet masks to keep made: each takes a bit per story, and a
+    #: corpus may have as many companies as stories.
+    MASK_CACHE = 64
+
     def __init__(
         self,
         *,
@@ -149,7 +154,7 @@ class MemoryStore(Store):
         # normalizing every id of a large corpus up front would slow loading.
         self._by_key: dict[str, int] | None = None
         self._index: dict[str, array.array[int]] | None = None
-        self._masks: dict[str, int] = {}
+        self._masks: OrderedDict[str, int] = OrderedDict()
         self._lock = threading.Lock()
         self._search: SearchIndex | None = None
         #: A search index made in advance for these records, if there is one.
@@ -230,9 +235,16 @@ class MemoryStore(Store):
         return self._positions().get(key, ())
 
     def mask(self, key: str) -> int:
-        mask = self._masks.get(key)
-        if mask is None:
-            mask = self._masks[key] = mask_of(self._positions().get(key, ()), len(self.stories))
+        with self._lock:
+            mask = self._masks.get(key)
+            if mask is not None:
+                self._masks.move_to_end(key)
+                return mask
+        mask = mask_of(self._positions().get(key, ()), len(self.stories))
+        with self._lock:
+            self._masks[key] = mask
+            if len(self._masks) > self.MASK_CACHE:
+                self._masks.popitem(last=False)
         return mask
 
     def search_index(self) -> SearchIndex:
