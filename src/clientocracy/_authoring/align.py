@@ -22,6 +22,7 @@ from typing import Any
 
 import attrs
 
+from .._public import public
 from .._records import Span
 
 __all__ = ["Alignment", "AlignmentError", "align", "read_pairs", "sentences", "write_pairs"]
@@ -65,13 +66,14 @@ def _one_line(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+@public
 @attrs.frozen(kw_only=True)
 class Alignment:
     """A translation of a passage, cut into segments that each render a span of the original.
 
-    Made by [`Draft.align`][clientocracy.Draft.align] or
-    [`Draft.read_pairs`][clientocracy.Draft.read_pairs], and added to a
-    story by [`Draft.add_translation`][clientocracy.Draft.add_translation].
+    Made by `Draft.align` or
+    `Draft.read_pairs`, and added to a
+    story by `Draft.add_translation`.
 
     Attributes:
         language: The translation's language, as given.
@@ -85,6 +87,7 @@ class Alignment:
     segments: tuple[tuple[Span, str], ...]
 
 
+@public
 class AlignmentError(ValueError):
     """A translation cannot be paired with its original as it is.
 
@@ -93,7 +96,7 @@ class AlignmentError(ValueError):
     Attributes:
         problems: What is wrong, one a line.
         pairs: A pairs sheet to edit and read back with
-            [`Draft.read_pairs`][clientocracy.Draft.read_pairs]
+            `Draft.read_pairs`
             (empty when the problem is in a sheet already).
     """
 
@@ -110,7 +113,7 @@ def align(text: str, span: Span, own: str, translation: str, language: str) -> A
     """Pair the sentences of *translation* one to one with those of passage *span* of *text*.
 
     *own* and *language* are the language tags of the original and of the
-    translation. Raises [`AlignmentError`][clientocracy.AlignmentError],
+    translation. Raises `AlignmentError`,
     with a pairs sheet to edit, when the counts differ.
     """
     originals = sentences(text, own, span)
@@ -195,7 +198,7 @@ def _blocks(sheet: str) -> list[list[tuple[int, str]]]:
 def read_pairs(sheet: str, text: str, span: Span, own: str, language: str) -> Alignment:
     """Read a pairs sheet back into an `Alignment` of passage *span* of *text*.
 
-    Raises [`AlignmentError`][clientocracy.AlignmentError] listing every
+    Raises `AlignmentError` listing every
     problem by line: a pair with no original or no translation, a `<`
     line that is not the original's next sentence, sentences left out.
     """

@@ -124,7 +124,7 @@ def import_csv(
     *folder* is a new (or empty) folder, or a corpus to add to. Each row
     becomes a story and its text a source file of its own; see the format
     reference for the columns. Raises
-    [`CorpusError`][clientocracy.CorpusError] listing every problem by row
+    `CorpusError` listing every problem by row
     and column, having written nothing; returns the corpus as saved.
     """
     from .._catalog.format import CATALOG_FILE

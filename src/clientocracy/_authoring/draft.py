@@ -4,7 +4,7 @@ A draft is a corpus folder's catalog held in memory, with the text files
 it is about to add. Records are added by keyword; companies, principles
 and languages are referred to by any of their names, and passages by a
 quotation or by their opening and closing words. Nothing touches the disk
-until [`Draft.save`][clientocracy.Draft.save], which checks the whole
+until `Draft.save`, which checks the whole
 corpus as `load` would and writes only if it is valid.
 """
 
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._errors import CorpusError, UnknownValueError
 from .._normalize import name_key
+from .._public import public
 from .._records import Span
 from .passages import find_passage
 
@@ -97,15 +98,16 @@ def _names_of(facet: str, record: Mapping[str, Any]) -> list[str]:
     return [name for name in names if isinstance(name, str)]
 
 
+@public
 class Draft:
     """A corpus folder being written: records added by name and quotation, written by `save`.
 
-    Open one with [`Draft.create`][clientocracy.Draft.create] (a new
-    folder) or [`Draft.open`][clientocracy.Draft.open] (an existing
+    Open one with `Draft.create` (a new
+    folder) or `Draft.open` (an existing
     corpus). Each `add_…` method checks what it is given at once (a name
     that names nothing, a quotation that is absent or ambiguous, an id
-    used twice) and raises with what to do; [`save`][clientocracy.Draft.save]
-    then checks the whole corpus as [`load`][clientocracy.load] would and
+    used twice) and raises with what to do; `save`
+    then checks the whole corpus as `load` would and
     writes it, the texts first and the catalog last, each file atomically.
 
     Examples:
@@ -146,7 +148,7 @@ class Draft:
         """A draft of a new corpus in *folder*, which must not exist yet or be empty.
 
         *base* is the corpus whose records the new one may refer to, the
-        bundled one by default (as for [`load`][clientocracy.load]).
+        bundled one by default (as for `load`).
         """
         path = os.fspath(folder)
         if os.path.exists(path) and (not os.path.isdir(path) or os.listdir(path)):
@@ -240,7 +242,7 @@ class Draft:
     def resolve(self, facet: str, value: str) -> str:
         """The id of the language, company or principle *value* names, here or in the base.
 
-        Raises [`UnknownValueError`][clientocracy.UnknownValueError] when none does.
+        Raises `UnknownValueError` when none does.
         """
         key = name_key(value)
         if self._own(_FACETS[facet], value) is not None:
@@ -406,7 +408,7 @@ class Draft:
         *names* and *definition* are texts by language, or English text;
         a definition needs English. The statement is the passage of
         *source* that is *quote*, or that runs from *begins* to *ends*
-        (see [`find_passage`][clientocracy.find_passage]).
+        (see `find_passage`).
         """
         self._new_id("principles", id, "principle")
         text = self.text(source)
@@ -499,9 +501,9 @@ class Draft:
     def align(self, story: str, translation: str, *, language: str) -> Alignment:
         """Pair *translation* (plain text in *language*) with *story*'s passage, by sentence.
 
-        Raises [`AlignmentError`][clientocracy.AlignmentError] when the
+        Raises `AlignmentError` when the
         sentence counts differ; its `pairs` is a pairs sheet to merge and
-        read back with [`read_pairs`][clientocracy.Draft.read_pairs].
+        read back with `read_pairs`.
         """
         from .align import align
 
@@ -517,7 +519,7 @@ class Draft:
         return write_pairs(text, sentences(text, own, span), translated, own, tag)
 
     def read_pairs(self, story: str, sheet: str, *, language: str) -> Alignment:
-        """Read back a pairs sheet of *story* (see [`pairs`][clientocracy.Draft.pairs])."""
+        """Read back a pairs sheet of *story* (see `pairs`)."""
         from .align import read_pairs
 
         text, span, own, tag = self._sides(story, language)
@@ -533,7 +535,7 @@ class Draft:
         summary: str,
         review: str | None = None,
     ) -> None:
-        """Add *alignment* (from [`align`][clientocracy.Draft.align]) as *story*'s translation.
+        """Add *alignment* (from `align`) as *story*'s translation.
 
         *title* and *summary* are the story's title and summary in the
         translation's language, which a translated story needs.
@@ -574,9 +576,9 @@ class Draft:
             return opened.read(name, MAX_TEXT_BYTES, os.path.join(self.folder, name))
 
     def check(self) -> Corpus:
-        """Check the whole corpus as [`load`][clientocracy.load] would; return it or raise.
+        """Check the whole corpus as `load` would; return it or raise.
 
-        Raises [`CorpusError`][clientocracy.CorpusError] listing every problem.
+        Raises `CorpusError` listing every problem.
         """
         from .._catalog.layout import catalog_json
         from .._catalog.loading import parse_corpus
@@ -594,7 +596,7 @@ class Draft:
         """Check the whole corpus, then write it; return the corpus as loaded.
 
         Nothing is written unless the corpus is valid: a
-        [`CorpusError`][clientocracy.CorpusError] lists every problem. The
+        `CorpusError` lists every problem. The
         new texts are written first and the catalog last, each file
         atomically, the catalog in one stable layout (see the format
         reference) so that a corpus kept in git shows readable diffs.

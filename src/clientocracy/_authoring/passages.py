@@ -1,7 +1,7 @@
 """Naming a passage by a quotation or by its opening and closing words.
 
-[`find_passage`][clientocracy.find_passage] finds the one passage a
-quotation names, and [`QuoteError`][clientocracy.QuoteError] says where
+`find_passage` finds the one passage a
+quotation names, and `QuoteError` says where
 the candidates are when there is none or more than one.
 """
 
@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .._catalog.anchors import between, describe_places, occurrences, quotations
+from .._public import public
 from .._records import Span
 
 __all__ = ["QuoteError", "find_passage"]
 
 
+@public
 class QuoteError(LookupError):
     """A quotation, or a `begins`/`ends` pair, names no passage or several.
 
@@ -52,7 +54,7 @@ def find_passage(
     occurs to the end of the first *ends* after it; either may be given
     alone (*begins* alone is a passage of just those words).
 
-    Raises [`QuoteError`][clientocracy.QuoteError] when no passage fits or
+    Raises `QuoteError` when no passage fits or
     several do, saying where the candidates are.
 
     Examples:

@@ -18,14 +18,16 @@ import attrs
 
 from .._catalog.anchors import between, describe_places, nearest, spelled
 from .._errors import CorpusError
+from .._public import public
 from .draft import Draft
 
 __all__ = ["RepairReport", "repair"]
 
 
+@public
 @attrs.frozen(kw_only=True)
 class RepairReport:
-    """What [`repair`][clientocracy.repair] changed, one line for each change.
+    """What `repair` changed, one line for each change.
 
     Attributes:
         texts: The sources whose text changed, with the old and new SHA-256.
@@ -153,7 +155,7 @@ def repair(folder: str | os.PathLike[str], *, write: bool = True) -> RepairRepor
     Each span and segment into a text whose SHA-256 no longer matches is
     found again by its `begins` and `ends`. The catalog is written (with
     *write*) only if every one was found and the whole corpus is then
-    valid; otherwise [`CorpusError`][clientocracy.CorpusError] lists what
+    valid; otherwise `CorpusError` lists what
     could not be re-anchored, or what else is wrong, and nothing changes.
     """
     draft = Draft.open(folder)

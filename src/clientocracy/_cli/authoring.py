@@ -1,7 +1,7 @@
 """The authoring commands of `clientocracy`: new, add-…, align, repair, import-csv.
 
-Each parses its arguments and calls the library: [`Draft`][clientocracy.Draft],
-[`repair`][clientocracy.repair], [`import_csv`][clientocracy.import_csv].
+Each parses its arguments and calls the library: `Draft`,
+`repair`, `import_csv`.
 Nothing here checks or writes a corpus itself; what the library refuses
 is printed by the main command's error handling, as for every command.
 """
