@@ -206,7 +206,7 @@ def _run(args: argparse.Namespace, err: Output) -> int:
     reorder = _reorders(args) and sys.stdout is not None
     try:
         corpus = _corpus(args, err)
-        with paged(page), bidi_display(reorder):
+        with paged(page), bidi_display(reorder, args.fit_width):
             return _command(args.command)(corpus, args, out, err)
         return EXIT_OK  # the user quit the pager before the end
     except BidiUnavailableError as error:

@@ -63,15 +63,22 @@ def print_json(out: Output, data: Any) -> None:
 def print_table(
     out: Output, rows: Sequence[Sequence[str]], header: Sequence[str], width: int | None
 ) -> None:
-    """Print an aligned table; on a terminal (*width* given) shortened to fit, the id kept."""
+    """Print an aligned table; on a terminal (*width* given) shortened to fit, the id kept.
+
+    Under `--bidi` each cell is reordered on its own, so that a cut and the
+    columns stay where they belong.
+    """
+    from .bidi import laid_out, visual
     from .output import one_line
     from .tables import fit_table
 
     cells = [[one_line(cell) for cell in row] for row in rows]
-    head, *body = fit_table(cells, header, width, fixed=(0,))
-    out.line(out.bold(head))
-    for line in body:
-        out.line(line)
+    lines = fit_table(cells, header, width, fixed=(0,), reorder=visual)
+    # A stacked table (the id on a line of its own) has two header lines.
+    heading = 2 if len(lines) == 2 * len(rows) + 2 and len(header) > 1 else 1
+    with laid_out():
+        for number, line in enumerate(lines):
+            out.line(out.bold(line) if number < heading else line)
 
 
 def filtered_stories(corpus: Corpus, args: argparse.Namespace) -> StoryCollection:

@@ -43,9 +43,16 @@ examples:
 """,
     "search": """\
 query syntax:
-  words        every word must match, in any form (будильники finds будильник)
-  "a phrase"   the words in this order (quote it for the shell: '"alarm clock"')
-  the last word also matches as a prefix, unless the query ends with a space
+  words        every word must match, in any of its forms (будильники finds
+               будильник, caring finds care); whole words only: tea does not
+               find team
+  word*        also the words that start with it (tea* finds team, teach)
+  "a phrase"   the words next to each other, in this order (quote it for the
+               shell: '"alarm clock"')
+  a OR b       either word or phrase (OR in capitals; it binds before the AND
+               of words: free coffee OR tea is free AND (coffee OR tea))
+  Case, accents, ё/е and Arabic/Persian letter forms do not matter; other
+  punctuation, parentheses and operators are read as words or ignored.
 
 examples:
   clientocracy search alarm clock

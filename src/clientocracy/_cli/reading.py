@@ -191,31 +191,25 @@ def _summary(story: Story, language: Language) -> str:
 
 
 def _show_parallel(out: Output, story: Story, language: Language) -> None:
-    """The original and a translation, segment by segment, each under its number."""
-    from .output import one_line, wrap
+    """The original and a translation, segment by segment, side by side or stacked."""
+    import shutil
 
-    width = terminal_width(sys.stdout)
+    from .parallel import MAX_WIDTH, print_parallel
+
+    width = min(shutil.get_terminal_size((88, 24)).columns, MAX_WIDTH)
     translation = story.translation(language)
-    out.line(out.bold(wrap(one_line(story.title), width)))
-    out.line(out.bold(wrap(one_line(story.title_in(language)), width)))
-    out.line(
-        out.dim(
-            f"{story.id}: {story.language.name} original, {language.name} translation, "
-            f"{count(len(translation.segments), 'segment', 'segments')}"
-        )
+    about = (
+        f"{story.id}: {story.language.name} original, {language.name} translation, "
+        f"{count(len(translation.segments), 'segment', 'segments')}"
     )
-    indent = " " * 6
-    for number, segment in enumerate(translation.segments, start=1):
-        out.line()
-        head = f"{number:>3}".ljust(len(indent))
-        original = wrap(segment.original, width - len(indent)).splitlines() or [""]
-        out.line(out.dim(head), f"{story.language.id}  ", original[0])
-        for line in original[1:]:
-            out.line(indent, "    ", line)
-        rendered = wrap(segment.text, width - len(indent)).splitlines() or [""]
-        out.line(indent, out.dim(f"{language.id}  "), rendered[0])
-        for line in rendered[1:]:
-            out.line(indent, "    ", line)
+    print_parallel(
+        out,
+        [story.title, story.title_in(language)],
+        (story.language.id, language.id),
+        [(segment.original, segment.text) for segment in translation.segments],
+        width,
+        about=about,
+    )
 
 
 def cmd_show(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:

@@ -475,12 +475,13 @@ class Corpus:
         principle: PrincipleLike | None = None,
         language: LanguageLike | None = None,
         limit: int | None = 10,
+        prefix: bool = False,
     ) -> tuple[SearchHit, ...]:
         """Return the stories that match *query*, best first.
 
         Every word of the query must match (AND); `"quoted words"` must match
-        as a phrase; the last word also matches as a prefix, unless the query
-        ends with a space. Words are compared after
+        as a phrase; `a OR b` matches either; `word*` also matches the words
+        that start with `word`. Words are compared after
         [`search_terms()`][clientocracy.search_terms]: normalized as names
         are, and Russian and English words stemmed. The passage, both titles,
         the English summary and the company's names are searched, titles and
@@ -496,6 +497,9 @@ class Corpus:
             principle: Keep only the hits that show these principles.
             language: Keep only the hits in these languages.
             limit: The most hits to return; `None` for all of them.
+            prefix: Also match the last word as a prefix, unless the query
+                ends with a space: for a search box queried as the user
+                types. By default whole words match (and their other forms).
 
         Returns:
             The hits, each a [`SearchHit`][clientocracy.SearchHit].
@@ -515,14 +519,19 @@ class Corpus:
             …During each stay she admired the alarm clock, which played gentle music.
             ...
         """
-        _check_search_arguments(query, limit)
+        _check_search_arguments(query, limit, prefix)
         # Resolve the filters first: an unknown name is an error even for a
         # query that would find nothing.
         companies, principles, languages = self._resolve_facets(
             company=company, principle=principle, language=language
         )
         return self._store.search_index().search(
-            query, companies=companies, principles=principles, languages=languages, limit=limit
+            query,
+            companies=companies,
+            principles=principles,
+            languages=languages,
+            limit=limit,
+            prefix=prefix,
         )
 
     def _resolve_facets(
@@ -543,7 +552,7 @@ _bundled: Corpus | None = None
 _bundled_lock = threading.Lock()
 
 
-def _check_search_arguments(query: object, limit: object) -> None:
+def _check_search_arguments(query: object, limit: object, prefix: object) -> None:
     """Refuse a query or limit of the wrong type or value, before any work is done."""
     if not isinstance(query, str):
         raise TypeError(f"a search query is a string, not {type(query).__name__}")
@@ -551,3 +560,5 @@ def _check_search_arguments(query: object, limit: object) -> None:
         raise TypeError(f"limit= is a whole number or None, not {type(limit).__name__}")
     if limit is not None and limit < 0:
         raise ValueError(f"limit= cannot be negative, got {limit}; use None for every hit")
+    if not isinstance(prefix, bool):
+        raise TypeError(f"prefix= is True or False, not {type(prefix).__name__}")

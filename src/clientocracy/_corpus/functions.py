@@ -70,11 +70,14 @@ def search(
     principle: PrincipleLike | None = None,
     language: LanguageLike | None = None,
     limit: int | None = 10,
+    prefix: bool = False,
 ) -> tuple[SearchHit, ...]:
     """Search the bundled stories; the best match first.
 
-    Every word must match; `"quoted words"` match as a phrase; the last
-    word also matches as a prefix while it is being typed. Russian and
+    Every word must match; `"quoted words"` match as a phrase; `a OR b`
+    matches either; `word*` also matches longer words that start with
+    `word` (or pass `prefix=True` to match the last word so, as a search box
+    does while the user types). Russian and
     English words match their other forms, and any script or spelling that
     [`normalize()`][clientocracy.normalize] equates matches too. See
     [`Corpus.search()`][clientocracy.Corpus.search] for the details.
@@ -86,6 +89,8 @@ def search(
         principle: Keep only the hits that show these principles.
         language: Keep only the hits in these languages.
         limit: The most hits to return; `None` for all of them.
+        prefix: Also match the last word as a prefix, unless the query ends
+            with a space (for as-you-type search).
 
     Returns:
         The hits, best first, each a [`SearchHit`][clientocracy.SearchHit]
@@ -103,7 +108,7 @@ def search(
         ('fa', 'en', 'text')
     """
     return Corpus.bundled().search(
-        query, company=company, principle=principle, language=language, limit=limit
+        query, company=company, principle=principle, language=language, limit=limit, prefix=prefix
     )
 
 
