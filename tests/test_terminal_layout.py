@@ -192,3 +192,14 @@ def test_a_table_right_aligns_right_to_left_cells_it_is_given_reordered() -> Non
     assert lines[1] == "a   " + "ایند مالس" + "  x"
     lines = fit_table([("a", "سلام", "x")], ("ID", "A LONG HEADER", "END"), 40, reorder=lambda t: t)
     assert lines[1] == "a   " + " " * 9 + "سلام  x"
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+@pytest.mark.parametrize("query", ["zappos", "кольцо", "bouquet OR кофе"])
+def test_search_results_fit_the_terminal(columns: int, query: str) -> None:
+    status, shown = run_on_terminal("search", query, "--no-pager", columns=columns)
+    assert status == 0, shown
+    output = plain(shown)
+    assert_fits(output, columns)
+    for hit in clientocracy.search(query):
+        assert hit.story.id in output.split()

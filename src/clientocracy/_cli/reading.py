@@ -56,6 +56,7 @@ def _title(story: Story, language: Language) -> str:
 def cmd_search(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     from .._export.records import as_dict
     from .output import one_line, wrap
+    from .tables import display_width
 
     if args.limit < 0:
         return fail(err, f"--limit cannot be negative, got {args.limit}")
@@ -77,13 +78,15 @@ def cmd_search(corpus: Corpus, args: argparse.Namespace, out: Output, err: Outpu
                 out.line()
             # No score: BM25 values mean nothing to a reader (a word found in
             # every story scores about 0), and the order already ranks the hits.
-            out.line(
-                out.bold(one_line(story.id)),
-                "  ",
-                out.dim(one_line(story.company.name)),
-                out.dim(f" · {one_line(story.language.id)}"),
-                out.dim(_matched_in(hit)),
+            about = (
+                f"{one_line(story.company.name)} · {one_line(story.language.id)}{_matched_in(hit)}"
             )
+            # The id and what the hit is, on one line if they fit, else two.
+            if display_width(f"{story.id}  {about}") <= width:
+                out.line(out.bold(one_line(story.id)), "  ", out.dim(about))
+            else:
+                out.line(out.bold(one_line(story.id)))
+                out.line(out.dim(wrap(about, width, indent="  ")))
             out.line(wrap(one_line(_title(story, hit.language)), width, indent="  "))
             out.line(_highlighted(hit, width))
     if not hits:
