@@ -218,7 +218,7 @@ def test_unknown_value_exits_2_with_a_suggestion() -> None:
 
 
 def test_usage_errors_exit_2_in_two_lines() -> None:
-    for args in (("list", "--bogus"), ("frobnicate",), (), ("random", "--seed", "x")):
+    for args in (("list", "--bogus"), ("frobnicate",), ("random", "--seed", "x")):
         result = run(*args)
         assert result.returncode == 2, args
         assert "Traceback" not in result.stderr

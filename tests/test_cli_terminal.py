@@ -24,6 +24,7 @@ import pytest
 
 import clientocracy
 from clientocracy._cli.tables import display_width, fit_table, shorten
+from clientocracy._errors import install_command
 
 SCRIPT = shutil.which("clientocracy", path=str(Path(sys.executable).parent))
 assert SCRIPT is not None
@@ -297,7 +298,7 @@ def test_bidi_without_python_bidi_says_how_to_install_it(tmp_path: Path) -> None
     env = {"PYTHONPATH": str(tmp_path)}
     result = run("show", "nordstrom-lost-diamond-ring", "--bidi", env=env)
     assert result.returncode == 2
-    assert "pip install 'clientocracy[bidi]'" in result.stderr
+    assert install_command("bidi") in result.stderr
     assert "Traceback" not in result.stderr
     assert run("show", "nordstrom-lost-diamond-ring", env=env).returncode == 0
 

@@ -84,6 +84,9 @@ _LISTING_COMMANDS = {
 }
 
 
+_REBUILD = "; rebuild it to see the changes"
+
+
 def _corpus(args: argparse.Namespace, err: Output) -> Corpus:
     """The bundled corpus (unless --no-bundled) merged with every --corpus.
 
@@ -111,7 +114,9 @@ def _corpus(args: argparse.Namespace, err: Output) -> Corpus:
                 for path in paths
             ]
     for warning in caught:
-        err.line(f"{PROG}: warning: {warning.message}; run 'clientocracy build' again")
+        # The library's advice names the API too; on the command line, the command.
+        message = str(warning.message).removesuffix(_REBUILD)
+        err.line(f"{PROG}: warning: {message}; run 'clientocracy build' again to see the changes")
     if len(corpora) == 1:
         return corpora[0]
     if not corpora:
@@ -167,9 +172,35 @@ def _main(argv: Sequence[str] | None) -> int:
 
     arguments = sys.argv[1:] if argv is None else list(argv)
     command = _command_name(arguments)
-    parser = build_parser(only=command if command in _COMMANDS else None)
+    if command is None and not any(a in ("-h", "--help", "--version") for a in arguments):
+        # No command: what the program does and how to go on, not an error.
+        from .parser import short_help
+
+        stdout_output().write(short_help())
+        return EXIT_USAGE
+    parser = build_parser(only=command if command in _COMMANDS or command == "help" else None)
     args = parser.parse_args(arguments)
+    if args.command == "help":
+        return _help(args.topic)
     return _run(args, stderr_output())
+
+
+def _help(topic: str | None) -> int:
+    """`clientocracy help [COMMAND]`: the help of the program or of one command."""
+    from .parser import command_names
+
+    if topic is None:
+        build_parser().parse_args(["--help"])
+    elif topic in command_names():
+        build_parser(only=topic).parse_args([topic, "--help"])
+    from .._normalize import close_matches
+
+    close = close_matches(topic or "", command_names(), 1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    return fail(
+        stderr_output(),
+        f"there is no command {topic!r}.{hint}\nRun '{PROG} help' to see them all.",
+    )
 
 
 def _command_name(arguments: Sequence[str]) -> str | None:

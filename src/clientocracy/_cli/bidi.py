@@ -38,9 +38,9 @@ class BidiUnavailableError(RuntimeError):
     """`--bidi` was asked for, but python-bidi is not installed."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "--bidi needs python-bidi; install it with: pip install 'clientocracy[bidi]'"
-        )
+        from .._errors import install_command
+
+        super().__init__(f"--bidi needs python-bidi; install it with: {install_command('bidi')}")
 
 
 def _reorderer() -> Callable[[str], str]:

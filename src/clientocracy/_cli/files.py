@@ -116,8 +116,9 @@ def cmd_build(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output
     start = time.perf_counter()
     path = compile(corpus, args.output)
     out.line(
-        f"{path}: {len(corpus.stories())} stories, "
-        f"{len(corpus.companies())} companies, {len(corpus.sources())} sources, "
+        f"{path}: {count(len(corpus.stories()), 'story', 'stories')}, "
+        f"{count(len(corpus.companies()), 'company', 'companies')}, "
+        f"{count(len(corpus.sources()), 'source', 'sources')}, "
         f"compiled in {time.perf_counter() - start:.1f} s"
     )
     return EXIT_OK

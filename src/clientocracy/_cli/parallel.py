@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .bidi import laid_out, right_to_left, visual
+from .bidi import laid_out, visual
 from .output import Output, one_line, wrap
-from .tables import display_width
+from .tables import display_width, right_to_left
 
 __all__ = ["SIDE_BY_SIDE_FROM", "print_parallel"]
 

@@ -97,6 +97,11 @@ examples:
   clientocracy completion zsh > ~/.zfunc/_clientocracy
   clientocracy completion fish > ~/.config/fish/completions/clientocracy.fish
 """,
+    "help": """\
+examples:
+  clientocracy help
+  clientocracy help search
+""",
     "man": """\
 examples:
   clientocracy man | man -l -
@@ -265,6 +270,10 @@ def _completion_arguments(completion: argparse.ArgumentParser) -> None:
     completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell")
 
 
+def _help_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("topic", nargs="?", metavar="COMMAND", help="the command to explain")
+
+
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
     _add_json(parser)
 
@@ -295,6 +304,7 @@ _COMMAND_TABLE: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]]
         _completion_arguments,
     ),
     ("man", "print the manual page, clientocracy(1), as roff", lambda parser: None),
+    ("help", "print the help of the program, or of COMMAND", _help_arguments),
 )
 
 
@@ -327,3 +337,21 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         _add_corpus_options(sub, top=False)
         add_arguments(sub)
     return parser
+
+
+def command_names() -> tuple[str, ...]:
+    """Every command's name, in the order of the help."""
+    return tuple(name for name, _, _ in _COMMAND_TABLE)
+
+
+def short_help() -> str:
+    """What `clientocracy` alone prints: the commands, an example, where to read more."""
+    width = max(len(name) for name, _, _ in _COMMAND_TABLE) + 2
+    commands = "".join(f"  {name.ljust(width)}{help}\n" for name, help, _ in _COMMAND_TABLE)
+    return (
+        f"usage: {PROG} [--corpus PATH] [--no-bundled] [--no-pager] [--bidi] COMMAND ...\n\n"
+        f"{_DESCRIPTION.splitlines()[0]}\n{_DESCRIPTION.splitlines()[1]}\n\n"
+        f"commands:\n{commands}\n"
+        f"example:\n  {PROG} list\n  {PROG} show zappos-flowers-for-a-mother\n\n"
+        f"Run '{PROG} help COMMAND' for a command's options and examples.\n"
+    )

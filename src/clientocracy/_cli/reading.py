@@ -42,7 +42,22 @@ def cmd_list(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output)
             rows = [(s.id, s.company.name, s.language.id, _title(s, language)) for s in stories]
             title = f"TITLE ({language.id})"
         print_table(out, rows, ("ID", "COMPANY", "LANG", title), args.fit_width)
-    return EXIT_OK if stories else no_match(err, args)
+    return EXIT_OK if stories else _no_list_match(corpus, args, err)
+
+
+def _no_list_match(corpus: Corpus, args: argparse.Namespace, err: Output) -> int:
+    """No story matches; if a --language has translations only, point to --in."""
+    status = no_match(err, args)
+    for name in args.language or ():
+        language = corpus.language(name)
+        if not corpus.stories(language=language) and any(
+            t.language.id == language.id for story in corpus.stories() for t in story.translations
+        ):
+            err.line(
+                f"--language keeps the stories told in {language.name}; to read the stories "
+                f"in {language.name} (their translations), use --in {language.id}."
+            )
+    return status
 
 
 def _title(story: Story, language: Language) -> str:
@@ -254,12 +269,10 @@ def cmd_show(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output)
 
 
 def cmd_random(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    import random
-
     stories = filtered_stories(corpus, args)
     if not stories:
         return no_match(err, args)
-    story = random.Random(args.seed).choice(stories)
+    story = stories.random(seed=args.seed)
     chosen = argparse.Namespace(id=story.id, json=args.json, in_language=args.in_language)
     return cmd_show(corpus, chosen, out, err)
 
@@ -313,20 +326,43 @@ def cmd_principles(corpus: Corpus, args: argparse.Namespace, out: Output, err: O
 
 
 def cmd_languages(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    return _vocabulary(
+    told = {lang.id: len(corpus.stories(language=lang)) for lang in corpus.languages()}
+    status = _vocabulary(
         corpus.languages(),
         corpus,
         args,
         out,
         ("ID", "NAME", "NATIVE", "DIRECTION", "STORIES"),
-        lambda lang: (
-            lang.id,
-            lang.name,
-            lang.native_name,
-            lang.direction,
-            str(len(corpus.stories(language=lang))),
-        ),
+        lambda lang: (lang.id, lang.name, lang.native_name, lang.direction, str(told[lang.id])),
     )
+    if not args.json:
+        _explain_languages_without_stories(corpus, told, out)
+    return status
+
+
+def _explain_languages_without_stories(corpus: Corpus, told: dict[str, int], out: Output) -> None:
+    """Say why a language counts no stories when stories read in it as translations."""
+    from .output import wrap
+
+    width = terminal_width(sys.stdout)
+    for language in corpus.languages():
+        if told[language.id]:
+            continue
+        translated = sum(
+            any(t.language.id == language.id for t in story.translations)
+            for story in corpus.stories()
+        )
+        if translated:
+            out.line()
+            out.line(
+                wrap(
+                    f"STORIES counts the stories told in each language. No story is told in "
+                    f"{language.name}, but {count(translated, 'story is', 'stories are')} "
+                    f"translated into it: add --in {language.id} to list, show or random "
+                    f"to read {'it' if translated == 1 else 'them'} in {language.name}.",
+                    width,
+                )
+            )
 
 
 # Export formats that are files, not text: they need -o and pyarrow.

@@ -225,6 +225,7 @@ class Corpus:
 
         problems = Problems("")
         places: dict[tuple[str, str], str] = {}
+        kept_from: dict[tuple[str, str], Corpus] = {}
         merged: dict[str, dict[str, object]] = {}
         for corpus in (self, *others):
             for facet, records in (
@@ -240,10 +241,14 @@ class Corpus:
                     first = kept.setdefault(record.id, record)
                     if first is record or first == record:
                         places.setdefault((facet, record.id), here)
+                        kept_from.setdefault((facet, record.id), corpus)
                         continue
                     problems.lines.append(
-                        f"{facet} {record.id!r} is defined twice, differently: at "
-                        f"{places[(facet, record.id)]} and at {here}; rename one of them"
+                        _defined_twice(
+                            f"{facet} {record.id!r}",
+                            (places[(facet, record.id)], kept_from[facet, record.id]),
+                            (here, corpus),
+                        )
                     )
         if problems:
             raise CorpusError(problems.lines)
@@ -307,10 +312,17 @@ class Corpus:
     def __repr__(self) -> str:
         store = self._store
         languages, companies, principles = store.vocabularies()
+        counts = (
+            (len(store), "story", "stories"),
+            (len(companies), "company", "companies"),
+            (len(principles), "principle", "principles"),
+            (len(languages), "language", "languages"),
+            (len(store.source_ids()), "source", "sources"),
+        )
         return (
-            f"<Corpus: {len(store)} stories, {len(companies)} companies, "
-            f"{len(principles)} principles, {len(languages)} "
-            f"languages, {len(store.source_ids())} sources>"
+            "<Corpus: "
+            + ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
+            + ">"
         )
 
     # -- the queries -------------------------------------------------------
@@ -380,6 +392,50 @@ class Corpus:
         """The bit mask of the stories the facets allow (None: not filtered)."""
         chosen = self._chosen(company=company, principle=principle, language=language)
         return self._mask(chosen) if chosen else None
+
+    def random(
+        self,
+        *,
+        company: CompanyLike | None = None,
+        principle: PrincipleLike | None = None,
+        language: LanguageLike | None = None,
+        seed: int | str | None = None,
+    ) -> Story:
+        """Return one story that matches the filters, picked at random.
+
+        The filters are those of [`stories()`][clientocracy.Corpus.stories];
+        with a *seed* the pick is the same every time, and the same as
+        `clientocracy random --seed N` with the same filters. See
+        [`StoryCollection.random()`][clientocracy.StoryCollection.random].
+
+        Raises:
+            UnknownValueError: A filter value names nothing.
+            ValueError: No story matches.
+        """
+        chosen = self.stories(company=company, principle=principle, language=language)
+        if not chosen:
+            raise ValueError("there is no story to pick from: none matches the filters")
+        return chosen.random(seed=seed)
+
+    def sample(
+        self,
+        k: int,
+        *,
+        company: CompanyLike | None = None,
+        principle: PrincipleLike | None = None,
+        language: LanguageLike | None = None,
+        seed: int | str | None = None,
+    ) -> StoryCollection:
+        """Return *k* different stories that match the filters, picked at random.
+
+        See [`StoryCollection.sample()`][clientocracy.StoryCollection.sample].
+
+        Raises:
+            UnknownValueError: A filter value names nothing.
+            ValueError: *k* is negative or more than the stories that match.
+        """
+        chosen = self.stories(company=company, principle=principle, language=language)
+        return chosen.sample(k, seed=seed)
 
     def story(self, id: str) -> Story:
         """Return the story with this id (compared as names are).
@@ -546,6 +602,23 @@ class Corpus:
             None if principle is None else principles.resolve_many(principle),
             None if language is None else languages.resolve_many(language),
         )
+
+
+def _defined_twice(what: str, first: tuple[str, Corpus], second: tuple[str, Corpus]) -> str:
+    """The problem of two different records with one id, naming two different places."""
+    one, other = first[0], second[0]
+    if one != other:
+        return f"{what} is defined twice, differently: at {one} and at {other}; rename one of them"
+    # One catalog read twice, as it was and as it is now: a compiled file
+    # built from it before it changed, beside the catalog itself.
+    one, other = (
+        f"{place} as compiled into {path}" if (path := getattr(c._store, "path", None)) else place
+        for place, c in (first, second)
+    )
+    return (
+        f"{what} is defined twice, differently: at {one} and at {other}; the file was "
+        "compiled before the catalog changed: rebuild it, or give only one of them"
+    )
 
 
 _bundled: Corpus | None = None

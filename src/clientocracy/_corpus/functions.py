@@ -20,6 +20,8 @@ __all__ = [
     "load",
     "principle",
     "principles",
+    "random",
+    "sample",
     "search",
     "sources",
     "stories",
@@ -61,6 +63,57 @@ def stories(
         ('zappos-flowers-for-a-mother',)
     """
     return Corpus.bundled().stories(company=company, principle=principle, language=language)
+
+
+def random(
+    *,
+    company: CompanyLike | None = None,
+    principle: PrincipleLike | None = None,
+    language: LanguageLike | None = None,
+    seed: int | str | None = None,
+) -> Story:
+    """Return one bundled story that matches the filters, picked at random.
+
+    With a *seed*, the same story every time: the one `clientocracy random
+    --seed N` shows with the same filters.
+
+    Raises:
+        UnknownValueError: A filter value names nothing.
+        ValueError: No story matches.
+
+    Examples:
+        >>> import clientocracy
+        >>> story = clientocracy.random(language="Farsi", seed=7)
+        >>> story.language.id, story == clientocracy.random(language="fa", seed=7)
+        ('fa', True)
+    """
+    return Corpus.bundled().random(
+        company=company, principle=principle, language=language, seed=seed
+    )
+
+
+def sample(
+    k: int,
+    *,
+    company: CompanyLike | None = None,
+    principle: PrincipleLike | None = None,
+    language: LanguageLike | None = None,
+    seed: int | str | None = None,
+) -> StoryCollection:
+    """Return *k* different bundled stories that match the filters, picked at random.
+
+    Raises:
+        UnknownValueError: A filter value names nothing.
+        ValueError: *k* is negative or more than the stories that match.
+
+    Examples:
+        >>> import clientocracy
+        >>> len(clientocracy.sample(2, language="ru", seed=3))
+        2
+    """
+    return Corpus.bundled().sample(
+        k, company=company, principle=principle, language=language, seed=seed
+    )
 
 
 def search(
