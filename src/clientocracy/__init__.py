@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         write_hf_dataset,
         write_parquet,
     )
+    from ._export.handout import HANDOUT_FORMATS, HandoutFormat, handout
     from ._export.records import FORMATS, ExportFormat, as_dict, export, segment_rows
     from ._normalize import name_key, normalize
     from ._records import (
@@ -75,12 +76,14 @@ __all__ = [
     "ARROW_SCHEMA_VERSION",
     "CHANNELS",
     "FORMATS",
+    "HANDOUT_FORMATS",
     "HF_DATA_FILE",
     "Company",
     "CompanyLike",
     "Corpus",
     "CorpusError",
     "ExportFormat",
+    "HandoutFormat",
     "Language",
     "LanguageLike",
     "Principle",
@@ -104,6 +107,7 @@ __all__ = [
     "company",
     "compile",
     "export",
+    "handout",
     "language",
     "languages",
     "load",
@@ -138,6 +142,8 @@ _LAZY = {
     "CorpusError": "._errors",
     "ExportFormat": "._export.records",
     "FORMATS": "._export.records",
+    "HANDOUT_FORMATS": "._export.handout",
+    "HandoutFormat": "._export.handout",
     "HF_DATA_FILE": "._export.arrow",
     "Language": "._records",
     "LanguageLike": "._corpus.corpus",
@@ -161,6 +167,7 @@ _LAZY = {
     "company": "._corpus.functions",
     "compile": "._corpus.functions",
     "export": "._export.records",
+    "handout": "._export.handout",
     "language": "._corpus.functions",
     "languages": "._corpus.functions",
     "load": "._corpus.functions",

@@ -46,6 +46,7 @@ _COMMANDS = {
     "principles": "reading",
     "languages": "reading",
     "export": "files",
+    "handout": "files",
     "validate": "files",
     "completion": "files",
     "man": "files",
@@ -68,7 +69,7 @@ def _command(name: str) -> Callable[[Corpus, argparse.Namespace, Output, Output]
 _PAGED = frozenset(("list", "search", "show", "random", "companies", "principles", "languages"))
 
 # Output that is data for a program, never reordered for display.
-_RAW = frozenset(("export", "completion", "man"))
+_RAW = frozenset(("export", "handout", "completion", "man"))
 
 
 def _reorders(args: argparse.Namespace) -> bool:
@@ -230,7 +231,10 @@ def _run(args: argparse.Namespace, err: Output) -> int:
     page = (
         out.terminal
         and not args.no_pager
-        and (args.command in _PAGED or (args.command == "export" and args.output is None))
+        and (
+            args.command in _PAGED
+            or (args.command in ("export", "handout") and args.output is None)
+        )
     )
     # With standard output closed there is nothing to page or reorder: the
     # first line written reports it.

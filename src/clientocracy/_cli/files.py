@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .._corpus.corpus import Corpus, StoryCollection
 from .._errors import CorpusError
@@ -14,6 +14,7 @@ from .common import (
     count,
     fail,
     filtered_stories,
+    given_filters,
     listed,
     no_match,
 )
@@ -36,6 +37,33 @@ def cmd_export(corpus: Corpus, args: argparse.Namespace, out: Output, err: Outpu
     else:
         write_atomically(args.output, document.encode("utf-8"))
     return EXIT_OK if stories else no_match(err, args)
+
+
+def cmd_handout(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
+    from .._export.handout import handout
+    from .._io.files import write_atomically
+
+    if args.ids:
+        stories = [corpus.story(id) for id in args.ids]
+        kept = set(filtered_stories(corpus, args).ids()) if given_filters(args) else None
+        stories = [story for story in stories if kept is None or story.id in kept]
+    else:
+        stories = list(filtered_stories(corpus, args))
+    if not stories:
+        return no_match(err, args)
+    language = None if args.in_language is None else corpus.language(args.in_language)
+    format = args.format or _format_of(args.output)
+    document = handout(stories, format, language=language, parallel=args.parallel)
+    if args.output is None:
+        out.document(document)
+    else:
+        write_atomically(args.output, document.encode("utf-8"))
+    return EXIT_OK
+
+
+def _format_of(path: str | None) -> Literal["markdown", "html"]:
+    """The handout format a file name asks for: HTML for .html and .htm, else Markdown."""
+    return "html" if path and path.lower().endswith((".html", ".htm")) else "markdown"
 
 
 def _export_file(stories: StoryCollection, args: argparse.Namespace, err: Output) -> int:

@@ -97,6 +97,17 @@ examples:
   clientocracy completion zsh > ~/.zfunc/_clientocracy
   clientocracy completion fish > ~/.config/fish/completions/clientocracy.fish
 """,
+    "handout": """\
+examples:
+  clientocracy handout sainsburys-giraffe-bread --in en -o giraffe.md
+  clientocracy handout nordstrom-lost-diamond-ring -o ring.html      # Persian, right to left
+  clientocracy handout --company LEGO --in ru --parallel -o lego.html
+  clientocracy handout --principle "small things matter" --format markdown | marp -
+
+The HTML page is whole in itself (no fonts, scripts or images to fetch) and
+prints one story a page on A4; the Markdown separates stories with ---, as
+slide tools (Marp, reveal.js, Slidev) expect.
+""",
     "help": """\
 examples:
   clientocracy help
@@ -270,6 +281,33 @@ def _completion_arguments(completion: argparse.ArgumentParser) -> None:
     completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell")
 
 
+def _handout_arguments(handout: argparse.ArgumentParser) -> None:
+    handout.add_argument(
+        "ids",
+        nargs="*",
+        metavar="ID",
+        help="the stories, in this order (default: every story the filters keep)",
+    )
+    _add_filters(handout)
+    _add_in(handout, "read the stories in LANGUAGE (default: each in its original)")
+    handout.add_argument(
+        "--parallel",
+        action="store_true",
+        help="set the original beside the translation (--in, default English), segment by segment",
+    )
+    handout.add_argument(
+        "--format",
+        choices=("markdown", "html"),
+        help="default: html for an -o FILE ending in .html or .htm, else markdown",
+    )
+    handout.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (atomically) instead of standard output",
+    )
+
+
 def _help_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("topic", nargs="?", metavar="COMMAND", help="the command to explain")
 
@@ -304,6 +342,11 @@ _COMMAND_TABLE: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]]
         _completion_arguments,
     ),
     ("man", "print the manual page, clientocracy(1), as roff", lambda parser: None),
+    (
+        "handout",
+        "write chosen stories for reading: Markdown for slides, or an HTML page to print",
+        _handout_arguments,
+    ),
     ("help", "print the help of the program, or of COMMAND", _help_arguments),
 )
 
