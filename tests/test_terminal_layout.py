@@ -146,6 +146,7 @@ def test_tables_fit_and_cut_only_at_words(columns: int, arguments: tuple[str, ..
             for s in corpus.stories()
         ),
         *(f"{c.id} {c.name} {c.country} {c.industry}" for c in corpus.companies()),
+        *(c.name_in(lang) for c in corpus.companies() for lang in corpus.languages()),
         *(f"{lang.id} {lang.name} {lang.native_name}" for lang in corpus.languages()),
         *(str(n) for n in range(20)),
     )

@@ -25,7 +25,9 @@ from .common import (
     fail,
     stderr_output,
     stdout_output,
+    warn,
 )
+from .i18n import N_, _, current, listed
 from .parser import build_parser
 
 # typing is left unimported at run time: `--version` and `--help` start faster.
@@ -117,7 +119,7 @@ def _corpus(args: argparse.Namespace, err: Output) -> Corpus:
     for warning in caught:
         # The library's advice names the API too; on the command line, the command.
         message = str(warning.message).removesuffix(_REBUILD)
-        err.line(f"{PROG}: warning: {message}; run 'clientocracy build' again to see the changes")
+        warn(err, message + "; " + _("run 'clientocracy build' again to see the changes"))
     if len(corpora) == 1:
         return corpora[0]
     if not corpora:
@@ -150,10 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return _abandon_stdout(EXIT_BROKEN_PIPE)
     except KeyboardInterrupt:
-        stderr_output().line(f"{PROG}: interrupted")
+        stderr_output().line(f"{PROG}: " + _("interrupted"))
         return _abandon_stdout(EXIT_INTERRUPTED)
     except OutputError as error:
-        stderr_output().line(f"{PROG}: error: {error}")
+        fail(stderr_output(), str(error))
         return _abandon_stdout(EXIT_USAGE)
     except Exception as error:  # a bug; say so in one line rather than a traceback
         stderr_output().line(
@@ -197,11 +199,11 @@ def _help(topic: str | None) -> int:
     from .._normalize import close_matches
 
     close = close_matches(topic or "", command_names(), 1)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
-    return fail(
-        stderr_output(),
-        f"there is no command {topic!r}.{hint}\nRun '{PROG} help' to see them all.",
-    )
+    message = _("there is no command {name}.").format(name=repr(topic))
+    if close:
+        message += " " + _("Did you mean {names}?").format(names=repr(close[0]))
+    see = _("Run '{command}' to see them all.").format(command=f"{PROG} help")
+    return fail(stderr_output(), f"{message}\n{see}")
 
 
 def _command_name(arguments: Sequence[str]) -> str | None:
@@ -248,7 +250,8 @@ def _run(args: argparse.Namespace, err: Output) -> int:
         return fail(err, str(error))
     except UnknownValueError as error:
         listing = _LISTING_COMMANDS.get(error.facet, f"{PROG} --help")
-        return fail(err, f"{one_line(error.brief)}\nRun '{listing}' to see them all.")
+        see = _("Run '{command}' to see them all.").format(command=listing)
+        return fail(err, f"{one_line(_unknown(error))}\n{see}")
     except LookupError as error:  # a story has no text in the language asked for
         return fail(err, str(error))
     except CorpusError as error:
@@ -260,6 +263,28 @@ def _run(args: argparse.Namespace, err: Output) -> int:
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
         return fail(err, f"{error.strerror or error}{where}")
+
+
+# How the interface names each kind of record, in "unknown company: …".
+_FACETS = {
+    "company": N_("unknown company: {value}."),
+    "principle": N_("unknown principle: {value}."),
+    "language": N_("unknown language: {value}."),
+    "source": N_("unknown source: {value}."),
+    "story": N_("unknown story: {value}."),
+}
+
+
+def _unknown(error: UnknownValueError) -> str:
+    """The error's brief message, in the interface language."""
+    if current() == "en" or error.facet not in _FACETS:
+        return error.brief
+    value = error.value if len(error.value) <= 120 else error.value[:120] + "…"
+    message = _(_FACETS[error.facet]).format(value=f"«{value}»")
+    if error.suggestions:
+        names = listed([f"«{name}»" for name in error.suggestions], _("or"))
+        message += " " + _("Did you mean {names}?").format(names=names)
+    return message
 
 
 def _abandon_stdout(status: int) -> int:

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from typing import Any, TextIO
 
     from .._corpus.corpus import Corpus, StoryCollection
+    from .._records import Language
     from .output import Output
 
 
@@ -85,6 +86,21 @@ def filtered_stories(corpus: Corpus, args: argparse.Namespace) -> StoryCollectio
     return corpus.stories(company=args.company, principle=args.principle, language=args.language)
 
 
+def reading_language(corpus: Corpus, args: argparse.Namespace) -> Language | None:
+    """The language to name stories, companies and principles in: --in, else the interface's.
+
+    None means English, as the records name things by default.
+    """
+    from .i18n import current
+
+    if getattr(args, "in_language", None):
+        return corpus.language(args.in_language)
+    interface = current()
+    if interface == "en":
+        return None
+    return next((lang for lang in corpus.languages() if lang.id == interface), None)
+
+
 def given_filters(args: argparse.Namespace) -> list[str]:
     return [
         f"--{facet} {' / '.join(values)}"
@@ -94,24 +110,36 @@ def given_filters(args: argparse.Namespace) -> list[str]:
 
 
 def no_match(err: Output, args: argparse.Namespace) -> int:
+    from .i18n import _, listed
+
     filters = given_filters(args)
     if filters:
-        err.line(f"{PROG}: no story matches {' and '.join(filters)}.")
+        err.line(f"{PROG}: " + _("no story matches {filters}.").format(filters=listed(filters)))
     else:
-        err.line(f"{PROG}: the corpus has no stories.")
+        err.line(f"{PROG}: " + _("the corpus has no stories."))
     return EXIT_NO_MATCH
 
 
 def count(number: int, singular: str, plural: str) -> str:
-    """*number* with the noun it counts: `1 story`, `2 stories`, `0 stories`."""
+    """*number* with the noun it counts: `1 story`, `2 stories`, `0 stories` (English only)."""
     return f"{number} {singular if number == 1 else plural}"
 
 
 def listed(items: Sequence[str]) -> str:
-    """`a`, `a and b`, `a, b and c`."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    """`a`, `a and b`, `a, b and c`, in the words of the interface language."""
+    from .i18n import listed as in_words
+
+    return in_words(tuple(items))
 
 
 def fail(err: Output, message: str) -> int:
-    err.line(f"{PROG}: error: {message}")
+    from .i18n import _
+
+    err.line(f"{PROG}: " + _("error") + f": {message}")
     return EXIT_USAGE
+
+
+def warn(err: Output, message: str) -> None:
+    from .i18n import _
+
+    err.line(f"{PROG}: " + _("warning") + f": {message}")
