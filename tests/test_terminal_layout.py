@@ -207,3 +207,15 @@ def test_search_results_fit_the_terminal(columns: int, query: str) -> None:
     assert_fits(output, columns)
     for hit in clientocracy.search(query):
         assert hit.story.id in output.split()
+
+
+def test_bidi_mirrors_brackets_and_keeps_the_zero_width_non_joiner() -> None:
+    pytest.importorskip("bidi")
+    from clientocracy._cli.bidi import _reorderer
+
+    reorder = _reorderer()
+    # "(two)-s" in Persian, and a Latin id in brackets after a Persian name.
+    assert reorder("(دو)\u200cها") == "اه\u200c(ود)"
+    assert reorder("جت\u200cبلو (jetblue)") == "(jetblue) ولب\u200cتج"
+    # A left-to-right line keeps its brackets and quotes where they are.
+    assert reorder("ru «قهوه» (x)") == "ru «هوهق» (x)"

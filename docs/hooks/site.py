@@ -33,10 +33,13 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 def cli_reference() -> str:
     import argparse
 
+    from clientocracy._cli import i18n
     from clientocracy._cli.parser import build_parser
 
     # argparse wraps help to the terminal's width; the page needs a fixed one.
     os.environ["COLUMNS"] = "88"
+    # The reference is in English, whatever the locale of whoever builds it.
+    i18n.use("en")
     parser = build_parser()
     sections = ["## clientocracy", "", "```text", parser.format_help().rstrip(), "```", ""]
     commands = next(

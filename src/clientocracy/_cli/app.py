@@ -159,8 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _abandon_stdout(EXIT_USAGE)
     except Exception as error:  # a bug; say so in one line rather than a traceback
         stderr_output().line(
-            f"{PROG}: internal error: {type(error).__name__}: {error}. "
-            "Please report it, with the command that caused it."
+            f"{PROG}: "
+            + _(
+                "internal error: {error}. Please report it, with the command that caused it."
+            ).format(error=f"{type(error).__name__}: {error}")
         )
         return _abandon_stdout(EXIT_BUG)
 

@@ -39,8 +39,13 @@ class BidiUnavailableError(RuntimeError):
 
     def __init__(self) -> None:
         from .._errors import install_command
+        from .i18n import _
 
-        super().__init__(f"--bidi needs python-bidi; install it with: {install_command('bidi')}")
+        super().__init__(
+            _("--bidi needs python-bidi; install it with: {command}").format(
+                command=install_command("bidi")
+            )
+        )
 
 
 def _reorderer() -> Callable[[str], str]:
@@ -48,13 +53,53 @@ def _reorderer() -> Callable[[str], str]:
         from bidi import get_display
     except ImportError:
         raise BidiUnavailableError() from None
+    try:
+        from bidi.algorithm import get_display as get_display_mirrored
+    except ImportError:  # pragma: no cover - python-bidi without its Python implementation
+        get_display_mirrored = None
 
     def reorder(text: str) -> str:
         # A line is read in the direction of its first strong letter, as
         # the Unicode algorithm's paragraph rule has it.
-        return str(get_display(text, base_dir="R" if right_to_left(text) else "L"))
+        base = "R" if right_to_left(text) else "L"
+        shown = str(get_display(text, base_dir=base))
+        if get_display_mirrored is None or not _BRACKETS.search(text):
+            return shown
+        return _with_mirrored_brackets(shown, str(get_display_mirrored(text, base_dir=base)))
 
     return reorder
+
+
+# Characters whose glyph is mirrored at a right-to-left level: (), [], {}, «», <>…
+_BRACKETS = re.compile("[()\\[\\]{}<>«»‹›]")
+
+
+def _with_mirrored_brackets(shown: str, mirrored: str) -> str:
+    """*shown* with the brackets of *mirrored*, where that is the only difference.
+
+    The compiled python-bidi keeps zero-width joiners and non-joiners but
+    does not mirror brackets (rule L4): "(دو)" would show as ")ود(". Its
+    Python implementation mirrors them but drops the joiners (rule X9),
+    which Persian needs. Both order the rest alike, so the brackets are
+    taken from one and the rest from the other; if they differ in anything
+    else, the compiled one's order is kept as it is.
+    """
+    import unicodedata
+
+    kept: list[str] = []
+    index = 0
+    for char in shown:
+        other = mirrored[index] if index < len(mirrored) else None
+        if other == char or (
+            other is not None and _BRACKETS.match(char) and _BRACKETS.match(other)
+        ):
+            kept.append(other)
+            index += 1
+        elif unicodedata.bidirectional(char) == "BN":
+            kept.append(char)
+        else:
+            return shown
+    return "".join(kept) if index == len(mirrored) else shown
 
 
 # The writer that reorders standard output now, if --bidi is on.

@@ -37,16 +37,18 @@ def stdout_output() -> Output:
     It writes to whatever `sys.stdout` is at the time, so that a pager or
     the bidi display that takes standard output over gets the lines too.
     """
+    from .i18n import N_
     from .output import Output
 
-    return Output(lambda: sys.stdout, name="standard output", required=True)
+    return Output(lambda: sys.stdout, name=N_("standard output"), required=True)
 
 
 def stderr_output() -> Output:
     """Standard error: messages; writing to it never fails the command."""
+    from .i18n import N_
     from .output import Output
 
-    return Output(lambda: sys.stderr, name="standard error", required=False, color=False)
+    return Output(lambda: sys.stderr, name=N_("standard error"), required=False, color=False)
 
 
 def terminal_width(stream: TextIO) -> int:

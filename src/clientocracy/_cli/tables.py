@@ -187,9 +187,14 @@ def fit_table(
             fixed={i - 1 for i in fixed if i},
             reorder=reorder,
         )
-        lines = [header[0], _INDENT + rest[0]]
+
+        def alone(text: str) -> str:
+            shown = reorder(text) if reorder is not None else None
+            return text if shown is None else shown
+
+        lines = [alone(header[0]), _INDENT + rest[0]]
         for row, line in zip(rows, rest[1:], strict=True):
-            lines += [row[0], _INDENT + line]
+            lines += [alone(row[0]), _INDENT + line]
         return [line.rstrip() for line in lines]
     widths = _column_widths(rows, header, width, fixed)
 
