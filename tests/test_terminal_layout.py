@@ -37,7 +37,10 @@ def run_on_terminal(
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     full_env = {**os.environ, "PAGER": "", **(env or {})}
-    for name in ("COLUMNS", "LINES", "NO_COLOR", "CLIENTOCRACY_PAGER", "LESS", "LANGUAGE"):
+    for name in (
+        *("COLUMNS", "LINES", "NO_COLOR", "CLIENTOCRACY_PAGER", "LESS"),
+        *("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"),
+    ):
         if name not in (env or {}):
             full_env.pop(name, None)
     process = subprocess.Popen(
@@ -219,3 +222,24 @@ def test_bidi_mirrors_brackets_and_keeps_the_zero_width_non_joiner() -> None:
     assert reorder("جت\u200cبلو (jetblue)") == "(jetblue) ولب\u200cتج"
     # A left-to-right line keeps its brackets and quotes where they are.
     assert reorder("ru «قهوه» (x)") == "ru «هوهق» (x)"
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+@pytest.mark.parametrize("lang", ["C.UTF-8", "ru_RU.UTF-8", "fa_IR.UTF-8"])
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("principles",),
+        ("languages",),
+        ("list",),
+        ("show", "nordstrom-lost-diamond-ring"),
+        ("show", "zappos-ten-hour-call", "--parallel", "--in", "fa"),
+        ("search", "кофе"),
+    ],
+)
+def test_every_view_fits_in_every_interface_language(
+    columns: int, lang: str, arguments: tuple[str, ...]
+) -> None:
+    status, shown = run_on_terminal(*arguments, "--no-pager", columns=columns, env={"LANG": lang})
+    assert status == 0, shown
+    assert_fits(plain(shown), columns)

@@ -6,6 +6,12 @@ from collections.abc import Sequence
 
 __all__ = ["CorpusError", "UnknownValueError", "install_command"]
 
+# The exceptions are named after the package users import them from, from
+# the start: a traceback otherwise said `clientocracy._errors.…` or
+# `clientocracy.…` depending on whether `clientocracy.UnknownValueError` had
+# been looked up before (the package names its public objects on first use).
+_PUBLIC = "clientocracy"
+
 
 class UnknownValueError(LookupError):
     """A value names no record of its facet (company, principle, …).
@@ -32,6 +38,7 @@ class UnknownValueError(LookupError):
     facet: str
     value: str
     suggestions: tuple[str, ...]
+    __module__ = _PUBLIC
 
     def __init__(self, facet: str, value: str, suggestions: Sequence[str] = ()) -> None:
         self.facet = facet
@@ -81,6 +88,7 @@ class CorpusError(ValueError):
     """
 
     problems: tuple[str, ...]
+    __module__ = _PUBLIC
 
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
