@@ -58,6 +58,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
         # As in GNU gettext, the C locale turns LANGUAGE off.
         ({"LANGUAGE": "ru", "LC_ALL": "C"}, "en"),
         ({"LANGUAGE": "ru", "LANG": "C.UTF-8"}, "en"),
+        ({"LANGUAGE": "ru"}, "en"),  # no locale set is the C locale
         ({"LANG": "fa_IR@calendar=persian"}, "fa"),
     ],
 )

@@ -3,7 +3,8 @@
 The language is chosen as GNU programs choose it: the first of `LANGUAGE`
 (a colon-separated list of preferences), `LC_ALL`, `LC_MESSAGES` and
 `LANG` that names a language the command speaks; English otherwise. As in
-GNU gettext, `LANGUAGE` is ignored when the locale is `C` or `POSIX`.
+GNU gettext, `LANGUAGE` is ignored when the locale is `C` or `POSIX`,
+which it is when none of the other three is set.
 
 The catalogs are gettext `.mo` files compiled from the `.po` files beside
 them (`src/clientocracy/locale/`), read with `importlib.resources`, so that
@@ -62,7 +63,8 @@ def interface_language(environ: dict[str, str] | None = None) -> str:
         'en'
     """
     env = os.environ if environ is None else environ
-    locale = next((env[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(name)), "")
+    # No locale set at all is the C locale.
+    locale = next((env[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(name)), "C")
     if locale in ("C", "POSIX") or locale.startswith(("C.", "POSIX.")):
         return "en"
     for wanted in env.get("LANGUAGE", "").split(":"):
