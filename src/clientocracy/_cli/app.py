@@ -87,9 +87,6 @@ _LISTING_COMMANDS = {
 }
 
 
-_REBUILD = "; rebuild it to see the changes"
-
-
 def _corpus(args: argparse.Namespace, err: Output) -> Corpus:
     """The bundled corpus (unless --no-bundled) merged with every --corpus.
 
@@ -117,9 +114,16 @@ def _corpus(args: argparse.Namespace, err: Output) -> Corpus:
                 for path in paths
             ]
     for warning in caught:
-        # The library's advice names the API too; on the command line, the command.
-        message = str(warning.message).removesuffix(_REBUILD)
-        warn(err, message + "; " + _("run 'clientocracy build' again to see the changes"))
+        stale = warning.message
+        if isinstance(stale, StaleCorpusWarning):
+            # On the command line the advice names the command, not the API.
+            warn(
+                err,
+                _(
+                    "{file} was built from {catalogs}, which changed since; "
+                    "run 'clientocracy build' again to see the changes"
+                ).format(file=stale.path, catalogs=listed(list(stale.changed))),
+            )
     if len(corpora) == 1:
         return corpora[0]
     if not corpora:

@@ -16,6 +16,7 @@ this release reads, and as many pages as its header says.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import attrs
 
@@ -44,7 +45,25 @@ class StaleCorpusWarning(UserWarning):
 
     The file still opens, as it was built; rebuild it (`clientocracy build`
     or [`compile`][clientocracy.compile]) to see the changes.
+
+    Attributes:
+        path: The compiled file.
+        changed: The catalogs it was built from that have changed since.
     """
+
+    path: str
+    changed: tuple[str, ...]
+
+    def __init__(self, path: str, changed: Sequence[str]) -> None:
+        self.path = path
+        self.changed = tuple(changed)
+        super().__init__(
+            f"{path} was built from {', '.join(self.changed)}, which has changed since; "
+            "rebuild it to see the changes"
+        )
+
+    def __reduce__(self) -> tuple[type[StaleCorpusWarning], tuple[str, tuple[str, ...]]]:
+        return type(self), (self.path, self.changed)
 
 
 @attrs.frozen(kw_only=True, repr=False)

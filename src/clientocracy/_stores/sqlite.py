@@ -561,13 +561,7 @@ def open_compiled(path: str | os.PathLike[str]) -> CompiledStore:
     store = CompiledStore(shown)
     changed = store.changed_catalogs()
     if changed:
-        warnings.warn(
-            StaleCorpusWarning(
-                f"{shown} was built from {', '.join(changed)}, which has changed since; "
-                "rebuild it to see the changes"
-            ),
-            stacklevel=4,
-        )
+        warnings.warn(StaleCorpusWarning(shown, changed), stacklevel=4)
     return store
 
 
