@@ -39,7 +39,7 @@ _LABELS = {
         "characters": "characters {start}–{end}",
     },
     "ru": {
-        "summary": "Кратко",
+        "summary": "Краткое содержание",
         "principles": "Принципы",
         "source": "Источник",
         "translation": "Перевод",
