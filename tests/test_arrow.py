@@ -31,6 +31,7 @@ from clientocracy import (
     Story,
 )
 from clientocracy._cli.app import main
+from clientocracy._errors import install_command
 from clientocracy._export.arrow import ExtraNotInstalledError
 from clientocracy._records import Segment, Translation
 
@@ -404,7 +405,7 @@ def test_without_pyarrow_the_command_names_the_extra(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr == (
         "clientocracy: error: Arrow and Parquet need pyarrow, which is not installed; "
-        "install it with: pip install 'clientocracy[parquet]'\n"
+        f"install it with: {install_command('parquet')}\n"
     )
     assert list(tmp_path.iterdir()) == []
 
@@ -422,13 +423,13 @@ def test_without_pyarrow_everything_else_works(tmp_path: Path) -> None:
     result = run_without_pyarrow(code, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ExtraNotInstalledError Arrow and Parquet need pyarrow")
-    assert "clientocracy[parquet]" in result.stdout
+    assert install_command("parquet") in result.stdout
     assert (tmp_path / "stories.csv").exists()
 
 
 def test_the_missing_extra_error_is_an_import_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pyarrow", None)
-    with pytest.raises(ImportError, match=re.escape("pip install 'clientocracy[parquet]'")) as info:
+    with pytest.raises(ImportError, match=re.escape(install_command("parquet"))) as info:
         clientocracy.write_parquet(STORIES, "never-written.parquet")
     assert isinstance(info.value, ExtraNotInstalledError)
     assert not Path("never-written.parquet").exists()

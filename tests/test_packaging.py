@@ -81,6 +81,11 @@ def test_wheel_carries_the_data_and_the_type_marker(wheel: Path) -> None:
     }
     assert set(expression.split(" AND ")) == shipped
     assert "LicenseRef-clientocracy-source-texts" in shipped
+    # The interface's compiled catalogs, as they are in the source tree.
+    for language in ("ru", "fa"):
+        catalog = f"clientocracy/locale/{language}/LC_MESSAGES/clientocracy.mo"
+        assert catalog in names
+        assert zipfile.ZipFile(wheel).read(catalog) == (ROOT / "src" / catalog).read_bytes()
     # The card of a Hugging Face folder is the docs page, shipped as it is.
     card = zipfile.ZipFile(wheel).read("clientocracy/data/dataset-card.md")
     assert card == (ROOT / "docs" / "dataset-card.md").read_bytes()
@@ -95,6 +100,27 @@ def test_import_from_the_wheel_as_a_zip(wheel: Path) -> None:
     where, story_id = result.stdout.split()
     assert where.startswith(str(wheel)), "the package was not imported from the zip"
     assert story_id == "zappos-flowers-for-a-mother"
+
+
+def test_the_interface_speaks_russian_and_persian_from_the_zipped_wheel(wheel: Path) -> None:
+    code = (
+        f"import sys; sys.path.insert(0, {str(wheel)!r})\n"
+        "from clientocracy._cli.app import main\n"
+        "import clientocracy\n"
+        "assert clientocracy.__file__.startswith(sys.path[0])\n"
+        "raise SystemExit(main(['--help']))\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    for lang, words in (("ru_RU.UTF-8", "использование:"), ("fa_IR.UTF-8", "کاربرد:")):
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={**clean, "LANG": lang, "PYTHONIOENCODING": "utf-8"},
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith(words)
 
 
 def test_install_the_wheel_in_a_fresh_venv(wheel: Path, tmp_path: Path) -> None:

@@ -144,14 +144,16 @@ def test_quoted_words_are_a_phrase() -> None:
     assert search("«clock alarm»") == ()
 
 
-def test_the_last_word_is_also_a_prefix_while_typing() -> None:
-    assert ids(search("будильн")) == ["gaylord-opryland-alarm-clocks"]
+def test_the_last_word_is_also_a_prefix_while_typing_when_asked() -> None:
+    assert ids(search("будильн", prefix=True)) == ["gaylord-opryland-alarm-clocks"]
     # A space after it says the word is complete.
-    assert search("будильн ") == ()
+    assert search("будильн ", prefix=True) == ()
     # Only the last word: an earlier fragment must be a whole word.
-    assert search("будильн alarm") == ()
-    assert ids(search('"alarm cl')) == ["gaylord-opryland-alarm-clocks"]
-    assert search('"alarm cl"') == ()
+    assert search("будильн alarm", prefix=True) == ()
+    assert ids(search('"alarm cl', prefix=True)) == ["gaylord-opryland-alarm-clocks"]
+    assert search('"alarm cl"', prefix=True) == ()
+    with pytest.raises(TypeError, match="prefix="):
+        search("alarm", prefix="yes")  # type: ignore[arg-type]
 
 
 def test_empty_queries_find_nothing() -> None:
@@ -195,8 +197,10 @@ def test_no_query_raises(query: str) -> None:
 
 
 def test_query_syntax_is_read_as_words() -> None:
-    # Operators and column names are ordinary words: they find what they say.
-    assert ids(search("alarm OR")) == []
+    # Operators other than OR, and column names, are ordinary words.
+    assert ids(search("alarm NEAR")) == []
+    # An OR with nothing on one side is dropped.
+    assert ids(search("alarm OR")) == ids(search("alarm"))
     assert ids(search("alarm*")) == ids(search("alarm"))
     assert ids(search("title:alarm")) == []  # no story has the word "title"
     assert ids(search("alarm " * 2_000)) == ids(search("alarm"))
@@ -618,3 +622,53 @@ def test_a_prebuilt_index_of_other_data_is_not_used() -> None:
     store.prebuilt_index = (lambda: other, fingerprint)
     corpus = clientocracy.Corpus._from_store(store)
     assert [h.story.id for h in corpus.search("giraffe")] == ["sainsburys-giraffe-bread"]
+
+
+def test_words_match_whole_words_and_their_forms_not_their_starts() -> None:
+    every = clientocracy.Corpus.bundled()
+    # "tea" is no word of the stories; "team" and "teach" are.
+    assert search("tea", limit=None) == ()
+    # «поездки» (trips) in the alarm-clock story is no form of «поезд» (train).
+    assert ids(search("поезд", limit=None)) == ["lego-emerald-night-train"]
+    assert search("car", limit=None) == ()
+    starred = ids(search("tea*", limit=None))
+    assert starred
+    for story_id in starred:
+        story = every.story(story_id)
+        texts = " ".join(
+            [story.text, *(t.text for t in story.translations), *(t for _, t in story.titles)]
+        ).lower()
+        assert re.search(r"\btea\w", texts), story_id
+    # Other forms of a whole word still match.
+    assert ids(search("будильники")) == ids(search("будильник")) != []
+
+
+def test_or_matches_either_side_and_binds_before_and() -> None:
+    coffee = set(ids(search("кофе", limit=None)))
+    flowers = set(ids(search("bouquet", limit=None)))
+    assert coffee
+    assert flowers
+    assert coffee != flowers
+    assert set(ids(search("кофе OR bouquet", limit=None))) == coffee | flowers
+    assert set(ids(search("bouquet OR кофе OR будильник", limit=None))) == (
+        coffee | flowers | set(ids(search("будильник", limit=None)))
+    )
+    zappos = set(ids(search("zappos", limit=None)))
+    assert set(ids(search("zappos кофе OR bouquet", limit=None))) == zappos & (coffee | flowers)
+    # Lower-case "or" is a word, and AND in capitals is the default.
+    assert search("кофе or bouquet") == ()
+    assert ids(search("alarm AND clock")) == ids(search("alarm clock"))
+
+
+@given(
+    st.lists(
+        st.sampled_from(["alarm", "clock", "кофе", "bouquet", "zappos", "ring"]),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_an_or_of_words_finds_the_union_of_what_each_finds(words: list[str]) -> None:
+    union = set()
+    for word in words:
+        union |= set(ids(search(word, limit=None)))
+    assert set(ids(search(" OR ".join(words), limit=None))) == union

@@ -1054,4 +1054,4 @@ def test_a_giant_word_is_indexed_by_its_start_and_highlighted_cheaply() -> None:
     (hit,) = corpus.search(giant)
     assert hit.story == corpus.stories()[0]
     assert len(hit.snippet.text) < 1_000
-    assert corpus.search("zzzz")  # the prefix of a word cut to its start
+    assert corpus.search("zzzz*")  # the prefix of a word cut to its start

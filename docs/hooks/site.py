@@ -31,8 +31,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _parser() -> argparse.ArgumentParser:
     """The `clientocracy` command's argument parser: the one place that imports it."""
+    from clientocracy._cli import i18n
     from clientocracy._cli.parser import build_parser
 
+    # The reference is in English, whatever the locale of whoever builds it.
+    i18n.use("en")
     return build_parser()
 
 

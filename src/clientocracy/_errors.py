@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ._public import public
 
-__all__ = ["CorpusError", "UnknownValueError"]
+__all__ = ["CorpusError", "UnknownValueError", "install_command"]
 
 
 @public
@@ -94,3 +94,41 @@ class CorpusError(ValueError):
 
     def __reduce__(self) -> tuple[type[CorpusError], tuple[tuple[str, ...]]]:
         return (type(self), (self.problems,))
+
+
+def install_command(extra: str) -> str:
+    """The command that adds *extra* to clientocracy as it was installed here.
+
+    An installation from a package index takes `pip install
+    'clientocracy[extra]'`; one from a checkout, a local file or a version
+    control URL has no release to fetch, so the command names where it came
+    from, as pip recorded it in the distribution's `direct_url.json`
+    (PEP 610): `pip install -e '/home/me/clientocracy[parquet]'` for an
+    editable checkout.
+    """
+    import json
+    from importlib import metadata
+    from urllib.parse import unquote, urlparse
+
+    index = f"pip install 'clientocracy[{extra}]'"
+    try:
+        recorded = metadata.distribution("clientocracy").read_text("direct_url.json")
+        direct = json.loads(recorded) if recorded else None
+    except (metadata.PackageNotFoundError, ValueError, OSError):
+        return index
+    if not isinstance(direct, dict) or not isinstance(direct.get("url"), str):
+        return index
+    url: str = direct["url"]
+    if "vcs_info" in direct:
+        info = direct["vcs_info"]
+        vcs = info.get("vcs", "git") if isinstance(info, dict) else "git"
+        return f"pip install 'clientocracy[{extra}] @ {vcs}+{url}'"
+    parsed = urlparse(url)
+    if parsed.scheme != "file":
+        return f"pip install 'clientocracy[{extra}] @ {url}'"
+    path = unquote(parsed.path)
+    dir_info = direct.get("dir_info")
+    if isinstance(dir_info, dict):
+        editable = "-e " if dir_info.get("editable") else ""
+        return f"pip install {editable}'{path}[{extra}]'"
+    return f"pip install '{path}[{extra}]'"

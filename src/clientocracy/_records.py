@@ -37,6 +37,14 @@ MAX_TRANSLATIONS = 255
 the text does not name."""
 
 
+def _script(text: str) -> str | None:
+    """The script of *text*'s letters (`"LATIN"`, `"CYRILLIC"`, `"ARABIC"`…), None if mixed."""
+    import unicodedata
+
+    scripts = {unicodedata.name(char, "?").split()[0] for char in text if char.isalpha()}
+    return scripts.pop() if len(scripts) == 1 else None
+
+
 def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -197,6 +205,25 @@ class Company:
     def names(self) -> tuple[str, ...]:
         """Every name the company answers to: id, display name and aliases."""
         return (self.id, self.name, *self.aliases)
+
+    def name_in(self, language: Language) -> str:
+        """The company's name as written in the script of *language*, if it has one.
+
+        The display name when it is in that script already (or no alias
+        is), else the first alias written in the script of the language's
+        native name: `Заппос` for Russian, `زاپوس` for Persian.
+
+        Examples:
+            >>> import clientocracy
+            >>> zappos = clientocracy.company("Zappos")
+            >>> persian, english = clientocracy.language("fa"), clientocracy.language("en")
+            >>> zappos.name_in(persian), zappos.name_in(english)
+            ('زاپوس', 'Zappos')
+        """
+        script = _script(language.native_name)
+        if script is None or _script(self.name) == script:
+            return self.name
+        return next((alias for alias in self.aliases if _script(alias) == script), self.name)
 
     def __repr__(self) -> str:
         return f"Company(id={self.id!r}, name={self.name!r})"

@@ -25,7 +25,9 @@ from .common import (
     fail,
     stderr_output,
     stdout_output,
+    warn,
 )
+from .i18n import N_, _, current, listed
 from .parser import build_parser
 
 # typing is left unimported at run time: `--version` and `--help` start faster.
@@ -46,6 +48,7 @@ _COMMANDS = {
     "principles": "reading",
     "languages": "reading",
     "export": "files",
+    "handout": "files",
     "validate": "files",
     "completion": "files",
     "man": "files",
@@ -73,7 +76,7 @@ def _command(name: str) -> Callable[[Corpus, argparse.Namespace, Output, Output]
 _PAGED = frozenset(("list", "search", "show", "random", "companies", "principles", "languages"))
 
 # Output that is data for a program, never reordered for display.
-_RAW = frozenset(("export", "completion", "man", "align"))
+_RAW = frozenset(("export", "handout", "completion", "man", "align"))
 
 
 def _reorders(args: argparse.Namespace) -> bool:
@@ -116,7 +119,16 @@ def _corpus(args: argparse.Namespace, err: Output) -> Corpus:
                 for path in paths
             ]
     for warning in caught:
-        err.line(f"{PROG}: warning: {warning.message}; run 'clientocracy build' again")
+        stale = warning.message
+        if isinstance(stale, StaleCorpusWarning):
+            # On the command line the advice names the command, not the API.
+            warn(
+                err,
+                _(
+                    "{file} was built from {catalogs}, which changed since; "
+                    "run 'clientocracy build' again to see the changes"
+                ).format(file=stale.path, catalogs=listed(list(stale.changed))),
+            )
     if len(corpora) == 1:
         return corpora[0]
     if not corpora:
@@ -149,15 +161,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return _abandon_stdout(EXIT_BROKEN_PIPE)
     except KeyboardInterrupt:
-        stderr_output().line(f"{PROG}: interrupted")
+        stderr_output().line(f"{PROG}: " + _("interrupted"))
         return _abandon_stdout(EXIT_INTERRUPTED)
     except OutputError as error:
-        stderr_output().line(f"{PROG}: error: {error}")
+        fail(stderr_output(), str(error))
         return _abandon_stdout(EXIT_USAGE)
     except Exception as error:  # a bug; say so in one line rather than a traceback
         stderr_output().line(
-            f"{PROG}: internal error: {type(error).__name__}: {error}. "
-            "Please report it, with the command that caused it."
+            f"{PROG}: "
+            + _(
+                "internal error: {error}. Please report it, with the command that caused it."
+            ).format(error=f"{type(error).__name__}: {error}")
         )
         return _abandon_stdout(EXIT_BUG)
 
@@ -172,9 +186,35 @@ def _main(argv: Sequence[str] | None) -> int:
 
     arguments = sys.argv[1:] if argv is None else list(argv)
     command = _command_name(arguments)
-    parser = build_parser(only=command if command in _COMMANDS else None)
+    if command is None and not any(a in ("-h", "--help", "--version") for a in arguments):
+        # No command: what the program does and how to go on, not an error.
+        from .parser import short_help
+
+        stdout_output().write(short_help())
+        return EXIT_USAGE
+    parser = build_parser(only=command if command in _COMMANDS or command == "help" else None)
     args = parser.parse_args(arguments)
+    if args.command == "help":
+        return _help(args.topic)
     return _run(args, stderr_output())
+
+
+def _help(topic: str | None) -> int:
+    """`clientocracy help [COMMAND]`: the help of the program or of one command."""
+    from .parser import command_names
+
+    if topic is None:
+        build_parser().parse_args(["--help"])
+    elif topic in command_names():
+        build_parser(only=topic).parse_args([topic, "--help"])
+    from .._normalize import close_matches
+
+    close = close_matches(topic or "", command_names(), 1)
+    message = _("there is no command {name}.").format(name=repr(topic))
+    if close:
+        message += " " + _("Did you mean {names}?").format(names=repr(close[0]))
+    see = _("Run '{command}' to see them all.").format(command=f"{PROG} help")
+    return fail(stderr_output(), f"{message}\n{see}")
 
 
 def _command_name(arguments: Sequence[str]) -> str | None:
@@ -204,7 +244,10 @@ def _run(args: argparse.Namespace, err: Output) -> int:
     page = (
         out.terminal
         and not args.no_pager
-        and (args.command in _PAGED or (args.command == "export" and args.output is None))
+        and (
+            args.command in _PAGED
+            or (args.command in ("export", "handout") and args.output is None)
+        )
     )
     # With standard output closed there is nothing to page or reorder: the
     # first line written reports it.
@@ -213,14 +256,15 @@ def _run(args: argparse.Namespace, err: Output) -> int:
         return fail(err, "-o/--output needs a file name, not an empty string")
     try:
         corpus = _corpus(args, err)
-        with paged(page), bidi_display(reorder):
+        with paged(page), bidi_display(reorder, args.fit_width):
             return _command(args.command)(corpus, args, out, err)
         return EXIT_OK  # the user quit the pager before the end
     except BidiUnavailableError as error:
         return fail(err, str(error))
     except UnknownValueError as error:
         listing = _LISTING_COMMANDS.get(error.facet, f"{PROG} --help")
-        return fail(err, f"{one_line(error.brief)}\nRun '{listing}' to see them all.")
+        see = _("Run '{command}' to see them all.").format(command=listing)
+        return fail(err, f"{one_line(_unknown(error))}\n{see}")
     except LookupError as error:  # a story has no text in the language asked for
         return fail(err, str(error))
     except CorpusError as error:
@@ -232,6 +276,28 @@ def _run(args: argparse.Namespace, err: Output) -> int:
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
         return fail(err, f"{error.strerror or error}{where}")
+
+
+# How the interface names each kind of record, in "unknown company: …".
+_FACETS = {
+    "company": N_("unknown company: {value}."),
+    "principle": N_("unknown principle: {value}."),
+    "language": N_("unknown language: {value}."),
+    "source": N_("unknown source: {value}."),
+    "story": N_("unknown story: {value}."),
+}
+
+
+def _unknown(error: UnknownValueError) -> str:
+    """The error's brief message, in the interface language."""
+    if current() == "en" or error.facet not in _FACETS:
+        return error.brief
+    value = error.value if len(error.value) <= 120 else error.value[:120] + "…"
+    message = _(_FACETS[error.facet]).format(value=f"«{value}»")
+    if error.suggestions:
+        names = listed([f"«{name}»" for name in error.suggestions], _("or"))
+        message += " " + _("Did you mean {names}?").format(names=names)
+    return message
 
 
 def _abandon_stdout(status: int) -> int:

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from typing import Any, TextIO
 
     from .._corpus.corpus import Corpus, StoryCollection
+    from .._records import Language
     from .output import Output
 
 
@@ -36,16 +37,18 @@ def stdout_output() -> Output:
     It writes to whatever `sys.stdout` is at the time, so that a pager or
     the bidi display that takes standard output over gets the lines too.
     """
+    from .i18n import N_
     from .output import Output
 
-    return Output(lambda: sys.stdout, name="standard output", required=True)
+    return Output(lambda: sys.stdout, name=N_("standard output"), required=True)
 
 
 def stderr_output() -> Output:
     """Standard error: messages; writing to it never fails the command."""
+    from .i18n import N_
     from .output import Output
 
-    return Output(lambda: sys.stderr, name="standard error", required=False, color=False)
+    return Output(lambda: sys.stderr, name=N_("standard error"), required=False, color=False)
 
 
 def terminal_width(stream: TextIO) -> int:
@@ -63,19 +66,41 @@ def print_json(out: Output, data: Any) -> None:
 def print_table(
     out: Output, rows: Sequence[Sequence[str]], header: Sequence[str], width: int | None
 ) -> None:
-    """Print an aligned table; on a terminal (*width* given) shortened to fit, the id kept."""
+    """Print an aligned table; on a terminal (*width* given) shortened to fit, the id kept.
+
+    Under `--bidi` each cell is reordered on its own, so that a cut and the
+    columns stay where they belong.
+    """
+    from .bidi import laid_out, visual
     from .output import one_line
     from .tables import fit_table
 
     cells = [[one_line(cell) for cell in row] for row in rows]
-    head, *body = fit_table(cells, header, width, fixed=(0,))
-    out.line(out.bold(head))
-    for line in body:
-        out.line(line)
+    lines = fit_table(cells, header, width, fixed=(0,), reorder=visual)
+    # A stacked table (the id on a line of its own) has two header lines.
+    heading = 2 if len(lines) == 2 * len(rows) + 2 and len(header) > 1 else 1
+    with laid_out():
+        for number, line in enumerate(lines):
+            out.line(out.bold(line) if number < heading else line)
 
 
 def filtered_stories(corpus: Corpus, args: argparse.Namespace) -> StoryCollection:
     return corpus.stories(company=args.company, principle=args.principle, language=args.language)
+
+
+def reading_language(corpus: Corpus, args: argparse.Namespace) -> Language | None:
+    """The language to name stories, companies and principles in: --in, else the interface's.
+
+    None means English, as the records name things by default.
+    """
+    from .i18n import current
+
+    if getattr(args, "in_language", None):
+        return corpus.language(args.in_language)
+    interface = current()
+    if interface == "en":
+        return None
+    return next((lang for lang in corpus.languages() if lang.id == interface), None)
 
 
 def given_filters(args: argparse.Namespace) -> list[str]:
@@ -87,24 +112,36 @@ def given_filters(args: argparse.Namespace) -> list[str]:
 
 
 def no_match(err: Output, args: argparse.Namespace) -> int:
+    from .i18n import _, listed
+
     filters = given_filters(args)
     if filters:
-        err.line(f"{PROG}: no story matches {' and '.join(filters)}.")
+        err.line(f"{PROG}: " + _("no story matches {filters}.").format(filters=listed(filters)))
     else:
-        err.line(f"{PROG}: the corpus has no stories.")
+        err.line(f"{PROG}: " + _("the corpus has no stories."))
     return EXIT_NO_MATCH
 
 
 def count(number: int, singular: str, plural: str) -> str:
-    """*number* with the noun it counts: `1 story`, `2 stories`, `0 stories`."""
+    """*number* with the noun it counts: `1 story`, `2 stories`, `0 stories` (English only)."""
     return f"{number} {singular if number == 1 else plural}"
 
 
 def listed(items: Sequence[str]) -> str:
-    """`a`, `a and b`, `a, b and c`."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    """`a`, `a and b`, `a, b and c`, in the words of the interface language."""
+    from .i18n import listed as in_words
+
+    return in_words(tuple(items))
 
 
 def fail(err: Output, message: str) -> int:
-    err.line(f"{PROG}: error: {message}")
+    from .i18n import _
+
+    err.line(f"{PROG}: " + _("error") + f": {message}")
     return EXIT_USAGE
+
+
+def warn(err: Output, message: str) -> None:
+    from .i18n import _
+
+    err.line(f"{PROG}: " + _("warning") + f": {message}")

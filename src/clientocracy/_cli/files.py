@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .._corpus.corpus import Corpus, StoryCollection
 from .._errors import CorpusError
@@ -11,16 +11,21 @@ from .common import (
     EXIT_NO_MATCH,
     EXIT_OK,
     FILE_FORMATS,
-    count,
     fail,
     filtered_stories,
+    given_filters,
     listed,
     no_match,
 )
+from .i18n import N_plural, _, counted, number, use
 from .parser import build_parser
 
 if TYPE_CHECKING:
     from .output import Output
+
+STORIES = N_plural("{count} story", "{count} stories")
+COMPANIES = N_plural("{count} company", "{count} companies")
+SOURCES = N_plural("{count} source", "{count} sources")
 
 
 def cmd_export(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
@@ -38,12 +43,42 @@ def cmd_export(corpus: Corpus, args: argparse.Namespace, out: Output, err: Outpu
     return EXIT_OK if stories else no_match(err, args)
 
 
+def cmd_handout(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
+    from .._export.handout import handout
+    from .._io.files import write_atomically
+
+    if args.ids:
+        stories = [corpus.story(id) for id in args.ids]
+        kept = set(filtered_stories(corpus, args).ids()) if given_filters(args) else None
+        stories = [story for story in stories if kept is None or story.id in kept]
+    else:
+        stories = list(filtered_stories(corpus, args))
+    if not stories:
+        return no_match(err, args)
+    language = None if args.in_language is None else corpus.language(args.in_language)
+    format = args.format or _format_of(args.output)
+    document = handout(stories, format, language=language, parallel=args.parallel)
+    if args.output is None:
+        out.document(document)
+    else:
+        write_atomically(args.output, document.encode("utf-8"))
+    return EXIT_OK
+
+
+def _format_of(path: str | None) -> Literal["markdown", "html"]:
+    """The handout format a file name asks for: HTML for .html and .htm, else Markdown."""
+    return "html" if path and path.lower().endswith((".html", ".htm")) else "markdown"
+
+
 def _export_file(stories: StoryCollection, args: argparse.Namespace, err: Output) -> int:
     from .._export.arrow import ExtraNotInstalledError, write_hf_dataset, write_parquet
 
     if args.output is None:
-        what = "a folder" if args.format == "hf" else "a file"
-        return fail(err, f"--format {args.format} writes {what}: name it with -o")
+        if args.format == "hf":
+            message = _("--format {format} writes a folder: name it with -o")
+        else:
+            message = _("--format {format} writes a file: name it with -o")
+        return fail(err, message.format(format=args.format))
     write = write_hf_dataset if args.format == "hf" else write_parquet
     try:
         write(stories, args.output)
@@ -65,7 +100,7 @@ def cmd_validate(corpus: Corpus, args: argparse.Namespace, out: Output, err: Out
     except CorpusError as error:
         out.line(str(error))
         return EXIT_NO_MATCH
-    out.line(f"{args.path}: valid. {_defines_and_borrows(loaded, corpus)}")
+    out.line(f"{args.path}: " + _("valid.") + f" {_defines_and_borrows(loaded, corpus)}")
     return EXIT_OK
 
 
@@ -73,30 +108,45 @@ def _defines_and_borrows(loaded: Corpus, base: Corpus) -> str:
     """What a loaded catalog defines itself and what it takes from *base*, in a sentence."""
     defined: list[str] = []
     borrowed: list[str] = []
-    for singular, plural, mine, theirs in (
-        ("story", "stories", loaded.stories(), base.stories()),
-        ("source", "sources", loaded.sources(), base.sources()),
-        ("company", "companies", loaded.companies(), base.companies()),
-        ("principle", "principles", loaded.principles(), base.principles()),
-        ("language", "languages", loaded.languages(), base.languages()),
+    for forms, mine, theirs in (
+        (STORIES, loaded.stories(), base.stories()),
+        (SOURCES, loaded.sources(), base.sources()),
+        (COMPANIES, loaded.companies(), base.companies()),
+        (
+            N_plural("{count} principle", "{count} principles"),
+            loaded.principles(),
+            base.principles(),
+        ),
+        (
+            N_plural("{count} language", "{count} languages"),
+            loaded.languages(),
+            base.languages(),
+        ),
     ):
         # A borrowed record is the base's very object; one the catalog
         # defines is its own, even when equal to one of the base's.
         known = {id(record) for record in theirs}
         taken = sum(id(record) in known for record in mine)
         if len(mine) - taken:
-            defined.append(count(len(mine) - taken, singular, plural))
+            defined.append(counted(len(mine) - taken, forms))
         if taken:
-            borrowed.append(count(taken, singular, plural))
-    sentence = f"It defines {listed(defined)}" if defined else "It defines nothing"
+            borrowed.append(counted(taken, forms))
+    if not defined:
+        sentence = _("It defines nothing")
+    else:
+        sentence = _("It defines {things}").format(things=listed(defined))
     if borrowed:
-        sentence += f", and uses {listed(borrowed)} defined by the corpora it builds on"
+        sentence += _(", and uses {things} defined by the corpora it builds on").format(
+            things=listed(borrowed)
+        )
     return sentence + "."
 
 
 def cmd_completion(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     from .completion import completion_script
 
+    # A script for a shell, not for a reader: in the words the program parses.
+    use("en")
     out.document(completion_script(args.shell, build_parser(), corpus))
     return EXIT_OK
 
@@ -104,6 +154,9 @@ def cmd_completion(corpus: Corpus, args: argparse.Namespace, out: Output, err: O
 def cmd_man(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     from .manpage import manual_page
 
+    # The manual page in English: its sections and examples are laid out
+    # for roff from the English help.
+    use("en")
     out.document(manual_page(build_parser()))
     return EXIT_OK
 
@@ -115,9 +168,11 @@ def cmd_build(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output
 
     start = time.perf_counter()
     path = compile(corpus, args.output)
+    seconds = f"{time.perf_counter() - start:.1f}"
     out.line(
-        f"{path}: {len(corpus.stories())} stories, "
-        f"{len(corpus.companies())} companies, {len(corpus.sources())} sources, "
-        f"compiled in {time.perf_counter() - start:.1f} s"
+        f"{path}: {counted(len(corpus.stories()), STORIES)}, "
+        f"{counted(len(corpus.companies()), COMPANIES)}, "
+        f"{counted(len(corpus.sources()), SOURCES)}, "
+        + _("compiled in {seconds} s").format(seconds=number(seconds))
     )
     return EXIT_OK

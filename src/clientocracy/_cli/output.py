@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 from typing import TextIO
 
+from .i18n import _
+
 __all__ = [
     "MARK_OFF",
     "MARK_ON",
@@ -126,7 +128,9 @@ class OutputError(Exception):
     def __init__(self, name: str, reason: str) -> None:
         self.name = name
         self.reason = reason
-        super().__init__(f"cannot write to {name}: {reason}")
+        super().__init__(
+            _("cannot write to {stream}: {reason}").format(stream=_(name), reason=reason)
+        )
 
 
 class Output:
@@ -215,7 +219,7 @@ class Output:
         stream = self.stream
         if stream is None:
             if self.required and method == "write":
-                raise OutputError(self.name, "it is closed")
+                raise OutputError(self.name, _("it is closed"))
             return
         try:
             getattr(stream, method)(*args)

@@ -11,6 +11,7 @@ from .._version import __version__
 from .authoring import EXAMPLES as _AUTHORING_EXAMPLES
 from .authoring import TABLE as _AUTHORING_TABLE
 from .common import EXIT_USAGE, FILE_FORMATS, PROG, stderr_output, stdout_output
+from .i18n import N_, _, current, ngettext
 
 # typing is left unimported at run time: `--version` and `--help` start faster.
 TYPE_CHECKING = False
@@ -20,63 +21,83 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 
-_DESCRIPTION = """\
+_DESCRIPTION = N_("""\
 Stories of companies that did more for a customer than they owed,
-from a Russian and a Persian text, with English titles and summaries.
+from a Russian and a Persian text, each in English, Russian and Persian.
 
 Filters (--company, --principle, --language) accept any id, name or
 alias in any script and case, and may be repeated: repeats of one filter
 are ORed, different filters are ANDed.
-"""
+""")
 
 _EXAMPLES = {
-    "main": """\
+    "main": N_(
+        """\
 examples:
   clientocracy list --language fa
   clientocracy show zappos-flowers-for-a-mother
   clientocracy random --principle "small things matter" --seed 2026
   clientocracy export --format csv -o stories.csv
-""",
-    "list": """\
+"""
+    ),
+    "list": N_(
+        """\
 examples:
   clientocracy list
   clientocracy list --company Zappos --company "Trader Joe's"
   clientocracy list --principle "Мелочи важны" --language ru --json
-""",
-    "search": """\
+"""
+    ),
+    "search": N_(
+        """\
 query syntax:
-  words        every word must match, in any form (будильники finds будильник)
-  "a phrase"   the words in this order (quote it for the shell: '"alarm clock"')
-  the last word also matches as a prefix, unless the query ends with a space
+  words        every word must match, in any of its forms (будильники finds
+               будильник, caring finds care); whole words only: tea does not
+               find team
+  word*        also the words that start with it (tea* finds team, teach)
+  "a phrase"   the words next to each other, in this order (quote it for the
+               shell: '"alarm clock"')
+  a OR b       either word or phrase (OR in capitals; it binds before the AND
+               of words: free coffee OR tea is free AND (coffee OR tea))
+  Case, accents, ё/е and Arabic/Persian letter forms do not matter; other
+  punctuation, parentheses and operators are read as words or ignored.
 
 examples:
   clientocracy search alarm clock
   clientocracy search будильники
   clientocracy search زاپوس --json
   clientocracy search '"free coffee"' --company JetBlue
-""",
-    "show": """\
+"""
+    ),
+    "show": N_(
+        """\
 examples:
   clientocracy show sainsburys-giraffe-bread
   clientocracy show sainsburys-giraffe-bread --in fa      # the Persian translation
   clientocracy show nordstrom-lost-diamond-ring --in Russian --parallel
   clientocracy show nordstrom-lost-diamond-ring --json
-""",
-    "random": """\
+"""
+    ),
+    "random": N_(
+        """\
 examples:
   clientocracy random
   clientocracy random --language Farsi --seed 7      # the same story every time
-""",
-    "companies": "example:\n  clientocracy companies --json\n",
-    "principles": "example:\n  clientocracy principles\n",
-    "languages": "example:\n  clientocracy languages\n",
-    "validate": """\
+"""
+    ),
+    "companies": N_("example:\n  clientocracy companies --json\n"),
+    "principles": N_("example:\n  clientocracy principles\n"),
+    "languages": N_("example:\n  clientocracy languages\n"),
+    "validate": N_(
+        """\
 examples:
   clientocracy validate my-stories/
   clientocracy --corpus my-stories/ list      # the bundled stories and yours
   clientocracy validate stories.sqlite        # checks every page of a compiled file
-""",
-    "build": """\
+"""
+    ),
+    "build": N_(
+        """\
 examples:
   clientocracy build my-stories/ -o stories.sqlite
   clientocracy --corpus stories.sqlite search alarm clock
@@ -85,25 +106,52 @@ examples:
 The file holds what `--corpus CORPUS` would read: the bundled stories and
 yours, unless --no-bundled. It is used as it is: rebuild it after changing
 the corpus (opening it then warns that it is stale).
-""",
-    "completion": """\
+"""
+    ),
+    "completion": N_(
+        """\
 examples:
   eval "$(clientocracy completion bash)"           # in ~/.bashrc
   clientocracy completion zsh > ~/.zfunc/_clientocracy
   clientocracy completion fish > ~/.config/fish/completions/clientocracy.fish
-""",
-    "man": """\
+"""
+    ),
+    "handout": N_(
+        """\
+examples:
+  clientocracy handout sainsburys-giraffe-bread --in en -o giraffe.md
+  clientocracy handout nordstrom-lost-diamond-ring -o ring.html      # Persian, right to left
+  clientocracy handout --company LEGO --in ru --parallel -o lego.html
+  clientocracy handout --principle "small things matter" --format markdown | marp -
+
+The HTML page is whole in itself (no fonts, scripts or images to fetch) and
+prints one story a page on A4; the Markdown separates stories with ---, as
+slide tools (Marp, reveal.js, Slidev) expect.
+"""
+    ),
+    "help": N_(
+        """\
+examples:
+  clientocracy help
+  clientocracy help search
+"""
+    ),
+    "man": N_(
+        """\
 examples:
   clientocracy man | man -l -
   clientocracy man > ~/.local/share/man/man1/clientocracy.1
-""",
-    "export": """\
+"""
+    ),
+    "export": N_(
+        """\
 examples:
   clientocracy export --format jsonl | head -1
   clientocracy export --format json --company LEGO -o lego.json
   clientocracy export --format parquet -o stories.parquet
   clientocracy export --format hf -o clientocracy-stories/
-""",
+"""
+    ),
 }
 
 
@@ -115,7 +163,14 @@ class _Parser(argparse.ArgumentParser):
     """
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\nTry '{self.prog} --help'.\n")
+        self.exit(
+            EXIT_USAGE,
+            f"{self.prog}: "
+            + _("error")
+            + f": {message}\n"
+            + _("Try '{command}'.").format(command=f"{self.prog} --help")
+            + "\n",
+        )
 
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         if message:
@@ -125,15 +180,15 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("filters")
+    group = parser.add_argument_group(_("filters"))
     group.add_argument(
-        "--company", action="append", metavar="NAME", help="a company's id, name or alias"
+        "--company", action="append", metavar="NAME", help=_("a company's id, name or alias")
     )
     group.add_argument(
-        "--principle", action="append", metavar="NAME", help="a principle's id or name"
+        "--principle", action="append", metavar="NAME", help=_("a principle's id or name")
     )
     group.add_argument(
-        "--language", action="append", metavar="NAME", help="a language's tag, code or name"
+        "--language", action="append", metavar="NAME", help=_("a language's tag, code or name")
     )
 
 
@@ -142,33 +197,33 @@ def _add_corpus_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     # program's, so those given after the command get a destination of
     # their own (joined in _corpus_paths), and SUPPRESS keeps a subparser's
     # unset flags from overwriting what was given before the command.
-    group = parser.add_argument_group("corpora")
+    group = parser.add_argument_group(_("corpora"))
     group.add_argument(
         "--corpus",
         action="append",
         dest="corpus" if top else "corpus_after",
         metavar="PATH",
         default=[],
-        help="also read the corpus in folder PATH, or the compiled file PATH (repeatable)",
+        help=_("also read the corpus in folder PATH, or the compiled file PATH (repeatable)"),
     )
     group.add_argument(
         "--no-bundled",
         action="store_true",
         default=False if top else argparse.SUPPRESS,
-        help="leave the bundled stories out (use with --corpus)",
+        help=_("leave the bundled stories out (use with --corpus)"),
     )
-    display = parser.add_argument_group("display")
+    display = parser.add_argument_group(_("display"))
     display.add_argument(
         "--no-pager",
         action="store_true",
         default=False if top else argparse.SUPPRESS,
-        help="never page long output (default: page it on a terminal, as git does)",
+        help=_("never page long output (default: page it on a terminal, as git does)"),
     )
     display.add_argument(
         "--bidi",
         action="store_true",
         default=_env_flag("CLIENTOCRACY_BIDI") if top else argparse.SUPPRESS,
-        help="reorder Persian for terminals without bidi support, such as xterm and tmux",
+        help=_("reorder Persian for terminals without bidi support, such as xterm and tmux"),
     )
 
 
@@ -180,48 +235,56 @@ def _env_flag(name: str) -> bool:
 
 def _add_in(parser: argparse.ArgumentParser, help: str) -> None:
     parser.add_argument(
-        "--in", dest="in_language", metavar="LANGUAGE", help=help + " (a tag, code or name)"
+        "--in",
+        dest="in_language",
+        metavar="LANGUAGE",
+        help=help + " " + _("(a tag, code or name)"),
     )
 
 
-def _add_json(
-    parser: argparse.ArgumentParser,
-    help: str = "print JSON (the shape `export --format json` writes)",
-) -> None:
+def _add_json(parser: argparse.ArgumentParser, help: str | None = None) -> None:
+    help = help or _("print JSON (the shape `export --format json` writes)")
     parser.add_argument("--json", action="store_true", help=help)
 
 
 def _list_arguments(listing: argparse.ArgumentParser) -> None:
     _add_filters(listing)
-    _add_in(listing, "show the titles in LANGUAGE (default: English)")
+    _add_in(listing, _("show the titles in LANGUAGE (default: the interface's, else English)"))
     _add_json(listing)
 
 
 def _search_arguments(find: argparse.ArgumentParser) -> None:
-    find.add_argument("query", nargs="+", metavar="WORD", help="the query (words are joined)")
+    find.add_argument("query", nargs="+", metavar="WORD", help=_("the query (words are joined)"))
     _add_filters(find)
     find.add_argument(
-        "-n", "--limit", type=int, default=10, metavar="N", help="show at most N hits (default 10)"
+        "-n",
+        "--limit",
+        type=int,
+        default=10,
+        metavar="N",
+        help=_("show at most N hits (default 10)"),
     )
-    _add_json(find, "print JSON: score, snippet with highlight offsets, and the story")
+    _add_json(find, _("print JSON: score, snippet with highlight offsets, and the story"))
 
 
 def _show_arguments(show: argparse.ArgumentParser) -> None:
-    show.add_argument("id", metavar="ID", help="the story's id (see `clientocracy list`)")
-    _add_in(show, "read the story in LANGUAGE: its original or a translation")
+    show.add_argument("id", metavar="ID", help=_("the story's id (see `clientocracy list`)"))
+    _add_in(show, _("read the story in LANGUAGE: its original or a translation"))
     show.add_argument(
         "--parallel",
         action="store_true",
-        help="print the original and the translation (--in, default English) "
-        "side by side, segment by segment",
+        help=_(
+            "print the original and the translation (--in, default English) "
+            "side by side, segment by segment"
+        ),
     )
     _add_json(show)
 
 
 def _random_arguments(pick: argparse.ArgumentParser) -> None:
     _add_filters(pick)
-    _add_in(pick, "read the story in LANGUAGE: its original or a translation")
-    pick.add_argument("--seed", type=int, metavar="N", help="pick reproducibly from seed N")
+    _add_in(pick, _("read the story in LANGUAGE: its original or a translation"))
+    pick.add_argument("--seed", type=int, metavar="N", help=_("pick reproducibly from seed N"))
     _add_json(pick)
 
 
@@ -230,40 +293,81 @@ def _export_arguments(export: argparse.ArgumentParser) -> None:
         "--format",
         choices=("json", "jsonl", "csv", *FILE_FORMATS),
         default="json",
-        help="default: json; parquet writes a Parquet file, hf a Hugging Face dataset "
-        "folder (both need: pip install 'clientocracy[parquet]')",
+        help=_(
+            "default: json; parquet writes a Parquet file, hf a Hugging Face dataset "
+            "folder (both need the extra 'parquet')"
+        ),
     )
     export.add_argument(
         "-o",
         "--output",
         metavar="FILE",
-        help="write to FILE (atomically: whole or not at all) instead of standard output; "
-        "for --format hf, the folder to write",
+        help=_(
+            "write to FILE (atomically: whole or not at all) instead of standard output; "
+            "for --format hf, the folder to write"
+        ),
     )
     _add_filters(export)
     export.add_argument(
         "--segments",
         action="store_true",
-        help="write the aligned segments of the translations instead, one row a segment: "
-        "story, source_language, language, segment, start, end, original, translation",
+        help=_(
+            "write the aligned segments of the translations instead, one row a segment: "
+            "story, source_language, language, segment, start, end, original, translation"
+        ),
     )
 
 
 def _validate_arguments(validate: argparse.ArgumentParser) -> None:
     validate.add_argument(
-        "path", metavar="PATH", help="the corpus folder (or its catalog.json), or a compiled file"
+        "path",
+        metavar="PATH",
+        help=_("the corpus folder (or its catalog.json), or a compiled file"),
     )
 
 
 def _build_arguments(build: argparse.ArgumentParser) -> None:
-    build.add_argument("paths", nargs="+", metavar="CORPUS", help="a corpus folder (repeatable)")
+    build.add_argument("paths", nargs="+", metavar="CORPUS", help=_("a corpus folder (repeatable)"))
     build.add_argument(
-        "-o", "--output", required=True, metavar="FILE", help="the SQLite file to write"
+        "-o", "--output", required=True, metavar="FILE", help=_("the SQLite file to write")
     )
 
 
 def _completion_arguments(completion: argparse.ArgumentParser) -> None:
-    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell")
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help=_("the shell"))
+
+
+def _handout_arguments(handout: argparse.ArgumentParser) -> None:
+    handout.add_argument(
+        "ids",
+        nargs="*",
+        metavar="ID",
+        help=_("the stories, in this order (default: every story the filters keep)"),
+    )
+    _add_filters(handout)
+    _add_in(handout, _("read the stories in LANGUAGE (default: each in its original)"))
+    handout.add_argument(
+        "--parallel",
+        action="store_true",
+        help=_(
+            "set the original beside the translation (--in, default English), segment by segment"
+        ),
+    )
+    handout.add_argument(
+        "--format",
+        choices=("markdown", "html"),
+        help=_("default: html for an -o FILE ending in .html or .htm, else markdown"),
+    )
+    handout.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=_("write to FILE (atomically) instead of standard output"),
+    )
+
+
+def _help_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("topic", nargs="?", metavar="COMMAND", help=_("the command to explain"))
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -272,32 +376,38 @@ def _no_arguments(parser: argparse.ArgumentParser) -> None:
 
 # Every command: its name, its one-line help, and what adds its arguments.
 _COMMAND_TABLE: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...] = (
-    ("list", "list the stories as a table: id, company, language, title", _list_arguments),
-    ("search", "search the passages, titles, summaries and company names", _search_arguments),
-    ("show", "read one story, with its passage, summary and provenance", _show_arguments),
-    ("random", "show one story picked at random from those that match", _random_arguments),
-    ("companies", "list the companies, with their number of stories", _no_arguments),
+    ("list", N_("list the stories as a table: id, company, language, title"), _list_arguments),
+    ("search", N_("search the passages, titles, summaries and company names"), _search_arguments),
+    ("show", N_("read one story, with its passage, summary and provenance"), _show_arguments),
+    ("random", N_("show one story picked at random from those that match"), _random_arguments),
+    ("companies", N_("list the companies, with their number of stories"), _no_arguments),
     (
         "principles",
-        "list the principles, with definitions and number of stories",
+        N_("list the principles, with definitions and number of stories"),
         _no_arguments,
     ),
-    ("languages", "list the languages, with their number of stories", _no_arguments),
-    ("export", "write the (filtered) stories with every field", _export_arguments),
-    ("validate", "check a corpus folder and report every problem found", _validate_arguments),
+    ("languages", N_("list the languages, with their number of stories"), _no_arguments),
+    ("export", N_("write the (filtered) stories with every field"), _export_arguments),
+    ("validate", N_("check a corpus folder and report every problem found"), _validate_arguments),
     (
         "build",
-        "check corpus folders once and compile them into one SQLite file",
+        N_("check corpus folders once and compile them into one SQLite file"),
         _build_arguments,
     ),
     (
         "completion",
-        "print a shell completion script (ids and names come from the data)",
+        N_("print a shell completion script (ids and names come from the data)"),
         _completion_arguments,
     ),
-    ("man", "print the manual page, clientocracy(1), as roff", lambda parser: None),
+    ("man", N_("print the manual page, clientocracy(1), as roff"), lambda parser: None),
+    (
+        "handout",
+        N_("write chosen stories for reading: Markdown for slides, or an HTML page to print"),
+        _handout_arguments,
+    ),
     # new, add-…, align, add-translation, repair, import-csv
     *_AUTHORING_TABLE,
+    ("help", N_("print the help of the program, or of COMMAND"), _help_arguments),
 )
 _EXAMPLES.update(_AUTHORING_EXAMPLES)
 
@@ -309,25 +419,95 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     them costs a few milliseconds that a single run never needs.
     """
     formatter = argparse.RawDescriptionHelpFormatter
+    translate_argparse()
     parser = _Parser(
         prog=PROG,
-        description=_DESCRIPTION,
-        epilog=_EXAMPLES["main"],
+        description=_(_DESCRIPTION),
+        epilog=_(_EXAMPLES["main"]),
         formatter_class=formatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        help=_("show the version and exit"),
+    )
     _add_corpus_options(parser, top=True)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, title=_("commands")
+    )
     for name, help, add_arguments in _COMMAND_TABLE:
         if only is not None and name != only:
             continue
+        help = _(help)
         sub = commands.add_parser(
             name,
             help=help,
             description=help[0].upper() + help[1:] + ".",
-            epilog=_EXAMPLES[name],
+            epilog=_(_EXAMPLES[name]),
             formatter_class=formatter,
         )
         _add_corpus_options(sub, top=False)
         add_arguments(sub)
     return parser
+
+
+def command_names() -> tuple[str, ...]:
+    """Every command's name, in the order of the help."""
+    return tuple(entry[0] for entry in _COMMAND_TABLE)
+
+
+def short_help() -> str:
+    """What `clientocracy` alone prints: the commands, an example, where to read more."""
+    width = max(len(name) for name in command_names()) + 2
+    commands = "".join(f"  {name.ljust(width)}{_(help)}\n" for name, help, _a in _COMMAND_TABLE)
+    usage = f"{PROG} [--corpus PATH] [--no-bundled] [--no-pager] [--bidi] COMMAND ..."
+    return (
+        _("usage: ")
+        + usage
+        + "\n\n"
+        + _(
+            "Stories of companies that did more for a customer than they owed, "
+            "in Russian, Persian and English."
+        )
+        + "\n\n"
+        + _("commands:")
+        + "\n"
+        + commands
+        + "\n"
+        + _("example:")
+        + f"\n  {PROG} list\n  {PROG} show zappos-flowers-for-a-mother\n\n"
+        + _("Run '{command}' for a command's options and examples.").format(
+            command=f"{PROG} help COMMAND"
+        )
+        + "\n"
+    )
+
+
+# argparse's own words, as Python 3.11 to 3.13 write them, listed so that the
+# catalogs carry them: argparse looks them up through `translate_argparse`.
+_ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("options"),
+    N_("positional arguments"),
+    N_("show this help message and exit"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("expected one argument"),
+    N_("expected at least one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
+def translate_argparse() -> None:
+    """Have argparse's own words (usage, options, its errors) follow the interface language.
+
+    argparse looks its words up with the module-level `gettext` functions
+    it imported; the catalogs of this package carry their translations.
+    """
+    if current() != "en":
+        argparse._ = _  # type: ignore[attr-defined]
+        argparse.ngettext = ngettext  # type: ignore[attr-defined]

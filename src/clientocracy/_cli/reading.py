@@ -12,15 +12,16 @@ from .common import (
     EXIT_NO_MATCH,
     EXIT_OK,
     PROG,
-    count,
     fail,
     filtered_stories,
     given_filters,
     no_match,
     print_json,
     print_table,
+    reading_language,
     terminal_width,
 )
+from .i18n import CHANNEL_NAMES, _, comma, current, language_name, listed, ngettext, number
 
 if TYPE_CHECKING:
     from .._records import Language, SearchHit, Story
@@ -34,15 +35,36 @@ def cmd_list(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output)
     if args.json:
         print_json(out, [as_dict(story) for story in stories])
     elif stories:
-        if args.in_language is None:
+        language = reading_language(corpus, args)
+        if language is None:
             rows = [(s.id, s.company.name, s.language.id, s.title_en) for s in stories]
-            title = "TITLE"
+            title = _("TITLE")
         else:
-            language = corpus.language(args.in_language)
-            rows = [(s.id, s.company.name, s.language.id, _title(s, language)) for s in stories]
-            title = f"TITLE ({language.id})"
-        print_table(out, rows, ("ID", "COMPANY", "LANG", title), args.fit_width)
-    return EXIT_OK if stories else no_match(err, args)
+            rows = [
+                (s.id, s.company.name_in(language), s.language.id, _title(s, language))
+                for s in stories
+            ]
+            title = _("TITLE") + (f" ({language.id})" if args.in_language else "")
+        header = (_("ID"), _("COMPANY"), _("LANG"), title)
+        print_table(out, rows, header, args.fit_width)
+    return EXIT_OK if stories else _no_list_match(corpus, args, err)
+
+
+def _no_list_match(corpus: Corpus, args: argparse.Namespace, err: Output) -> int:
+    """No story matches; if a --language has translations only, point to --in."""
+    status = no_match(err, args)
+    for name in args.language or ():
+        language = corpus.language(name)
+        if not corpus.stories(language=language) and any(
+            t.language.id == language.id for story in corpus.stories() for t in story.translations
+        ):
+            err.line(
+                _(
+                    "--language keeps the stories told in {language}; to read the stories "
+                    "in {language} (their translations), use --in {tag}."
+                ).format(language=language_name(language), tag=language.id)
+            )
+    return status
 
 
 def _title(story: Story, language: Language) -> str:
@@ -55,10 +77,9 @@ def _title(story: Story, language: Language) -> str:
 
 def cmd_search(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     from .._export.records import as_dict
-    from .output import one_line, wrap
 
     if args.limit < 0:
-        return fail(err, f"--limit cannot be negative, got {args.limit}")
+        return fail(err, _("--limit cannot be negative, got {limit}").format(limit=args.limit))
     query = " ".join(args.query)
     hits = corpus.search(
         query,
@@ -70,25 +91,35 @@ def cmd_search(corpus: Corpus, args: argparse.Namespace, out: Output, err: Outpu
     if args.json:
         print_json(out, [as_dict(hit) for hit in hits])
     else:
-        width = terminal_width(sys.stdout)
+        language = reading_language(corpus, args)
         for number, hit in enumerate(hits):
-            story = hit.story
             if number:
                 out.line()
-            # No score: BM25 values mean nothing to a reader (a word found in
-            # every story scores about 0), and the order already ranks the hits.
-            out.line(
-                out.bold(one_line(story.id)),
-                "  ",
-                out.dim(one_line(story.company.name)),
-                out.dim(f" · {one_line(story.language.id)}"),
-                out.dim(_matched_in(hit)),
-            )
-            out.line(wrap(one_line(_title(story, hit.language)), width, indent="  "))
-            out.line(_highlighted(hit, width))
+            _print_hit(out, hit, language)
     if not hits:
         return _no_search_match(corpus, query, args, err)
     return EXIT_OK
+
+
+def _print_hit(out: Output, hit: SearchHit, language: Language | None) -> None:
+    """One hit: its id and what it is, its title, the snippet with the words found."""
+    from .output import one_line, wrap
+    from .tables import display_width
+
+    width = terminal_width(sys.stdout)
+    story = hit.story
+    company = story.company.name_in(language) if language else story.company.name
+    # No score: BM25 values mean nothing to a reader (a word found in every
+    # story scores about 0), and the order already ranks the hits.
+    about = f"{one_line(company)} · {one_line(story.language.id)}{_matched_in(hit)}"
+    # The id and what the hit is, on one line if they fit, else two.
+    if display_width(f"{story.id}  {about}") <= width:
+        out.line(out.bold(one_line(story.id)), "  ", out.dim(about))
+    else:
+        out.line(out.bold(one_line(story.id)))
+        out.line(out.dim(wrap(about, width, indent="  ")))
+    out.line(wrap(one_line(_title(story, hit.language)), width, indent="  "))
+    out.line(_highlighted(hit, width))
 
 
 def _matched_in(hit: SearchHit) -> str:
@@ -97,7 +128,7 @@ def _matched_in(hit: SearchHit) -> str:
 
     if hit.language.id == hit.story.language.id:
         return ""
-    return f" · matched in {one_line(hit.language.id)}"
+    return " · " + _("matched in {language}").format(language=one_line(hit.language.id))
 
 
 def _no_search_match(corpus: Corpus, query: str, args: argparse.Namespace, err: Output) -> int:
@@ -105,16 +136,25 @@ def _no_search_match(corpus: Corpus, query: str, args: argparse.Namespace, err: 
     from .output import one_line
 
     filters = given_filters(args)
-    message = f"no story matches {one_line(query)!r}"
-    if filters:
-        message += f" with {' and '.join(filters)}"
+    quoted = f"«{one_line(query)}»" if current() != "en" else repr(one_line(query))
+    if not filters:
+        message = _("no story matches {query}.").format(query=quoted)
+    else:
+        message = _("no story matches {query} with {filters}").format(
+            query=quoted, filters=listed(filters)
+        )
         # Counted in the index alone: making every hit's snippet to count them
         # cost seconds for a common word.
         unfiltered = corpus._count_matches(query)
         if unfiltered:
-            message += f"; without the filters, {count(unfiltered, 'story', 'stories')} "
-            message += "does" if unfiltered == 1 else "do"
-    err.line(f"{PROG}: {message}.")
+            message += "; " + ngettext(
+                "without the filters, {count} story does.",
+                "without the filters, {count} stories do.",
+                unfiltered,
+            ).format(count=number(unfiltered))
+        else:
+            message += "."
+    err.line(f"{PROG}: {message}")
     return EXIT_NO_MATCH
 
 
@@ -127,59 +167,81 @@ def _highlighted(hit: SearchHit, width: int) -> Marked:
     return Marked(wrap(snippet.marked(MARK_ON, MARK_OFF), width, indent="  "))
 
 
-def _show(out: Output, story: Story, language: Language | None) -> None:
-    """The story, in *language* if given; else the original, headed in English."""
+def _show(out: Output, story: Story, language: Language | None, heading: Language | None) -> None:
+    """The story, in *language* if given, else the original; titled in *heading* if given."""
     from .output import one_line, wrap
 
     width = terminal_width(sys.stdout)
-    source = story.source
-    chosen = language is not None
-    language = language or story.language
-    original = language.id == story.language.id
-    told = f"{story.language.name} ({story.language.id})"
-    facts = [
-        ("company", f"{story.company.name} ({story.company.id})"),
-        ("language", told if original else f"{language.name} ({language.id}), told in {told}"),
-        (
-            "principles",
-            ", ".join(p.name_in(language) if chosen else p.name for p in story.principles),
-        ),
-        ("channel", story.channel or "not stated"),
-        ("id", story.id),
-    ]
-    headline = story.title_in(language) if chosen else story.title_en
+    label_width = 11 if current() == "en" else 13
+    shown = language or story.language
+    names = heading or language
+    headline = _title(story, names) if names else story.title_en
     out.line(out.bold(wrap(one_line(headline), width)))
     # Under the headline, the original's title, or the English one when the
     # original is the headline.
-    second = story.title_en if chosen and original else story.title
+    second = story.title_en if headline == story.title else story.title
     if second != headline:
         out.line(wrap(one_line(second), width))
     out.line()
-    for name, value in facts:
-        lines = wrap(one_line(value), width - 11).splitlines() or [""]
-        out.line(out.dim(name.ljust(11)), lines[0])
+    for name, value in _facts(story, shown, names):
+        lines = wrap(one_line(value), width - label_width).splitlines() or [""]
+        out.line(out.dim(name.ljust(label_width)), lines[0])
         for line in lines[1:]:
-            out.line(" " * 11, line)
+            out.line(" " * label_width, line)
     out.line()
-    out.line(wrap(story.text_in(language), width))
+    out.line(wrap(story.text_in(shown), width))
     out.line()
-    out.line(out.bold("Summary"))
-    out.line(wrap(_summary(story, language) if chosen else story.summary, width))
+    out.line(out.bold(_("Summary")))
+    out.line(wrap(_summary(story, names) if names else story.summary, width))
     out.line()
-    if not original:
-        translation = story.translation(language)
-        out.line(out.bold("Translation"))
-        about = f"From {story.language.name}. Translator: {translation.translator}."
+    if shown.id != story.language.id:
+        translation = story.translation(shown)
+        out.line(out.bold(_("Translation")))
+        about = _("From {language}. Translator: {translator}.").format(
+            language=language_name(story.language), translator=translation.translator
+        )
         if translation.review:
             about += f" {translation.review}"
         out.line(wrap(about, width))
         out.line()
-    out.line(out.bold("Source"))
-    provenance = (
-        f"{source.title_en} ({source.id}, {source.language.name}), "
-        f"characters {story.span.start}–{story.span.end}. {source.origin}"
+    _print_source(out, story, width)
+
+
+def _facts(story: Story, shown: Language, names: Language | None) -> list[tuple[str, str]]:
+    """The labelled facts under a story's title, names in *names* (a language) if given."""
+    told = f"{language_name(story.language)} ({story.language.id})"
+    if shown.id == story.language.id:
+        language = told
+    else:
+        language = _("{language} ({tag}), told in {original}").format(
+            language=language_name(shown), tag=shown.id, original=told
+        )
+    company = story.company.name_in(names) if names else story.company.name
+    principles = [p.name_in(names) if names else p.name for p in story.principles]
+    channel = _(CHANNEL_NAMES[story.channel]) if story.channel in CHANNEL_NAMES else None
+    return [
+        (_("company"), f"{company} ({story.company.id})"),
+        (_("language"), language),
+        (_("principles"), comma().join(principles)),
+        (_("channel"), channel or story.channel or _("not stated")),
+        (_("id"), story.id),
+    ]
+
+
+def _print_source(out: Output, story: Story, width: int) -> None:
+    from .output import one_line, wrap
+
+    source = story.source
+    out.line(out.bold(_("Source")))
+    provenance = _("{title} ({id}, {language}), characters {start}–{end}.").format(
+        title=source.title_en,
+        id=source.id,
+        language=language_name(source.language),
+        start=number(story.span.start),
+        end=number(story.span.end),
     )
-    out.line(wrap(provenance, width))
+    # The origin is data, written in English.
+    out.line(wrap(f"{provenance} {source.origin}", width))
     if source.origin_url:
         out.line(one_line(source.origin_url))
 
@@ -189,35 +251,34 @@ def _summary(story: Story, language: Language) -> str:
     try:
         return story.summary_in(language)
     except LookupError:
-        return f"(in English) {story.summary}"
+        return _("(in English)") + f" {story.summary}"
 
 
 def _show_parallel(out: Output, story: Story, language: Language) -> None:
-    """The original and a translation, segment by segment, each under its number."""
-    from .output import one_line, wrap
+    """The original and a translation, segment by segment, side by side or stacked."""
+    import shutil
 
-    width = terminal_width(sys.stdout)
+    from .parallel import MAX_WIDTH, print_parallel
+
+    width = min(shutil.get_terminal_size((88, 24)).columns, MAX_WIDTH)
     translation = story.translation(language)
-    out.line(out.bold(wrap(one_line(story.title), width)))
-    out.line(out.bold(wrap(one_line(story.title_in(language)), width)))
-    out.line(
-        out.dim(
-            f"{story.id}: {story.language.name} original, {language.name} translation, "
-            f"{count(len(translation.segments), 'segment', 'segments')}"
+    segments = len(translation.segments)
+    about = (
+        f"{story.id}: "
+        + _("{original} original, {translation} translation").format(
+            original=language_name(story.language), translation=language_name(language)
         )
+        + ", "
+        + ngettext("{count} segment", "{count} segments", segments).format(count=number(segments))
     )
-    indent = " " * 6
-    for number, segment in enumerate(translation.segments, start=1):
-        out.line()
-        head = f"{number:>3}".ljust(len(indent))
-        original = wrap(segment.original, width - len(indent)).splitlines() or [""]
-        out.line(out.dim(head), f"{story.language.id}  ", original[0])
-        for line in original[1:]:
-            out.line(indent, "    ", line)
-        rendered = wrap(segment.text, width - len(indent)).splitlines() or [""]
-        out.line(indent, out.dim(f"{language.id}  "), rendered[0])
-        for line in rendered[1:]:
-            out.line(indent, "    ", line)
+    print_parallel(
+        out,
+        [story.title, story.title_in(language)],
+        (story.language.id, language.id),
+        [(segment.original, segment.text) for segment in translation.segments],
+        width,
+        about=about,
+    )
 
 
 def cmd_show(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
@@ -226,45 +287,60 @@ def cmd_show(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output)
     story = corpus.story(args.id)
     language = None if args.in_language is None else corpus.language(args.in_language)
     if getattr(args, "parallel", False):
-        language = language or story.language
-        if language.id == story.language.id:
-            if args.in_language is not None:
-                return fail(
-                    err,
-                    f"--parallel pairs the original with a translation, and {language.name} "
-                    f"is the original of {story.id!r}; name another language with --in",
-                )
-            others = [t.language for t in story.translations]
-            language = next(
-                (lang for lang in others if lang.id == "en"), others[0] if others else language
-            )
-        if language.id == story.language.id:
-            return fail(err, f"story {story.id!r} has no translation to show beside it")
-        story.translation(language)  # a LookupError here names what there is
-        if args.json:
-            from .._export.records import segment_rows
-
-            rows = [r for r in segment_rows([story]) if r["language"] == language.id]
-            print_json(out, rows)
-        else:
-            _show_parallel(out, story, language)
-        return EXIT_OK
+        return _parallel(corpus, story, language, args, out, err)
     if args.json:
         print_json(out, as_dict(story))
     else:
         if language is not None:
             story.text_in(language)  # a LookupError here names what there is
-        _show(out, story, language)
+        _show(out, story, language, heading=language or reading_language(corpus, args))
+    return EXIT_OK
+
+
+def _parallel(
+    corpus: Corpus,
+    story: Story,
+    language: Language | None,
+    args: argparse.Namespace,
+    out: Output,
+    err: Output,
+) -> int:
+    """`show --parallel`: the original beside the translation into *language* (or English)."""
+    language = language or story.language
+    if language.id == story.language.id:
+        if args.in_language is not None:
+            return fail(
+                err,
+                _(
+                    "--parallel pairs the original with a translation, and {language} "
+                    "is the original of {story}; name another language with --in"
+                ).format(language=language_name(language), story=repr(story.id)),
+            )
+        others = [t.language for t in story.translations]
+        language = next(
+            (lang for lang in others if lang.id == "en"), others[0] if others else language
+        )
+    if language.id == story.language.id:
+        return fail(
+            err,
+            _("story {story} has no translation to show beside it").format(story=repr(story.id)),
+        )
+    story.translation(language)  # a LookupError here names what there is
+    if args.json:
+        from .._export.records import segment_rows
+
+        rows = [r for r in segment_rows([story]) if r["language"] == language.id]
+        print_json(out, rows)
+    else:
+        _show_parallel(out, story, language)
     return EXIT_OK
 
 
 def cmd_random(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    import random
-
     stories = filtered_stories(corpus, args)
     if not stories:
         return no_match(err, args)
-    story = random.Random(args.seed).choice(stories)
+    story = stories.random(seed=args.seed)
     chosen = argparse.Namespace(id=story.id, json=args.json, in_language=args.in_language)
     return cmd_show(corpus, chosen, out, err)
 
@@ -287,13 +363,20 @@ def _vocabulary(
 
 
 def cmd_companies(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
+    names = reading_language(corpus, args)
     return _vocabulary(
         corpus.companies(),
         corpus,
         args,
         out,
-        ("ID", "NAME", "STORIES", "COUNTRY", "INDUSTRY"),
-        lambda c: (c.id, c.name, str(len(corpus.stories(company=c))), c.country, c.industry),
+        (_("ID"), _("NAME"), _("STORIES"), _("COUNTRY"), _("INDUSTRY")),
+        lambda c: (
+            c.id,
+            c.name_in(names) if names else c.name,
+            number(len(corpus.stories(company=c))),
+            c.country,
+            c.industry,
+        ),
     )
 
 
@@ -303,35 +386,78 @@ def cmd_principles(corpus: Corpus, args: argparse.Namespace, out: Output, err: O
     from .output import one_line, wrap
 
     width = terminal_width(sys.stdout)
+    language = reading_language(corpus, args)
     for index, principle in enumerate(corpus.principles()):
-        count = len(corpus.stories(principle=principle))
-        names = " · ".join(name for lang, name in principle.names if lang != "en")
+        stories = len(corpus.stories(principle=principle))
+        main = language.id if language else "en"
+        name = principle.name_in(language) if language else principle.name
+        others = " · ".join(other for tag, other in principle.names if tag != main)
+        try:
+            definition = principle.definition_in(language) if language else principle.definition
+        except LookupError:
+            definition = principle.definition
         if index:
             out.line()
         out.line(
-            out.bold(one_line(principle.name)),
-            f" ({one_line(principle.id)}), {count} stor{'y' if count == 1 else 'ies'}",
+            out.bold(one_line(name)),
+            f" ({one_line(principle.id)}), "
+            + ngettext("{count} story", "{count} stories", stories).format(count=number(stories)),
         )
-        out.line(out.dim(one_line(names)))
-        out.line(wrap(principle.definition, width, indent="  "))
+        out.line(out.dim(one_line(others)))
+        out.line(wrap(definition, width, indent="  "))
     return EXIT_OK
 
 
 def cmd_languages(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    return _vocabulary(
+    told = {lang.id: len(corpus.stories(language=lang)) for lang in corpus.languages()}
+    status = _vocabulary(
         corpus.languages(),
         corpus,
         args,
         out,
-        ("ID", "NAME", "NATIVE", "DIRECTION", "STORIES"),
+        (_("ID"), _("NAME"), _("NATIVE"), _("DIRECTION"), _("STORIES")),
         lambda lang: (
             lang.id,
-            lang.name,
+            language_name(lang),
             lang.native_name,
             lang.direction,
-            str(len(corpus.stories(language=lang))),
+            number(told[lang.id]),
         ),
     )
+    if not args.json:
+        _explain_languages_without_stories(corpus, told, out)
+    return status
 
 
-# Export formats that are files, not text: they need -o and pyarrow.
+def _explain_languages_without_stories(corpus: Corpus, told: dict[str, int], out: Output) -> None:
+    """Say why a language counts no stories when stories read in it as translations."""
+    from .output import wrap
+
+    width = terminal_width(sys.stdout)
+    for language in corpus.languages():
+        if told[language.id]:
+            continue
+        translated = sum(
+            any(t.language.id == language.id for t in story.translations)
+            for story in corpus.stories()
+        )
+        if translated:
+            name = language_name(language)
+            out.line()
+            out.line(
+                wrap(
+                    _(
+                        "STORIES counts the stories told in each language. "
+                        "No story is told in {language}, but"
+                    ).format(language=name)
+                    + " "
+                    + ngettext(
+                        "{count} story is translated into it: add --in {tag} to list, "
+                        "show or random to read it in {language}.",
+                        "{count} stories are translated into it: add --in {tag} to list, "
+                        "show or random to read them in {language}.",
+                        translated,
+                    ).format(count=number(translated), tag=language.id, language=name),
+                    width,
+                )
+            )

@@ -141,11 +141,64 @@ class StoryCollection(Sequence[Story]):
         first = itertools.islice(self._iter_positions(), 5)
         shown = ", ".join(repr(id) for id in self._corpus._store.ids_at(first))
         more = f", … {len(self) - 5} more" if len(self) > 5 else ""
-        return f"<StoryCollection of {len(self)} stories: [{shown}{more}]>"
+        stories = "story" if len(self) == 1 else "stories"
+        return f"<StoryCollection of {len(self)} {stories}: [{shown}{more}]>"
 
     def ids(self) -> tuple[str, ...]:
         """Return the ids of the stories, in order."""
         return self._corpus._store.ids_at(self._iter_positions())
+
+    def random(self, *, seed: int | str | None = None) -> Story:
+        """Return one story of the collection, picked at random.
+
+        With a *seed*, the same story every time for the same collection: the
+        pick of `clientocracy random --seed N` with the same filters.
+
+        Raises:
+            ValueError: The collection is empty.
+
+        Examples:
+            >>> import clientocracy
+            >>> farsi = clientocracy.stories(language="Farsi")
+            >>> farsi.random(seed=7) == farsi.random(seed=7)
+            True
+        """
+        import random
+
+        _check_seed(seed)
+        if not len(self):
+            raise ValueError("there is no story to pick from: the collection is empty")
+        return random.Random(seed).choice(self)
+
+    def sample(self, k: int, *, seed: int | str | None = None) -> StoryCollection:
+        """Return *k* different stories of the collection, picked at random, in the order picked.
+
+        With a *seed*, the same stories every time for the same collection.
+
+        Raises:
+            ValueError: *k* is negative or more than the collection holds.
+
+        Examples:
+            >>> import clientocracy
+            >>> picked = clientocracy.stories().sample(3, seed=1)
+            >>> len(set(picked.ids())), picked == clientocracy.stories().sample(3, seed=1)
+            (3, True)
+        """
+        import random
+
+        _check_seed(seed)
+        if not isinstance(k, int) or isinstance(k, bool):
+            raise TypeError(f"k is a whole number, not {type(k).__name__}")
+        if not 0 <= k <= len(self):
+            raise ValueError(
+                f"cannot pick {k} stories from a collection of {len(self)}; "
+                f"ask for 0 to {len(self)}"
+            )
+        positions = self._pos()
+        chosen = random.Random(seed).sample(range(len(positions)), k)
+        return StoryCollection._of(
+            self._corpus, positions=array.array("L", [positions[i] for i in chosen])
+        )
 
     def filter(
         self,
@@ -174,3 +227,8 @@ class StoryCollection(Sequence[Story]):
         bits = mask.to_bytes((len(corpus._store) + 7) // 8, "little")
         kept = array.array("L", [p for p in self._pos() if bits[p >> 3] >> (p & 7) & 1])
         return StoryCollection._of(corpus, positions=kept)
+
+
+def _check_seed(seed: object) -> None:
+    if seed is not None and (not isinstance(seed, int | str) or isinstance(seed, bool)):
+        raise TypeError(f"seed= is a whole number, a string or None, not {type(seed).__name__}")

@@ -227,6 +227,7 @@ class Corpus:
 
         problems = Problems("")
         places: dict[tuple[str, str], str] = {}
+        kept_from: dict[tuple[str, str], Corpus] = {}
         merged: dict[str, dict[str, object]] = {}
         for corpus in (self, *others):
             for facet, records in (
@@ -242,10 +243,14 @@ class Corpus:
                     first = kept.setdefault(record.id, record)
                     if first is record or first == record:
                         places.setdefault((facet, record.id), here)
+                        kept_from.setdefault((facet, record.id), corpus)
                         continue
                     problems.lines.append(
-                        f"{facet} {record.id!r} is defined twice, differently: at "
-                        f"{places[(facet, record.id)]} and at {here}; rename one of them"
+                        _defined_twice(
+                            f"{facet} {record.id!r}",
+                            (places[(facet, record.id)], kept_from[facet, record.id]),
+                            (here, corpus),
+                        )
                     )
         if problems:
             raise CorpusError(problems.lines)
@@ -309,10 +314,17 @@ class Corpus:
     def __repr__(self) -> str:
         store = self._store
         languages, companies, principles = store.vocabularies()
+        counts = (
+            (len(store), "story", "stories"),
+            (len(companies), "company", "companies"),
+            (len(principles), "principle", "principles"),
+            (len(languages), "language", "languages"),
+            (len(store.source_ids()), "source", "sources"),
+        )
         return (
-            f"<Corpus: {len(store)} stories, {len(companies)} companies, "
-            f"{len(principles)} principles, {len(languages)} "
-            f"languages, {len(store.source_ids())} sources>"
+            "<Corpus: "
+            + ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
+            + ">"
         )
 
     # -- the queries -------------------------------------------------------
@@ -382,6 +394,50 @@ class Corpus:
         """The bit mask of the stories the facets allow (None: not filtered)."""
         chosen = self._chosen(company=company, principle=principle, language=language)
         return self._mask(chosen) if chosen else None
+
+    def random(
+        self,
+        *,
+        company: CompanyLike | None = None,
+        principle: PrincipleLike | None = None,
+        language: LanguageLike | None = None,
+        seed: int | str | None = None,
+    ) -> Story:
+        """Return one story that matches the filters, picked at random.
+
+        The filters are those of `stories()`;
+        with a *seed* the pick is the same every time, and the same as
+        `clientocracy random --seed N` with the same filters. See
+        `StoryCollection.random()`.
+
+        Raises:
+            UnknownValueError: A filter value names nothing.
+            ValueError: No story matches.
+        """
+        chosen = self.stories(company=company, principle=principle, language=language)
+        if not chosen:
+            raise ValueError("there is no story to pick from: none matches the filters")
+        return chosen.random(seed=seed)
+
+    def sample(
+        self,
+        k: int,
+        *,
+        company: CompanyLike | None = None,
+        principle: PrincipleLike | None = None,
+        language: LanguageLike | None = None,
+        seed: int | str | None = None,
+    ) -> StoryCollection:
+        """Return *k* different stories that match the filters, picked at random.
+
+        See `StoryCollection.sample()`.
+
+        Raises:
+            UnknownValueError: A filter value names nothing.
+            ValueError: *k* is negative or more than the stories that match.
+        """
+        chosen = self.stories(company=company, principle=principle, language=language)
+        return chosen.sample(k, seed=seed)
 
     def story(self, id: str) -> Story:
         """Return the story with this id (compared as names are).
@@ -477,12 +533,13 @@ class Corpus:
         principle: PrincipleLike | None = None,
         language: LanguageLike | None = None,
         limit: int | None = 10,
+        prefix: bool = False,
     ) -> tuple[SearchHit, ...]:
         """Return the stories that match *query*, best first.
 
         Every word of the query must match (AND); `"quoted words"` must match
-        as a phrase; the last word also matches as a prefix, unless the query
-        ends with a space. Words are compared after
+        as a phrase; `a OR b` matches either; `word*` also matches the words
+        that start with `word`. Words are compared after
         `search_terms()`: normalized as names
         are, and Russian and English words stemmed. The passage, both titles,
         the English summary and the company's names are searched, titles and
@@ -498,6 +555,9 @@ class Corpus:
             principle: Keep only the hits that show these principles.
             language: Keep only the hits in these languages.
             limit: The most hits to return; `None` for all of them.
+            prefix: Also match the last word as a prefix, unless the query
+                ends with a space: for a search box queried as the user
+                types. By default whole words match (and their other forms).
 
         Returns:
             The hits, each a `SearchHit`.
@@ -517,14 +577,19 @@ class Corpus:
             …During each stay she admired the alarm clock, which played gentle music.
             ...
         """
-        _check_search_arguments(query, limit)
+        _check_search_arguments(query, limit, prefix)
         # Resolve the filters first: an unknown name is an error even for a
         # query that would find nothing.
         companies, principles, languages = self._resolve_facets(
             company=company, principle=principle, language=language
         )
         return self._store.search_index().search(
-            query, companies=companies, principles=principles, languages=languages, limit=limit
+            query,
+            companies=companies,
+            principles=principles,
+            languages=languages,
+            limit=limit,
+            prefix=prefix,
         )
 
     def _count_matches(self, query: str) -> int:
@@ -545,11 +610,28 @@ class Corpus:
         )
 
 
+def _defined_twice(what: str, first: tuple[str, Corpus], second: tuple[str, Corpus]) -> str:
+    """The problem of two different records with one id, naming two different places."""
+    one, other = first[0], second[0]
+    if one != other:
+        return f"{what} is defined twice, differently: at {one} and at {other}; rename one of them"
+    # One catalog read twice, as it was and as it is now: a compiled file
+    # built from it before it changed, beside the catalog itself.
+    one, other = (
+        f"{place} as compiled into {path}" if (path := getattr(c._store, "path", None)) else place
+        for place, c in (first, second)
+    )
+    return (
+        f"{what} is defined twice, differently: at {one} and at {other}; the file was "
+        "compiled before the catalog changed: rebuild it, or give only one of them"
+    )
+
+
 _bundled: Corpus | None = None
 _bundled_lock = threading.Lock()
 
 
-def _check_search_arguments(query: object, limit: object) -> None:
+def _check_search_arguments(query: object, limit: object, prefix: object) -> None:
     """Refuse a query or limit of the wrong type or value, before any work is done."""
     if not isinstance(query, str):
         raise TypeError(f"a search query is a string, not {type(query).__name__}")
@@ -557,3 +639,5 @@ def _check_search_arguments(query: object, limit: object) -> None:
         raise TypeError(f"limit= is a whole number or None, not {type(limit).__name__}")
     if limit is not None and limit < 0:
         raise ValueError(f"limit= cannot be negative, got {limit}; use None for every hit")
+    if not isinstance(prefix, bool):
+        raise TypeError(f"prefix= is True or False, not {type(prefix).__name__}")

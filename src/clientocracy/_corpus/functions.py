@@ -20,6 +20,8 @@ __all__ = [
     "load",
     "principle",
     "principles",
+    "random",
+    "sample",
     "search",
     "sources",
     "stories",
@@ -63,6 +65,57 @@ def stories(
     return Corpus.bundled().stories(company=company, principle=principle, language=language)
 
 
+def random(
+    *,
+    company: CompanyLike | None = None,
+    principle: PrincipleLike | None = None,
+    language: LanguageLike | None = None,
+    seed: int | str | None = None,
+) -> Story:
+    """Return one bundled story that matches the filters, picked at random.
+
+    With a *seed*, the same story every time: the one `clientocracy random
+    --seed N` shows with the same filters.
+
+    Raises:
+        UnknownValueError: A filter value names nothing.
+        ValueError: No story matches.
+
+    Examples:
+        >>> import clientocracy
+        >>> story = clientocracy.random(language="Farsi", seed=7)
+        >>> story.language.id, story == clientocracy.random(language="fa", seed=7)
+        ('fa', True)
+    """
+    return Corpus.bundled().random(
+        company=company, principle=principle, language=language, seed=seed
+    )
+
+
+def sample(
+    k: int,
+    *,
+    company: CompanyLike | None = None,
+    principle: PrincipleLike | None = None,
+    language: LanguageLike | None = None,
+    seed: int | str | None = None,
+) -> StoryCollection:
+    """Return *k* different bundled stories that match the filters, picked at random.
+
+    Raises:
+        UnknownValueError: A filter value names nothing.
+        ValueError: *k* is negative or more than the stories that match.
+
+    Examples:
+        >>> import clientocracy
+        >>> len(clientocracy.sample(2, language="ru", seed=3))
+        2
+    """
+    return Corpus.bundled().sample(
+        k, company=company, principle=principle, language=language, seed=seed
+    )
+
+
 def search(
     query: str,
     *,
@@ -70,11 +123,14 @@ def search(
     principle: PrincipleLike | None = None,
     language: LanguageLike | None = None,
     limit: int | None = 10,
+    prefix: bool = False,
 ) -> tuple[SearchHit, ...]:
     """Search the bundled stories; the best match first.
 
-    Every word must match; `"quoted words"` match as a phrase; the last
-    word also matches as a prefix while it is being typed. Russian and
+    Every word must match; `"quoted words"` match as a phrase; `a OR b`
+    matches either; `word*` also matches longer words that start with
+    `word` (or pass `prefix=True` to match the last word so, as a search box
+    does while the user types). Russian and
     English words match their other forms, and any script or spelling that
     `normalize()` equates matches too. See
     `Corpus.search()` for the details.
@@ -86,6 +142,8 @@ def search(
         principle: Keep only the hits that show these principles.
         language: Keep only the hits in these languages.
         limit: The most hits to return; `None` for all of them.
+        prefix: Also match the last word as a prefix, unless the query ends
+            with a space (for as-you-type search).
 
     Returns:
         The hits, best first, each a `SearchHit`
@@ -103,7 +161,7 @@ def search(
         ('fa', 'en', 'text')
     """
     return Corpus.bundled().search(
-        query, company=company, principle=principle, language=language, limit=limit
+        query, company=company, principle=principle, language=language, limit=limit, prefix=prefix
     )
 
 

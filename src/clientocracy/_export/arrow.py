@@ -98,9 +98,11 @@ def _pyarrow() -> Any:
         import pyarrow
         import pyarrow.parquet  # the writers need the submodule loaded
     except ImportError as error:
+        from .._errors import install_command
+
         raise ExtraNotInstalledError(
             "Arrow and Parquet need pyarrow, which is not installed; "
-            f"install it with: pip install 'clientocracy[{_EXTRA}]'"
+            f"install it with: {install_command(_EXTRA)}"
         ) from error
     return pyarrow
 

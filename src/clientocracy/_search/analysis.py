@@ -217,77 +217,136 @@ def search_terms(text: str) -> tuple[str, ...]:
     return tuple(term for term in map(stem, split_words(text)) if term)
 
 
-class Query:
-    """A parsed query: AND of clauses, each clause a phrase of one or more terms.
+class _Clause:
+    """One thing a query asks for: a phrase of terms, its last word perhaps a prefix."""
 
-    Words outside quotes are clauses of their own; a word that normalizes to
-    several terms (`e-mail`, a Persian word typed with a ZWNJ) is a phrase
-    of them. Quoted words are one phrase. The last word also matches as a
-    prefix unless the query ends in a space or a closing quote.
+    __slots__ = ("last_word", "prefix", "terms")
+
+    def __init__(self, terms: tuple[str, ...], prefix: str | None, last_word: str | None) -> None:
+        self.terms = terms
+        # The last word as typed (normalized, unstemmed) when it also
+        # matches as the start of a longer word.
+        self.prefix = prefix
+        # The last word as typed, if it may be a prefix (a word typed to its
+        # end with a suffix, a stem of nothing, may not).
+        self.last_word = last_word
+
+    def key(self) -> tuple[tuple[str, ...], str | None]:
+        return self.terms, self.prefix
+
+    def fts(self) -> str:
+        exact = _quote(self.terms)
+        if self.prefix is None:
+            return exact
+        return f"({exact} OR {_quote((*self.terms[:-1], self.prefix))}*)"
+
+
+class Query:
+    """A parsed query: an AND of groups, each group an OR of clauses.
+
+    The language, documented for users in docs/search.md and `search --help`:
+
+    - words are ANDed; a word that normalizes to several terms (`e-mail`,
+      a Persian word typed with a ZWNJ) is a phrase of them;
+    - `"quoted words"` are one phrase (an unclosed quote runs to the end);
+    - `word*` also matches the words that start with `word`;
+    - `OR` (in capitals, between two clauses) joins them into one group that
+      matches when either does; `AND` in capitals is the default and so
+      is dropped; any other operator-like text is read as words.
+
+    With *prefix* (a search box, queried as the user types), the last word
+    also matches as a prefix unless the query ends in a space or a closing
+    quote. Nothing the user types reaches FTS5 as syntax: `fts` builds the
+    expression from the terms this class made.
     """
 
-    def __init__(self, text: str) -> None:
-        stem = get_stemmer()
-        self.phrases: list[tuple[str, ...]] = []
-        # Terms of distinct phrases so far: a query is refused as soon as it
-        # is known to be too long, before its every word is stemmed.
-        distinct: set[tuple[str, ...]] = set()
-        counted = 0
-        # The last word as typed (normalized, unstemmed) while it is still
-        # being typed; it also matches as a prefix.
-        self.prefix: str | None = None
+    def __init__(self, text: str, *, prefix: bool = False) -> None:
+        self.groups: list[tuple[_Clause, ...]] = []
+        self._distinct: set[tuple[str, ...]] = set()
+        self._counted = 0
+        clauses: list[_Clause | str] = []  # "OR" between clauses
         parts = text.translate(_QUOTES).split('"')
         last_open = False
         for index, part in enumerate(parts):
             quoted = index % 2 == 1
-            groups = [part] if quoted else _CHUNK.findall(part)
-            for group in groups:
-                words = split_words(group)
-                if len(words) > MAX_QUERY_TERMS:
-                    _too_many(len(words))
-                terms = tuple(term for term in map(stem, words) if term)
-                if terms:
-                    if terms not in distinct:
-                        distinct.add(terms)
-                        counted += len(terms)
-                        if counted > MAX_QUERY_TERMS:
-                            _too_many(counted)
-                    self.phrases.append(terms)
-                    # A word typed to its end with a suffix is no prefix.
-                    self.prefix = words[-1] if stem(words[-1]) else None
+            for chunk in [part] if quoted else _CHUNK.findall(part):
+                if not quoted and chunk in ("OR", "AND"):
+                    if chunk == "OR":
+                        clauses.append("OR")
+                    continue
+                clause = self._clause(chunk, starred=not quoted and chunk.endswith("*"))
+                if clause is not None:
+                    clauses.append(clause)
             if quoted:
                 last_open = index == len(parts) - 1  # an unclosed quote runs to the end
         ends_open = bool(text) and not text[-1].isspace() and (not text.endswith('"') or last_open)
-        if not ends_open or not self.phrases:
-            self.prefix = None
-        # A repeated clause adds nothing to an AND; keep the first, in order.
-        seen: set[tuple[str, ...]] = set()
-        unique = []
-        for index, phrase in enumerate(self.phrases):
-            is_last = index == len(self.phrases) - 1
-            if phrase not in seen or (is_last and self.prefix is not None):
-                unique.append(phrase)
-                seen.add(phrase)
-        self.phrases = unique
+        if prefix and ends_open and clauses and isinstance(clauses[-1], _Clause):
+            last = clauses[-1]
+            if last.prefix is None and last.last_word is not None:
+                clauses[-1] = _Clause(last.terms, last.last_word, last.last_word)
+        self._group(clauses)
+
+    def _clause(self, chunk: str, *, starred: bool) -> _Clause | None:
+        """The clause of one word or phrase, or None if it has no terms."""
+        stem = get_stemmer()
+        words = split_words(chunk)
+        if len(words) > MAX_QUERY_TERMS:
+            _too_many(len(words))
+        terms = tuple(term for term in map(stem, words) if term)
+        if not terms:
+            return None
+        if terms not in self._distinct:
+            self._distinct.add(terms)
+            self._counted += len(terms)
+            if self._counted > MAX_QUERY_TERMS:
+                _too_many(self._counted)
+        typed = words[-1] if stem(words[-1]) else None
+        return _Clause(terms, typed if starred else None, typed)
+
+    def _group(self, clauses: list[_Clause | str]) -> None:
+        """Join the clauses around each OR; an OR with nothing on a side is dropped."""
+        groups: list[list[_Clause]] = []
+        joining = False
+        for item in clauses:
+            if isinstance(item, str):
+                joining = bool(groups)
+            elif joining:
+                groups[-1].append(item)
+                joining = False
+            else:
+                groups.append([item])
+        # A repeated group adds nothing to an AND; keep the first, in order.
+        seen: set[tuple[tuple[tuple[str, ...], str | None], ...]] = set()
+        for group in groups:
+            alternatives = tuple({clause.key(): clause for clause in group}.values())
+            key = tuple(sorted(clause.key() for clause in alternatives))
+            if key not in seen:
+                seen.add(key)
+                self.groups.append(alternatives)
+
+    @property
+    def phrases(self) -> list[tuple[str, ...]]:
+        """The terms of every clause, in order."""
+        return [clause.terms for group in self.groups for clause in group]
 
     def __bool__(self) -> bool:
-        return bool(self.phrases)
+        return bool(self.groups)
 
     def fts(self) -> str:
         """The FTS5 expression; every term is quoted and made of letters and digits only."""
-        clauses = [_quote(phrase) for phrase in self.phrases]
-        if self.prefix is not None:
-            typed = _quote((*self.phrases[-1][:-1], self.prefix)) + "*"
-            clauses[-1] = f"({clauses[-1]} OR {typed})"
-        return f"{_TEXT_COLUMNS} : ({' AND '.join(clauses)})"
+        ands = []
+        for group in self.groups:
+            either = " OR ".join(clause.fts() for clause in group)
+            ands.append(either if len(group) == 1 else f"({either})")
+        return f"{_TEXT_COLUMNS} : ({' AND '.join(ands)})"
 
     def matcher(self) -> Callable[[str, str], bool]:
         """Whether a word (normalized, unstemmed) and its stem match the query."""
         stems = {term for phrase in self.phrases for term in phrase}
-        prefix = self.prefix
+        prefixes = tuple({c.prefix for g in self.groups for c in g if c.prefix is not None})
 
         def matches(word: str, stem: str) -> bool:
-            return stem in stems or (prefix is not None and word.startswith(prefix))
+            return stem in stems or (bool(prefixes) and word.startswith(prefixes))
 
         return matches
 

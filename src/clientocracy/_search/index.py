@@ -236,9 +236,10 @@ class SearchIndex:
         principles: frozenset[str] | None,
         languages: frozenset[str] | None,
         limit: int | None,
+        prefix: bool = False,
         width: int = DEFAULT_SNIPPET_WIDTH,
     ) -> tuple[SearchHit, ...]:
-        parsed = Query(query)
+        parsed = Query(query, prefix=prefix)
         if not parsed or limit == 0:
             return ()
         expression = parsed.fts()

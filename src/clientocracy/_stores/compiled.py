@@ -18,6 +18,7 @@ value is checked before a record is made of it (see `row_checks.py`).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import attrs
 
@@ -53,7 +54,28 @@ class StaleCorpusWarning(UserWarning):
 
     The file still opens, as it was built; rebuild it (`clientocracy build`
     or `compile()`) to see the changes.
+
+    Attributes:
+        path: The compiled file.
+        changed: The catalogs it was built from that have changed since.
     """
+
+    path: str
+    changed: tuple[str, ...]
+
+    def __init__(self, path: str, changed: Sequence[str]) -> None:
+        self.path = path
+        self.changed = tuple(changed)
+        # A file may name many catalogs; the message names a few.
+        shown = ", ".join(self.changed[:5])
+        if len(self.changed) > 5:
+            shown += f" and {len(self.changed) - 5} more"
+        super().__init__(
+            f"{path} was built from {shown}, which has changed since; rebuild it to see the changes"
+        )
+
+    def __reduce__(self) -> tuple[type[StaleCorpusWarning], tuple[str, tuple[str, ...]]]:
+        return type(self), (self.path, self.changed)
 
 
 @public

@@ -677,19 +677,8 @@ def open_compiled(path: str | os.PathLike[str]) -> CompiledStore:
     store = CompiledStore(shown)
     changed = store.changed_catalogs()
     if changed:
-        warnings.warn(
-            StaleCorpusWarning(
-                f"{shown} was built from {_listed(changed)}, which has changed since; "
-                "rebuild it to see the changes"
-            ),
-            stacklevel=4,
-        )
+        warnings.warn(StaleCorpusWarning(shown, changed), stacklevel=4)
     return store
-
-
-def _listed(paths: list[str]) -> str:
-    shown = ", ".join(paths[:5])
-    return shown + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
 
 
 _SOURCE_COLUMNS = (
