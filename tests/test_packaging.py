@@ -22,7 +22,7 @@ assert story.text == story.source.text[story.span.start:story.span.end]
 assert len(clientocracy.stories()) == 10
 (hit,) = clientocracy.search("будильники")
 assert hit.story.id == "gaylord-opryland-alarm-clocks", hit
-from clientocracy._export.arrow import _dataset_card
+from clientocracy._export.hub import _dataset_card
 assert _dataset_card().startswith("# Dataset card"), "the wheel must ship the dataset card"
 assert "pyarrow" not in sys.modules, "import clientocracy must not import pyarrow"
 print(clientocracy.__file__)
