@@ -70,8 +70,9 @@ SEGMENT_COLUMNS: tuple[tuple[str, str, str], ...] = (
 
 [`segment_rows()`][clientocracy.segment_rows], `export(..., segments=True)`
 and the Arrow and Parquet forms (`segments=True`) all write them, each as
-`(name, Arrow type, meaning)`. The names differ from the stories table's on
-purpose: a join of the two on `story = id` leaves no column name twice.
+`(name, Arrow type, meaning)`. The names differ from the nested ones on
+purpose: a join with the stories table on `story = id` shares one name
+only, `language` (the translation's here, the story's there).
 """
 
 
