@@ -438,7 +438,10 @@ class _GroupWriter:
 
     def add(self, batch: Any) -> None:
         while batch.num_rows:
-            part = batch.slice(0, self._rows - self._count)
+            room = self._rows - self._count
+            # Rows that fit in the bytes left, at the batch's average row size.
+            fit = (ROW_GROUP_BYTES - self._bytes) * batch.num_rows // max(batch.nbytes, 1)
+            part = batch.slice(0, max(1, min(room, fit)))
             batch = batch.slice(part.num_rows)
             self._pending.append(part)
             self._count += part.num_rows

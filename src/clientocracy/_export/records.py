@@ -387,7 +387,7 @@ def _json_pieces(items: Iterable[dict[str, Any]], format: str) -> Iterator[str]:
         pieces = (dumps(item, indent=2).replace("\n", "\n  ") for item in chunk)
         yield separator + "  " + ",\n  ".join(pieces)
         separator = ",\n"
-    yield "]\n" if separator == "[\n" else "\n]\n"
+    yield "[]\n" if separator == "[\n" else "\n]\n"
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]], prefix: str) -> Iterator[str]:
