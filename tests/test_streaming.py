@@ -382,3 +382,32 @@ def test_the_bom_option_starts_a_csv_with_a_byte_order_mark(
     assert clientocracy.export(STORIES, "csv", bom=True, segments=True).startswith("\ufeffstory,")
     assert main(["export", "--format", "jsonl", "--bom"]) == 2
     assert "--bom is for --format csv, not jsonl" in capsys.readouterr().err
+
+
+# -- the documented schemas are the files' -----------------------------------------------
+
+
+def documented(section: str) -> list[list[str]]:
+    """The rows of the first table under *section* of docs/schema.md, cells unquoted."""
+    page = (Path(__file__).resolve().parents[1] / "docs" / "schema.md").read_text("utf-8")
+    body = page.split(f"## {section}", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in body.splitlines() if line.startswith("| `")]
+    return [[cell.strip().strip("`") for cell in row.strip("|").split(" | ")] for row in rows]
+
+
+@pytest.mark.parametrize(("section", "segments"), [("Stories", False), ("Segments", True)])
+def test_the_schema_page_gives_the_files_columns_and_types(
+    section: str, segments: bool, tmp_path: Path
+) -> None:
+    rows = documented(section)
+    columns = clientocracy.SEGMENT_COLUMNS if segments else clientocracy.ARROW_COLUMNS
+    assert [(row[0], row[1]) for row in rows] == [(name, kind) for name, kind, _ in columns]
+    path = tmp_path / "file.parquet"
+    clientocracy.write_parquet(STORIES, path, segments=segments)
+    described = duckdb.sql(f"DESCRIBE SELECT * FROM '{path}'").fetchall()
+    assert [(row[0], row[2]) for row in rows] == [(name, kind) for name, kind, *_ in described]
+
+
+def test_the_schema_page_lists_the_csv_columns() -> None:
+    fixed = [row[0] for row in documented("CSV")][:13]
+    assert tuple(fixed) == clientocracy.csv_columns([])
