@@ -411,3 +411,37 @@ def test_the_schema_page_gives_the_files_columns_and_types(
 def test_the_schema_page_lists_the_csv_columns() -> None:
     fixed = [row[0] for row in documented("CSV")][:13]
     assert tuple(fixed) == clientocracy.csv_columns([])
+
+
+@pytest.mark.parametrize("segments", [False, True])
+def test_a_hub_export_by_language_has_a_config_for_each(segments: bool, tmp_path: Path) -> None:
+    folder = tmp_path / "hub"
+    args = ["export", "--format", "hf", "--language-configs", "--shard-rows", "50"]
+    assert main([*args, *(["--segments"] if segments else []), "-o", str(folder)]) == 0
+    expected = segment_table_rows(STORIES) if segments else [story_row(s) for s in STORIES]
+    configs = {c["config_name"]: c["data_files"] for c in front_matter(folder)["configs"]}
+    tags = list(dict.fromkeys(row["language"] for row in expected))
+    assert list(configs) == ["default", *tags]
+
+    def rows_of(files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        ((entry,),) = [files]
+        paths = entry["path"] if isinstance(entry["path"], list) else [entry["path"]]
+        assert all(path.startswith("data/") for path in paths)
+        return [row for path in paths for row in pq.read_table(folder / path).to_pylist()]
+
+    for tag in tags:
+        assert rows_of(configs[tag]) == [row for row in expected if row["language"] == tag]
+    assert sorted(map(str, rows_of(configs["default"]))) == sorted(map(str, expected))
+    # Exported again as one split: the language folders' shards go.
+    clientocracy.write_hf_dataset(STORIES, folder)
+    left = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.parquet"))
+    assert left == [clientocracy.HF_DATA_FILE]
+
+
+@pytest.mark.parametrize("language_configs", [False, True])
+def test_an_empty_hub_export_has_one_empty_shard(language_configs: bool, tmp_path: Path) -> None:
+    folder = tmp_path / "hub"
+    clientocracy.write_hf_dataset([], folder, language_configs=language_configs)
+    assert pq.read_table(folder / clientocracy.HF_DATA_FILE).num_rows == 0
+    (config,) = front_matter(folder)["configs"]
+    assert config["data_files"] == [{"split": "train", "path": clientocracy.HF_DATA_FILE}]

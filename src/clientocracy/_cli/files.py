@@ -54,6 +54,7 @@ def _misplaced_options(args: argparse.Namespace) -> str | None:
         ("--bom", args.bom, ("csv",)),
         ("--partition-by", args.partition_by is not None, ("parquet",)),
         ("--shard-rows", args.shard_rows is not None, ("hf",)),
+        ("--language-configs", args.language_configs, ("hf",)),
     ):
         if given and args.format not in formats:
             return f"{option} is for --format {' or '.join(formats)}, not {args.format}"
@@ -75,6 +76,7 @@ def _export_file(stories: StoryCollection, args: argparse.Namespace, err: Output
                 segments=args.segments,
                 shard_rows=args.shard_rows,
                 row_group_size=args.row_group_size,
+                language_configs=args.language_configs,
             )
         else:
             write_parquet(

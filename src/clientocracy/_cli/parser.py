@@ -268,6 +268,11 @@ def _export_arguments(export: argparse.ArgumentParser) -> None:
         metavar="N",
         help="hf: at most N rows a shard (default: a shard ends at about 256 MB of data)",
     )
+    files.add_argument(
+        "--language-configs",
+        action="store_true",
+        help="hf: shards by language, under data/TAG/, and a config for each language",
+    )
 
 
 def _positive(text: str) -> int:

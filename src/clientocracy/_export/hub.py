@@ -54,6 +54,7 @@ def write_hf_dataset(
     segments: bool = False,
     shard_rows: int | None = None,
     row_group_size: int = ROW_GROUP_ROWS,
+    language_configs: bool = False,
 ) -> None:
     """Write *stories* as a Hugging Face dataset repository in *folder*.
 
@@ -73,6 +74,12 @@ def write_hf_dataset(
     *segments*, the rows are the flat table of aligned segments
     ([`SEGMENT_COLUMNS`][clientocracy.SEGMENT_COLUMNS]) instead of stories.
 
+    With *language_configs*, the shards are written per language (of the
+    stories, or with *segments* of the translations), under
+    `data/<tag>/`, and the card gets a config for each language beside
+    `default`, which has them all: `load_dataset(folder, "fa")` reads the
+    Persian rows alone.
+
     The card's text is clientocracy's dataset card when every story comes
     from the bundled dataset; otherwise it describes the corpus from its
     records (stories, languages, sources). *card* replaces that text with
@@ -80,7 +87,7 @@ def write_hf_dataset(
 
     *folder* is created if needed. Files already in it (a clone of a Hub
     repository, say) are left alone, but for `README.md` and the shards of
-    an earlier export (`data/train-*-of-*.parquet`), which the new ones
+    an earlier export (`train-*-of-*.parquet` in `data/` and its folders), which the new ones
     replace; each file is written whole or not at all. Needs pyarrow:
     `pip install 'clientocracy[parquet]'`.
 
@@ -98,31 +105,60 @@ def write_hf_dataset(
     os.makedirs(data, exist_ok=True)
     tally = _Tally()
     batches = arrow_batches(tally.watch(stories), segments=segments)
-    shards, tally.rows = _write_shards(batches, data, segments, shard_rows, row_group_size)
+    pa = _pyarrow()
+    schema = arrow_schema(segments=segments)
+
+    def split(where: str) -> _Shards:
+        return _Shards(pa, where, schema, row_group_size, shard_rows or 0)
+
+    splits: dict[str, _Shards] = {}
     try:
-        names = _shard_names(len(shards))
+        if language_configs:
+            for batch in batches:
+                column = batch.column("language")
+                for tag in pa.compute.unique(column).to_pylist():
+                    if tag not in splits:
+                        splits[tag] = split(os.path.join(data, tag))
+                    splits[tag].add(batch.filter(pa.compute.equal(column, tag)))
+        else:
+            splits[""] = split(data)
+            for batch in batches:
+                splits[""].add(batch)
+        if not splits:  # nothing to write, in no language: one empty shard
+            splits[""] = split(data)
+        for shards in splits.values():
+            shards.finish()
+        tally.rows = sum(shards.rows for shards in splits.values())
+        names = {tag: shards.names(tag) for tag, shards in splits.items()}
         fields = _hf_metadata(tally, names, segments)
         fields.update(metadata or {})
-        body = _hf_body(tally, names, segments) if card is None else card
+        every = [name for group in names.values() for name in group]
+        body = _hf_body(tally, every, segments) if card is None else card
         readme = f"---\n{_yaml(fields)}---\n\n{body}"
         if not readme.endswith("\n"):
             readme += "\n"
-        for old in os.listdir(data):
-            if _SHARD.fullmatch(old) and f"data/{old}" not in names:
-                os.remove(os.path.join(data, old))
-        for temporary, name in zip(shards, names, strict=True):
-            os.replace(temporary, os.path.join(root, *name.split("/")))
+        _remove_old_shards(root, set(every))
+        for tag, shards in splits.items():
+            for temporary, name in zip(shards.paths, names[tag], strict=True):
+                os.replace(temporary, os.path.join(root, *name.split("/")))
     except BaseException:
-        for temporary in shards:
-            _remove(temporary)
+        for shards in splits.values():
+            shards.abandon()
         raise
     from .._io.files import write_atomically
 
     write_atomically(os.path.join(root, "README.md"), readme.encode("utf-8"))
 
 
-def _shard_names(count: int) -> list[str]:
-    return [f"data/train-{k:05d}-of-{count:05d}.parquet" for k in range(count)]
+def _remove_old_shards(root: str, keep: set[str]) -> None:
+    """Remove the shards of an earlier export (`data/` and its language folders) but *keep*."""
+    data = os.path.join(root, "data")
+    for folder, _, files in os.walk(data):
+        for name in files:
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, root).replace(os.sep, "/")
+            if _SHARD.fullmatch(name) and relative not in keep:
+                os.remove(path)
 
 
 def _remove(path: str) -> None:
@@ -130,56 +166,69 @@ def _remove(path: str) -> None:
         os.remove(path)
 
 
-def _write_shards(
-    batches: Iterable[Any], data: str, segments: bool, shard_rows: int | None, rows: int
-) -> tuple[list[str], int]:
-    """Write *batches* to numbered temporary shards in *data*; return their paths, in order."""
-    pa = _pyarrow()
-    schema = arrow_schema(segments=segments)
-    shards: list[str] = []
-    limit = shard_rows or 0
-    written = 0
-    try:
-        iterator = iter(batches)
-        pending = next(iterator)
-        while True:
-            path = os.path.join(data, f".train-{len(shards):05d}.parquet.part")
-            shards.append(path)
-            with open(path, "wb") as file:
-                pending, count = _fill_shard(pa, file, schema, rows, limit, pending, iterator)
-                file.flush()
-                os.fsync(file.fileno())
-            written += count
-            if pending is None:
-                return shards, written
-    except BaseException:
-        for path in shards:
+class _Shards:
+    """The Parquet shards of one split, in one folder, each begun when the last is full."""
+
+    def __init__(self, pa: Any, folder: str, schema: Any, rows: int, limit: int) -> None:
+        self._pa, self._folder, self._schema = pa, folder, schema
+        self._rows, self._limit = rows, limit
+        self._file: BinaryIO | None = None
+        self._writer: _GroupWriter | None = None
+        self._count = self._bytes = 0
+        self.paths: list[str] = []
+        self.rows = 0
+
+    def add(self, batch: Any) -> None:
+        while batch.num_rows:
+            if self._writer is None:
+                self._open()
+            assert self._writer is not None
+            room = self._limit - self._count if self._limit else batch.num_rows
+            part = batch.slice(0, room)
+            batch = batch.slice(part.num_rows)
+            self._writer.add(part)
+            self._count += part.num_rows
+            self._bytes += part.nbytes
+            self.rows += part.num_rows
+            if self._count == self._limit or self._bytes >= HF_SHARD_BYTES:
+                self._close()
+
+    def finish(self) -> None:
+        """Close the last shard; a split with no rows still gets one, empty."""
+        if self._writer is None and not self.paths:
+            self._open()
+        if self._writer is not None:
+            self._close()
+
+    def names(self, tag: str) -> list[str]:
+        """The shards' names in the repository: under `data/`, or `data/<tag>/`."""
+        folder = f"data/{tag}/" if tag else "data/"
+        count = len(self.paths)
+        return [f"{folder}train-{k:05d}-of-{count:05d}.parquet" for k in range(count)]
+
+    def abandon(self) -> None:
+        """Close and remove every shard written so far."""
+        if self._file is not None:
+            self._file.close()
+        for path in self.paths:
             _remove(path)
-        raise
 
+    def _open(self) -> None:
+        os.makedirs(self._folder, exist_ok=True)
+        path = os.path.join(self._folder, f".train-{len(self.paths):05d}.parquet.part")
+        self.paths.append(path)
+        self._file = open(path, "wb")  # noqa: SIM115 - closed in _close or abandon
+        self._writer = _GroupWriter(self._pa, self._file, self._schema, self._rows)
 
-def _fill_shard(
-    pa: Any, file: BinaryIO, schema: Any, rows: int, limit: int, batch: Any, rest: Iterator[Any]
-) -> tuple[Any, int]:
-    """Fill one shard from *batch* and *rest* until it is full.
-
-    Return what is left over (None at the end) and how many rows went in.
-    """
-    size = count = 0
-    with _GroupWriter(pa, file, schema, rows) as writer:
-        while True:
-            if limit and count + batch.num_rows > limit:
-                writer.add(batch.slice(0, limit - count))
-                return batch.slice(limit - count), limit
-            writer.add(batch)
-            count += batch.num_rows
-            size += batch.nbytes
-            following = next(rest, None)
-            if following is None:
-                return None, count
-            if count and (size >= HF_SHARD_BYTES or count == limit):
-                return following, count
-            batch = following
+    def _close(self) -> None:
+        assert self._writer is not None
+        assert self._file is not None
+        self._writer.__exit__(None, None, None)
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        self._file, self._writer = None, None
+        self._count = self._bytes = 0
 
 
 @attrs.define
@@ -226,7 +275,9 @@ def _size_category(count: int) -> str:
     return next((name for limit, name in _SIZES if count < limit), "other")
 
 
-def _hf_metadata(tally: _Tally, names: list[str], segments: bool) -> dict[str, object]:
+def _hf_metadata(
+    tally: _Tally, names: Mapping[str, list[str]], segments: bool
+) -> dict[str, object]:
     """The front matter of the card, in the order the Hub's card template lists it."""
     tags = list(tally.tags)
     # The Hub wants ISO 639 codes in `language`; full BCP 47 tags go in
@@ -258,15 +309,24 @@ def _hf_metadata(tally: _Tally, names: list[str], segments: bool) -> dict[str, o
         ],
         "task_ids": ["multi-label-classification"],
         "tags": ["customer-service", "stories", "clientocracy"],
-        "configs": [
-            {
-                "config_name": "default",
-                # One path, or the list of the shards.
-                "data_files": [{"split": "train", "path": names[0] if len(names) == 1 else names}],
-            }
-        ],
+        "configs": _configs(names),
     }
     return fields
+
+
+def _configs(names: Mapping[str, list[str]]) -> list[dict[str, object]]:
+    """`default`, with every shard, then one config a language if the shards are by language."""
+
+    def files(paths: list[str]) -> list[dict[str, object]]:
+        # One path, or the list of the shards.
+        return [{"split": "train", "path": paths[0] if len(paths) == 1 else paths}]
+
+    every = [name for group in names.values() for name in group]
+    configs: list[dict[str, object]] = [{"config_name": "default", "data_files": files(every)}]
+    configs += [
+        {"config_name": tag, "data_files": files(paths)} for tag, paths in names.items() if tag
+    ]
+    return configs
 
 
 def _pretty_name(tally: _Tally) -> str:
