@@ -420,7 +420,7 @@ def write_parquet(
 
         write_atomically(path, fill)
     else:
-        write_folder(path, lambda folder: _write_partitions(pa, batches, folder, row_group_size))
+        _write_folder(path, lambda folder: _write_partitions(pa, batches, folder, row_group_size))
 
 
 class _GroupWriter:
@@ -488,7 +488,7 @@ def _write_partitions(pa: Any, batches: Iterable[Any], folder: str, rows: int) -
             writer.__exit__(None, None, None)
 
 
-def write_folder(path: str | os.PathLike[str], fill: Callable[[str], object]) -> None:
+def _write_folder(path: str | os.PathLike[str], fill: Callable[[str], object]) -> None:
     """Make the folder *path* whole or not at all: *fill* a new folder beside it, then rename.
 
     *path* must not exist, or be an empty folder.
