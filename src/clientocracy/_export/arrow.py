@@ -221,36 +221,34 @@ def arrow_batches(
 
 
 def _story_arrays(pa: Any, stories: list[Story]) -> list[Any]:
-    """The columns of ARROW_COLUMNS for *stories*, built column by column."""
-    string, strings = pa.string(), pa.list_(pa.string())
-    plain: list[tuple[list[Any], Any]] = []
-
-    def column(values: list[Any], kind: Any) -> None:
-        plain.append((values, kind))
-
-    column([s.id for s in stories], string)
-    column([s.title for s in stories], string)
-    column([s.title_en for s in stories], string)
-    column([s.summary for s in stories], string)
-    column([s.company.id for s in stories], string)
-    column([s.company.name for s in stories], string)
-    column([[p.id for p in s.principles] for s in stories], strings)
-    column([s.language.id for s in stories], string)
-    column([s.source.id for s in stories], string)
-    column([s.span.start for s in stories], pa.int64())
-    column([s.span.end for s in stories], pa.int64())
-    column([s.channel for s in stories], string)
-    column([s.text for s in stories], string)
-    column([s.language.name for s in stories], string)
-    column([[language.id for language in s.languages] for s in stories], strings)
-    column([s.company.country for s in stories], string)
-    column([s.company.industry for s in stories], string)
-    column([[p.name for p in s.principles] for s in stories], strings)
-    arrays = [pa.array(values, kind) for values, kind in plain]
-    arrays.append(_texts_array(pa, [s.titles for s in stories]))
-    arrays.append(_texts_array(pa, [s.summaries for s in stories]))
-    arrays.append(_translations_array(pa, stories))
-    return arrays
+    """The columns of ARROW_COLUMNS for *stories*, each made and converted in turn."""
+    string, strings, integer = pa.string(), pa.list_(pa.string()), pa.int64()
+    plain: tuple[tuple[Callable[[Story], Any], Any], ...] = (
+        (lambda s: s.id, string),
+        (lambda s: s.title, string),
+        (lambda s: s.title_en, string),
+        (lambda s: s.summary, string),
+        (lambda s: s.company.id, string),
+        (lambda s: s.company.name, string),
+        (lambda s: [p.id for p in s.principles], strings),
+        (lambda s: s.language.id, string),
+        (lambda s: s.source.id, string),
+        (lambda s: s.span.start, integer),
+        (lambda s: s.span.end, integer),
+        (lambda s: s.channel, string),
+        (lambda s: s.text, string),
+        (lambda s: s.language.name, string),
+        (lambda s: [language.id for language in s.languages], strings),
+        (lambda s: s.company.country, string),
+        (lambda s: s.company.industry, string),
+        (lambda s: [p.name for p in s.principles], strings),
+    )
+    return [
+        *(pa.array([value(story) for story in stories], kind) for value, kind in plain),
+        _texts_array(pa, [s.titles for s in stories]),
+        _texts_array(pa, [s.summaries for s in stories]),
+        _translations_array(pa, stories),
+    ]
 
 
 def _offsets(pa: Any, sizes: Iterable[int]) -> Any:
