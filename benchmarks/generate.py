@@ -1,6 +1,6 @@
 """Deterministic synthetic corpora in the public catalog format, for benchmarks.
 
-Run: ``python benchmarks/generate.py N FOLDER [--seed S]``
+Run: ``python benchmarks/generate.py N FOLDER [--seed S] [--translations]``
 
 The same N and seed always give the same bytes. The corpus looks like the
 bundled one at scale: passages in Russian, Persian and English (45/35/20 %)
@@ -8,7 +8,8 @@ made of words drawn, with a Zipf-like skew, from the bundled texts and
 summaries, with the bundled passages' lengths; English titles and summaries
 of the bundled lengths; a few hundred companies with aliases in Latin,
 Cyrillic and Persian script; and the bundled principle taxonomy, referred to
-by id as a user's corpus would.
+by id as a user's corpus would. With translations, every story is also
+translated into the two other languages, one segment a sentence.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import json
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 import clientocracy
 
@@ -74,7 +76,37 @@ class _Words:
         return " ".join(sentences)
 
 
-def generate(n: int, folder: Path, seed: int = 0) -> Path:
+def _translations(
+    language: str, passage: str, offset: int, vocabulary: dict[str, _Words]
+) -> list[dict[str, object]]:
+    """The passage (at *offset* in its source) in the two other languages, a segment a sentence."""
+    bounds, start = [], 0
+    for end in itertools.chain((m.end() for m in re.finditer(r"\. ", passage)), [len(passage)]):
+        bounds.append((offset + start, offset + end))
+        start = end
+    return [
+        {
+            "language": other,
+            "translator": "Generated for benchmarks.",
+            "segments": [
+                {"start": a, "end": b, "text": vocabulary[other].sentence(max(3, (b - a) // 7))}
+                for a, b in bounds
+            ],
+        }
+        for other, _ in LANGUAGES
+        if other != language
+    ]
+
+
+def _to_version_2(item: dict[str, Any], language: str) -> None:
+    """Turn a version-1 item's title, title_en and summary into version 2's texts by language."""
+    title, english = item["title"], item.pop("title_en")
+    item["title"] = {language: title, "en": english} if language != "en" else {"en": english}
+    if "summary" in item:
+        item["summary"] = {"en": item["summary"]}
+
+
+def generate(n: int, folder: Path, seed: int = 0, translations: bool = False) -> Path:
     """Write a corpus of *n* stories to *folder* (created) and return it."""
     rng = random.Random(f"{seed}:{n}:{GENERATOR_VERSION}")
     vocabulary = {lang: _Words(words, rng) for lang, words in _vocabulary().items()}
@@ -130,7 +162,9 @@ def generate(n: int, folder: Path, seed: int = 0) -> Path:
                 "origin": "Generated for benchmarks.",
             }
         )
-        for (start, end), number in zip(spans, itertools.count(first), strict=False):
+        for (start, end), passage, number in zip(
+            spans, passages, itertools.count(first), strict=False
+        ):
             company = companies[
                 bisect.bisect_left(company_weights, rng.random() * company_weights[-1])
             ]
@@ -148,9 +182,21 @@ def generate(n: int, folder: Path, seed: int = 0) -> Path:
                     "channel": rng.choice([None, *clientocracy.CHANNELS]),
                 }
             )
+            if translations:
+                story = stories[-1]
+                _to_version_2(story, language)
+                # A translated story has its title and summary in every language it reads in.
+                for other, _ in LANGUAGES:
+                    story["title"].setdefault(other, vocabulary[other].sentence(5).rstrip("."))
+                    story["summary"].setdefault(other, vocabulary[other].text(summary_length))
+                story["translations"] = _translations(language, passage, start, vocabulary)
+    if translations:
+        # Translations are a feature of version 2, where texts are objects by language.
+        for source in sources:
+            _to_version_2(source, str(source["language"]))
     catalog = {
         "format": "clientocracy-catalog",
-        "version": 1,
+        "version": 2 if translations else 1,
         "languages": [],
         "companies": companies,
         "principles": [],
@@ -162,15 +208,16 @@ def generate(n: int, folder: Path, seed: int = 0) -> Path:
     return folder
 
 
-def cached(n: int, root: Path, seed: int = 0) -> Path:
+def cached(n: int, root: Path, seed: int = 0, translations: bool = False) -> Path:
     """The corpus of *n* stories under *root*, generated once and then reused."""
-    folder = root / f"corpus-{n}-seed{seed}-v{GENERATOR_VERSION}"
+    kind = "-translated" if translations else ""
+    folder = root / f"corpus-{n}-seed{seed}-v{GENERATOR_VERSION}{kind}"
     done = folder / ".complete"
     if not done.exists():
         import shutil
 
         shutil.rmtree(folder, ignore_errors=True)
-        generate(n, folder, seed)
+        generate(n, folder, seed, translations)
         done.touch()
     return folder
 
@@ -180,8 +227,11 @@ def main() -> None:
     parser.add_argument("n", type=int, help="number of stories")
     parser.add_argument("folder", type=Path, help="where to write the corpus (created)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--translations", action="store_true", help="translate every story into two languages"
+    )
     args = parser.parse_args()
-    generate(args.n, args.folder, args.seed)
+    generate(args.n, args.folder, args.seed, args.translations)
 
 
 if __name__ == "__main__":

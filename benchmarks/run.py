@@ -21,6 +21,11 @@ speed varies from run to run:
    ``sqlite3.connect``, facet queries, search beside the raw FTS5 file, and
    the resident memory after all of it.
 
+4. Exports (``exports.py``): loading a catalog with translations beside
+   the same without, and exporting 10,000 and 100,000 stories with
+   translations to Parquet and JSONL, from a folder and from a compiled
+   file: time and peak memory (``--export-sizes``).
+
 ``--smoke`` runs everything once on a tiny corpus: it checks that the suite
 works, and its figures mean nothing.
 """
@@ -832,8 +837,14 @@ def main() -> int:
         help="stories in the compiled corpus the command line is timed on",
     )
     parser.add_argument(
-        "--only", choices=("startup", "scale"), help="run one part of the suite only"
+        "--export-sizes",
+        default="10000,100000",
+        help="sizes of the corpora with translations the exports are measured on",
     )
+    parser.add_argument(
+        "--only", choices=("startup", "scale", "export"), help="run one part of the suite only"
+    )
+    parser.add_argument("--export-worker", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--compiled-worker", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--search", action="store_true", help=argparse.SUPPRESS)
@@ -847,20 +858,34 @@ def main() -> int:
         n, runs = args.compiled_worker
         print(json.dumps(compiled_worker(int(n), int(runs))))
         return 0
+    sys.path.insert(0, str(HERE))
+    import exports
+
+    if args.export_worker:
+        case, source = args.export_worker
+        print(json.dumps(exports.worker(case, source)))
+        return 0
     sizes = [int(s) for s in args.sizes.split(",")]
+    export_sizes = [int(s) for s in args.export_sizes.split(",")]
     runs, cli_size = args.runs, args.cli_size
     if args.smoke:
-        sizes, runs, cli_size = [300], 3, 300
+        sizes, runs, cli_size, export_sizes = [300], 3, 300, [200]
+    parts = (args.only,) if args.only else ("startup", "scale", "export")
     data = {
         "machine": machine(),
         "runs": runs,
         "cli_size": cli_size,
-        "startup": []
-        if args.only == "scale"
-        else startup(runs if not args.smoke else 2, *cli_corpus(cli_size)),
-        "scale": [] if args.only == "startup" else scale(sizes, runs, args.search_max),
+        "startup": startup(runs if not args.smoke else 2, *cli_corpus(cli_size))
+        if "startup" in parts
+        else [],
+        "scale": scale(sizes, runs, args.search_max) if "scale" in parts else [],
+        "export": exports.exports(export_sizes, ("parquet",) if args.smoke else exports.CASES)
+        if "export" in parts
+        else [],
     }
     report(data)
+    if data["export"]:
+        exports.report(data["export"], table)
     args.json.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nfigures written to {args.json}")
     return 0

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -299,22 +300,19 @@ def test_any_stories_read_back_exactly(
 # -- writing -------------------------------------------------------------------
 
 
-def test_a_failed_write_leaves_the_old_file_and_no_temporary(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import clientocracy._export.arrow as arrow
-
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
     path = tmp_path / "stories.parquet"
     clientocracy.write_parquet(STORIES, path)
     before = path.read_bytes()
 
-    def half_then_fail(table: object, file: Any) -> None:
-        file.write(b"PAR1 half a file")
+    def stories_then_fail() -> Iterator[clientocracy.Story]:
+        # More than a batch is written before the failure: the file is half written.
+        for _ in range(60):
+            yield from clientocracy.stories()
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(arrow, "_write_table", half_then_fail)
     with pytest.raises(OSError, match="No space"):
-        clientocracy.write_parquet(STORIES[:1], path)
+        clientocracy.write_parquet(stories_then_fail(), path, row_group_size=2)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stories.parquet"]
 
@@ -610,7 +608,7 @@ def test_the_hf_folder_keeps_other_files_and_is_rewritten(tmp_path: Path) -> Non
     [(0, "n<1K"), (999, "n<1K"), (1000, "1K<n<10K"), (99_999, "10K<n<100K"), (10**8, "100M<n<1B")],
 )
 def test_size_categories(count: int, category: str) -> None:
-    from clientocracy._export.arrow import _size_category
+    from clientocracy._export.hub import _size_category
 
     assert _size_category(count) == category
     assert category in HUB_CHOICES["size_categories"]

@@ -27,7 +27,7 @@ def building(*args):
 index.fill_index = building
 (hit,) = clientocracy.search("будильники")
 assert hit.story.id == "gaylord-opryland-alarm-clocks", hit
-from clientocracy._export.arrow import _dataset_card
+from clientocracy._export.hub import _dataset_card
 assert _dataset_card().startswith("# Dataset card"), "the wheel must ship the dataset card"
 assert "pyarrow" not in sys.modules, "import clientocracy must not import pyarrow"
 assert clientocracy.UnknownValueError.__module__ == "clientocracy"

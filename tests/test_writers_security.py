@@ -115,7 +115,7 @@ def test_json_lines_are_one_line_per_story_for_any_line_splitter(tmp_path: Path,
 @given(st.dictionaries(st.text(min_size=1), st.one_of(st.text(), st.lists(st.text()))))
 def test_the_front_matter_is_yaml_that_reads_back_exactly(fields: dict[str, Any]) -> None:
     yaml = pytest.importorskip("yaml")
-    from clientocracy._export.arrow import _yaml
+    from clientocracy._export.hub import _yaml
 
     assert (yaml.safe_load(_yaml(fields)) or {}) == fields
 

@@ -431,6 +431,9 @@ def build_segments(
     if not items:
         problems.add(where, "field 'segments': must list at least one segment")
         return None
+    plain = _plain_segments(items, text, span)
+    if plain is not None:
+        return plain
     segments: list[Segment] = []
     ok = True
     covered = span.start  # where the part of the passage not yet covered starts
@@ -483,3 +486,59 @@ def build_segments(
         )
         ok = False
     return tuple(segments) if ok else None
+
+
+_SEGMENT_KEYS = frozenset(SEGMENT_FIELDS)
+
+
+def _plain_segments(items: list[Any], text: str, span: Span) -> tuple[Segment, ...] | None:
+    """The segments, when every one is plainly good; None to have them checked one by one.
+
+    A catalog of translations has millions of segments, nearly all good:
+    this accepts only what the full check (the rest of `build_segments`)
+    accepts, with as little work a segment as it can, and leaves anything
+    unusual to the full check, which says what is wrong and where.
+    """
+    segments: list[Segment] = []
+    add = segments.append
+    covered = span.start
+    last = span.end
+    for item in items:
+        if type(item) is not dict:
+            return None
+        start, end, rendered = item.get("start"), item.get("end"), item.get("text")
+        if type(start) is not int or type(end) is not int or not covered <= start < end <= last:
+            return None
+        if type(rendered) is not str or not rendered or rendered[:1].isspace():
+            return None
+        # Three fields found: with three keys, there is none other.
+        if len(item) != 3 and not _plain_extras(item, text[start:end]):
+            return None
+        gap = text[covered:start]
+        if gap and not gap.isspace():
+            return None
+        add(
+            Segment(
+                span=Span(start=start, end=end),
+                original=text[start:end],
+                text=rendered,
+                paragraph=bool(segments) and "\n" in gap,
+            )
+        )
+        covered = end
+    rest = text[covered:last]
+    if rest and not rest.isspace():
+        return None
+    return tuple(segments)
+
+
+def _plain_extras(item: dict[str, Any], passage: str) -> bool:
+    """Whether a segment's fields beyond the three are a good `begins` and `ends` that fit."""
+    if not item.keys() <= _SEGMENT_KEYS:
+        return False
+    for name, matches in (("begins", passage.startswith), ("ends", passage.endswith)):
+        if name in item:
+            value = item[name]
+            if type(value) is not str or not value or value[:1].isspace() or not matches(value):
+                return False
+    return True

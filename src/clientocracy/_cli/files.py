@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from .._corpus.corpus import Corpus, StoryCollection
 from .._errors import CorpusError
@@ -29,17 +29,27 @@ SOURCES = N_plural("{count} source", "{count} sources")
 
 
 def cmd_export(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    from .._export.records import export
+    from .._export.records import iter_export
     from .._io.files import write_atomically
 
+    misplaced = _misplaced_options(args)
+    if misplaced:
+        return fail(err, misplaced)
     stories = filtered_stories(corpus, args)
     if args.format in FILE_FORMATS:
         return _export_file(stories, args, err)
-    document = export(stories, args.format, segments=args.segments)
+    # Written piece by piece: a large corpus is never one string in memory.
+    pieces = iter_export(stories, args.format, segments=args.segments, bom=args.bom)
     if args.output is None:
-        out.document(document)
+        for piece in pieces:
+            out.document(piece)
     else:
-        write_atomically(args.output, document.encode("utf-8"))
+
+        def fill(file: BinaryIO) -> None:
+            for piece in pieces:
+                file.write(piece.encode("utf-8"))
+
+        write_atomically(args.output, fill)
     return EXIT_OK if stories else no_match(err, args)
 
 
@@ -70,18 +80,47 @@ def _format_of(path: str | None) -> Literal["markdown", "html"]:
     return "html" if path and path.lower().endswith((".html", ".htm")) else "markdown"
 
 
+def _misplaced_options(args: argparse.Namespace) -> str | None:
+    """An option given with a format it does not apply to, said as an error; or None."""
+    for option, given, formats in (
+        ("--bom", args.bom, ("csv",)),
+        ("--partition-by", args.partition_by is not None, ("parquet",)),
+        ("--shard-rows", args.shard_rows is not None, ("hf",)),
+        ("--language-configs", args.language_configs, ("hf",)),
+    ):
+        if given and args.format not in formats:
+            return f"{option} is for --format {' or '.join(formats)}, not {args.format}"
+    return None
+
+
 def _export_file(stories: StoryCollection, args: argparse.Namespace, err: Output) -> int:
-    from .._export.arrow import ExtraNotInstalledError, write_hf_dataset, write_parquet
+    from .._export.arrow import ExtraNotInstalledError, write_parquet
+    from .._export.hub import write_hf_dataset
 
     if args.output is None:
-        if args.format == "hf":
+        if args.format == "hf" or args.partition_by:
             message = _("--format {format} writes a folder: name it with -o")
         else:
             message = _("--format {format} writes a file: name it with -o")
         return fail(err, message.format(format=args.format))
-    write = write_hf_dataset if args.format == "hf" else write_parquet
     try:
-        write(stories, args.output)
+        if args.format == "hf":
+            write_hf_dataset(
+                stories,
+                args.output,
+                segments=args.segments,
+                shard_rows=args.shard_rows,
+                row_group_size=args.row_group_size,
+                language_configs=args.language_configs,
+            )
+        else:
+            write_parquet(
+                stories,
+                args.output,
+                segments=args.segments,
+                partition_by=args.partition_by,
+                row_group_size=args.row_group_size,
+            )
     except ExtraNotInstalledError as error:
         return fail(err, str(error))
     return EXIT_OK if stories else no_match(err, args)

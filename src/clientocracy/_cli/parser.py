@@ -148,7 +148,10 @@ examples:
 examples:
   clientocracy export --format jsonl | head -1
   clientocracy export --format json --company LEGO -o lego.json
+  clientocracy export --format csv --bom -o stories.csv      # for Excel
   clientocracy export --format parquet -o stories.parquet
+  clientocracy export --format parquet --segments -o segments.parquet
+  clientocracy export --format parquet --partition-by language -o stories/
   clientocracy export --format hf -o clientocracy-stories/
 """
     ),
@@ -316,6 +319,46 @@ def _export_arguments(export: argparse.ArgumentParser) -> None:
             "story, source_language, language, segment, start, end, original, translation"
         ),
     )
+    export.add_argument(
+        "--bom",
+        action="store_true",
+        help="csv: start with a byte order mark, which Excel needs to read Cyrillic "
+        "and Persian right",
+    )
+    files = export.add_argument_group("parquet and hf")
+    files.add_argument(
+        "--partition-by",
+        choices=("language",),
+        help="parquet: write a folder of Hive-style partitions, language=TAG/, instead of one file",
+    )
+    files.add_argument(
+        "--row-group-size",
+        type=_positive,
+        default=10_000,
+        metavar="N",
+        help="at most N rows a row group (default 10000; a group also ends at about 64 MB)",
+    )
+    files.add_argument(
+        "--shard-rows",
+        type=_positive,
+        metavar="N",
+        help="hf: at most N rows a shard (default: a shard ends at about 256 MB of data)",
+    )
+    files.add_argument(
+        "--language-configs",
+        action="store_true",
+        help="hf: shards by language, under data/TAG/, and a config for each language",
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _validate_arguments(validate: argparse.ArgumentParser) -> None:

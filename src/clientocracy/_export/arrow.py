@@ -1,4 +1,4 @@
-"""Stories as an Apache Arrow table, a Parquet file, and a Hugging Face dataset folder.
+"""Stories as Apache Arrow record batches and tables, and as Parquet files and folders.
 
 pyarrow is an optional dependency (the `parquet` extra), so nothing here
 imports it at module level: `import clientocracy` stays light, and only a
@@ -7,12 +7,14 @@ call that needs Arrow asks for it.
 
 from __future__ import annotations
 
+import errno
+import itertools
 import os
-import re
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, BinaryIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from .._records import Story
+from .records import SEGMENT_COLUMNS
 
 if TYPE_CHECKING:
     import pyarrow
@@ -20,11 +22,12 @@ if TYPE_CHECKING:
 __all__ = [
     "ARROW_COLUMNS",
     "ARROW_SCHEMA_VERSION",
-    "HF_DATA_FILE",
+    "ROW_GROUP_BYTES",
+    "ROW_GROUP_ROWS",
     "ExtraNotInstalledError",
+    "arrow_batches",
     "arrow_schema",
     "to_arrow",
-    "write_hf_dataset",
     "write_parquet",
 ]
 
@@ -75,10 +78,19 @@ thirteen are the columns of the CSV export, in its order. A list type is
 written `list<…>` where Arrow prints `list<item: …>`.
 """
 
-HF_DATA_FILE = "data/train-00000-of-00001.parquet"
-"""Where `write_hf_dataset()` puts the data, in its folder.
+ROW_GROUP_ROWS = 10_000
+"""The most rows a row group of a Parquet file holds, unless a writer is told otherwise.
 
-The name the Hub gives the one file of a split.
+A row group is the unit Spark, Dask and DuckDB read in parallel, so a file
+of many groups is read by many tasks. A group also stops short of this
+when its data reach about 64 MB (`ROW_GROUP_BYTES`),
+which stories with long translations do first.
+"""
+
+ROW_GROUP_BYTES = 64 * 1024 * 1024
+"""About the most bytes of Arrow data a row group of a written Parquet file holds.
+
+It bounds the memory a writer needs, as much as the size of the groups.
 """
 
 _EXTRA = "parquet"
@@ -96,7 +108,8 @@ def _pyarrow() -> Any:
     """Import pyarrow and pyarrow.parquet, or raise a one-line error naming the extra."""
     try:
         import pyarrow
-        import pyarrow.parquet  # the writers need the submodule loaded
+        import pyarrow.compute
+        import pyarrow.parquet  # the writers need the submodules loaded
     except ImportError as error:
         from .._errors import install_command
 
@@ -107,10 +120,11 @@ def _pyarrow() -> Any:
     return pyarrow
 
 
-def arrow_schema() -> pyarrow.Schema:
-    """Return the Arrow schema of `to_arrow()`, with its metadata.
+def arrow_schema(*, segments: bool = False) -> pyarrow.Schema:
+    """Return the Arrow schema of `to_arrow`, with its metadata.
 
-    Its columns are `ARROW_COLUMNS`. Only
+    Its columns are `ARROW_COLUMNS` or, with
+    *segments*, `SEGMENT_COLUMNS`. Only
     `channel` (and, in `translations`, `review`) may be null. Needs
     pyarrow: `pip install 'clientocracy[parquet]'`.
 
@@ -118,12 +132,30 @@ def arrow_schema() -> pyarrow.Schema:
     >>> schema = clientocracy.arrow_schema()
     >>> schema.names[:3], schema.metadata
     (['id', 'title', 'title_en'], {b'clientocracy.schema': b'1'})
+    >>> clientocracy.arrow_schema(segments=True).names[:4]
+    ['story', 'source_language', 'language', 'segment']
 
     ```
     """
     pa = _pyarrow()
-    texts = pa.list_(pa.struct([("language", pa.string()), ("text", pa.string())]))
-    segment = pa.struct(
+    types = {
+        "string": pa.string(),
+        "int64": pa.int64(),
+        "list<string>": pa.list_(pa.string()),
+        _TEXTS: pa.list_(_texts_type(pa)),
+        f"list<{_TRANSLATION}>": pa.list_(_translation_type(pa)),
+    }
+    columns = SEGMENT_COLUMNS if segments else ARROW_COLUMNS
+    fields = [pa.field(name, types[kind], nullable=name == "channel") for name, kind, _ in columns]
+    return pa.schema(fields, metadata={"clientocracy.schema": str(ARROW_SCHEMA_VERSION)})
+
+
+def _texts_type(pa: Any) -> Any:
+    return pa.struct([("language", pa.string()), ("text", pa.string())])
+
+
+def _segment_type(pa: Any) -> Any:
+    return pa.struct(
         [
             ("start", pa.int64()),
             ("end", pa.int64()),
@@ -132,389 +164,359 @@ def arrow_schema() -> pyarrow.Schema:
             ("paragraph", pa.bool_()),
         ]
     )
-    translation = pa.struct(
+
+
+def _translation_type(pa: Any) -> Any:
+    return pa.struct(
         [
             ("language", pa.string()),
             ("translator", pa.string()),
             ("review", pa.string()),
             ("text", pa.string()),
-            ("segments", pa.list_(segment)),
+            ("segments", pa.list_(_segment_type(pa))),
         ]
     )
-    types = {
-        "string": pa.string(),
-        "int64": pa.int64(),
-        "list<string>": pa.list_(pa.string()),
-        _TEXTS: texts,
-        f"list<{_TRANSLATION}>": pa.list_(translation),
-    }
-    fields = [
-        pa.field(name, types[kind], nullable=name == "channel") for name, kind, _ in ARROW_COLUMNS
+
+
+# -- record batches ---------------------------------------------------------------
+
+# How many stories are turned into Arrow at a time: small enough that the
+# Python objects of a batch stay small, large enough to amortize each call.
+_BATCH_STORIES = 512
+
+
+def arrow_batches(
+    stories: Iterable[Story], *, segments: bool = False, batch_size: int = _BATCH_STORIES
+) -> Iterator[pyarrow.RecordBatch]:
+    """Yield *stories* as Arrow record batches, of the schema of `arrow_schema()`.
+
+    The stories are read *batch_size* at a time as the batches are asked
+    for, so a consumer that writes each batch away (a Parquet writer, a
+    `pyarrow.RecordBatchReader`, DuckDB) holds one batch at a time however
+    large the corpus. With *segments*, each batch holds the flat rows of
+    `SEGMENT_COLUMNS` of *batch_size*
+    stories' translations, and stories without translations add no row. At
+    least one batch is yielded, empty if there is nothing to write. Needs
+    pyarrow: `pip install 'clientocracy[parquet]'`.
+
+    ```pycon
+    >>> batches = clientocracy.arrow_batches(clientocracy.stories(), batch_size=4)
+    >>> [batch.num_rows for batch in batches]
+    [4, 4, 2]
+
+    ```
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+    pa = _pyarrow()
+    schema = arrow_schema(segments=segments)
+    make = _segment_arrays if segments else _story_arrays
+    iterator = iter(stories)
+    empty = True
+    while chunk := list(itertools.islice(iterator, batch_size)):
+        batch = pa.RecordBatch.from_arrays(make(pa, chunk), schema=schema)
+        if batch.num_rows or empty:
+            empty = False
+            yield batch
+    if empty:
+        yield pa.RecordBatch.from_pylist([], schema=schema)
+
+
+def _story_arrays(pa: Any, stories: list[Story]) -> list[Any]:
+    """The columns of ARROW_COLUMNS for *stories*, each made and converted in turn."""
+    string, strings, integer = pa.string(), pa.list_(pa.string()), pa.int64()
+    plain: tuple[tuple[Callable[[Story], Any], Any], ...] = (
+        (lambda s: s.id, string),
+        (lambda s: s.title, string),
+        (lambda s: s.title_en, string),
+        (lambda s: s.summary, string),
+        (lambda s: s.company.id, string),
+        (lambda s: s.company.name, string),
+        (lambda s: [p.id for p in s.principles], strings),
+        (lambda s: s.language.id, string),
+        (lambda s: s.source.id, string),
+        (lambda s: s.span.start, integer),
+        (lambda s: s.span.end, integer),
+        (lambda s: s.channel, string),
+        (lambda s: s.text, string),
+        (lambda s: s.language.name, string),
+        (lambda s: [language.id for language in s.languages], strings),
+        (lambda s: s.company.country, string),
+        (lambda s: s.company.industry, string),
+        (lambda s: [p.name for p in s.principles], strings),
+    )
+    return [
+        *(pa.array([value(story) for story in stories], kind) for value, kind in plain),
+        _texts_array(pa, [s.titles for s in stories]),
+        _texts_array(pa, [s.summaries for s in stories]),
+        _translations_array(pa, stories),
     ]
-    return pa.schema(fields, metadata={"clientocracy.schema": str(ARROW_SCHEMA_VERSION)})
 
 
-def _texts(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
-    return [{"language": language, "text": text} for language, text in pairs]
+def _offsets(pa: Any, sizes: Iterable[int]) -> Any:
+    return pa.array(itertools.accumulate(sizes, initial=0), pa.int32())
 
 
-def _columns(stories: Iterable[Story]) -> dict[str, list[Any]]:
-    from .records import _translation as as_translation
-
-    columns: dict[str, list[Any]] = {name: [] for name, _, _ in ARROW_COLUMNS}
-    for story in stories:
-        company = story.company
-        row = (
-            story.id,
-            story.title,
-            story.title_en,
-            story.summary,
-            company.id,
-            company.name,
-            [p.id for p in story.principles],
-            story.language.id,
-            story.source.id,
-            story.span.start,
-            story.span.end,
-            story.channel,
-            story.text,
-            story.language.name,
-            [language.id for language in story.languages],
-            company.country,
-            company.industry,
-            [p.name for p in story.principles],
-            _texts(story.titles),
-            _texts(story.summaries),
-            # The shape of a translation in as_dict(), so JSON and Arrow agree.
-            [as_translation(translation) for translation in story.translations],
-        )
-        for values, value in zip(columns.values(), row, strict=True):
-            values.append(value)
-    return columns
+def _texts_array(pa: Any, pairs: list[tuple[tuple[str, str], ...]]) -> Any:
+    """`list<struct<language, text>>` from each story's (language, text) pairs."""
+    flat = [pair for story in pairs for pair in story]
+    values = pa.StructArray.from_arrays(
+        [
+            pa.array([tag for tag, _ in flat], pa.string()),
+            pa.array([t for _, t in flat], pa.string()),
+        ],
+        fields=list(_texts_type(pa)),
+    )
+    return pa.ListArray.from_arrays(
+        _offsets(pa, map(len, pairs)), values, type=pa.list_(_texts_type(pa))
+    )
 
 
-def to_arrow(stories: Iterable[Story]) -> pyarrow.Table:
+def _translations_array(pa: Any, stories: list[Story]) -> Any:
+    """The nested `translations` column, built from flat lists rather than a dict a segment."""
+    translations = [t for story in stories for t in story.translations]
+    segments = [segment for t in translations for segment in t.segments]
+    segment_values = pa.StructArray.from_arrays(
+        [
+            pa.array([s.span.start for s in segments], pa.int64()),
+            pa.array([s.span.end for s in segments], pa.int64()),
+            pa.array([s.original for s in segments], pa.string()),
+            pa.array([s.text for s in segments], pa.string()),
+            pa.array([s.paragraph for s in segments], pa.bool_()),
+        ],
+        fields=list(_segment_type(pa)),
+    )
+    segment_lists = pa.ListArray.from_arrays(
+        _offsets(pa, (len(t.segments) for t in translations)),
+        segment_values,
+        type=pa.list_(_segment_type(pa)),
+    )
+    values = pa.StructArray.from_arrays(
+        [
+            pa.array([t.language.id for t in translations], pa.string()),
+            pa.array([t.translator for t in translations], pa.string()),
+            pa.array([t.review for t in translations], pa.string()),
+            pa.array([t.text for t in translations], pa.string()),
+            segment_lists,
+        ],
+        fields=list(_translation_type(pa)),
+    )
+    return pa.ListArray.from_arrays(
+        _offsets(pa, (len(s.translations) for s in stories)),
+        values,
+        type=pa.list_(_translation_type(pa)),
+    )
+
+
+def _segment_arrays(pa: Any, stories: list[Story]) -> list[Any]:
+    """The columns of SEGMENT_COLUMNS for the segments of *stories*' translations."""
+    rows = [
+        (story, translation.language.id, number, segment)
+        for story in stories
+        for translation in story.translations
+        for number, segment in enumerate(translation.segments)
+    ]
+    string, integer = pa.string(), pa.int64()
+    return [
+        pa.array([story.id for story, _, _, _ in rows], string),
+        pa.array([story.language.id for story, _, _, _ in rows], string),
+        pa.array([language for _, language, _, _ in rows], string),
+        pa.array([number for _, _, number, _ in rows], integer),
+        pa.array([segment.span.start for *_, segment in rows], integer),
+        pa.array([segment.span.end for *_, segment in rows], integer),
+        pa.array([segment.original for *_, segment in rows], string),
+        pa.array([segment.text for *_, segment in rows], string),
+    ]
+
+
+def to_arrow(stories: Iterable[Story], *, segments: bool = False) -> pyarrow.Table:
     """Return *stories* as an Arrow table: one row per story, every field a column.
 
     The columns are `ARROW_COLUMNS`; texts
-    are exactly the records' strings. From the table, `table.to_pandas()`
-    gives a pandas DataFrame and `polars.from_arrow(table)` a Polars one,
-    and DuckDB queries it by name. Needs pyarrow:
+    are exactly the records' strings. With *segments*, the table is the
+    flat one of aligned segments instead, one row a segment, in the columns
+    of `SEGMENT_COLUMNS` (the rows of
+    `segment_rows()`). From the table,
+    `table.to_pandas()` gives a pandas DataFrame and
+    `polars.from_arrow(table)` a Polars one, and DuckDB queries it by name.
+    The table is held in memory whole: for a large corpus, write it with
+    `write_parquet` or read it in batches with
+    `arrow_batches`. Needs pyarrow:
     `pip install 'clientocracy[parquet]'`.
 
     ```pycon
     >>> table = clientocracy.to_arrow(clientocracy.stories(language="fa"))
     >>> table.num_rows, table.column("company_name").to_pylist()
     (2, ['Nordstrom', 'Zappos'])
+    >>> segments = clientocracy.to_arrow(clientocracy.stories(language="fa"), segments=True)
+    >>> segments.column_names[:4]
+    ['story', 'source_language', 'language', 'segment']
 
     ```
     """
     pa = _pyarrow()
-    return pa.Table.from_pydict(_columns(stories), schema=arrow_schema())
+    batches = list(arrow_batches(stories, segments=segments))
+    return pa.Table.from_batches(batches, schema=arrow_schema(segments=segments))
 
 
-def write_parquet(stories: Iterable[Story], path: str | os.PathLike[str]) -> None:
-    """Write *stories* to the Parquet file *path*: the table of `to_arrow()`.
+# -- Parquet files and folders ---------------------------------------------------
 
-    The file is written whole or not at all (a temporary file in the same
-    folder, then a rename), compressed with Zstandard, which pandas,
-    Polars, DuckDB, Spark and Dask all read. Needs pyarrow:
-    `pip install 'clientocracy[parquet]'`.
-    """
-    table = to_arrow(stories)
-    from .._io.files import write_atomically
-
-    write_atomically(path, lambda file: _write_table(table, file))
+PartitionBy = Literal["language"]
+"""A column a Parquet export can be partitioned by, for type checkers."""
 
 
-def _write_table(table: pyarrow.Table, file: BinaryIO) -> None:
-    pq = _pyarrow().parquet
-    pq.write_table(table, file, compression="zstd")
-
-
-# -- the Hugging Face dataset folder -------------------------------------------
-
-
-def write_hf_dataset(
+def write_parquet(
     stories: Iterable[Story],
-    folder: str | os.PathLike[str],
+    path: str | os.PathLike[str],
     *,
-    card: str | None = None,
-    metadata: Mapping[str, object] | None = None,
+    segments: bool = False,
+    partition_by: PartitionBy | None = None,
+    row_group_size: int = ROW_GROUP_ROWS,
 ) -> None:
-    """Write *stories* as a Hugging Face dataset repository in *folder*.
+    """Write *stories* to the Parquet file *path*: the table of `to_arrow`.
 
-    The folder gets `HF_DATA_FILE` (the
-    Parquet file of `write_parquet()`, as the
-    split `train`) and a `README.md` dataset card whose YAML front
-    matter carries what the Hub reads: language codes, license, pretty name,
-    size category, task categories, multilinguality, annotation and
-    language creators, source datasets, and `configs` naming the data
-    file. Upload the folder as it is, or read it back with
-    `datasets.load_dataset(folder)`.
+    The stories are read and written a batch at a time, so memory holds
+    about one row group, not the corpus (a corpus compiled to a file, see
+    `compile`, reads its stories as they are asked
+    for, but keeps each source text it reads). Row groups hold at most
+    *row_group_size* rows and about 64 MB, so Spark, Dask and DuckDB read a
+    large file in parallel. The
+    file is written whole or not at all (a temporary file in the same
+    folder, then a rename), compressed with Zstandard, which pandas, Polars,
+    DuckDB, Spark and Dask all read.
 
-    The card's text is clientocracy's dataset card when every story comes
-    from the bundled dataset; otherwise it describes the corpus from its
-    records (stories, languages, sources). *card* replaces that text with
-    your own Markdown, and *metadata* adds or replaces front-matter fields.
+    With *segments*, the file holds the flat table of aligned segments
+    instead (`SEGMENT_COLUMNS`).
 
-    The license of the bundled dataset is `other`, named
-    `cc-by-4.0-and-source-texts` and linked to the card, whose section on
-    licences says what each kind of text allows; for any other corpus it is
-    `unknown` until *metadata* gives yours, such as
-    `{"license": "cc-by-4.0"}`.
+    With `partition_by="language"`, *path* is a folder of Hive-style
+    partitions instead, `language=<tag>/part-00000.parquet`, one for each
+    language (of the stories, or with *segments* of the translations); the
+    column itself lives in the folder names, where Spark, DuckDB
+    (`hive_partitioning`), Dask and pyarrow find it. The folder must not
+    exist, or be empty; it is filled beside it and renamed into place, so
+    it too is written whole or not at all.
 
-    *folder* is created if needed; files already in it (a clone of a Hub
-    repository, say) are left alone but for the two written, each of which
-    is replaced whole or not at all; a link in the folder is replaced, never
-    written through. Needs pyarrow:
-    `pip install 'clientocracy[parquet]'`.
+    Needs pyarrow: `pip install 'clientocracy[parquet]'`.
+
+    Raises:
+        ValueError: *row_group_size* is below 1, or *partition_by* is not
+            `"language"`.
+        FileExistsError: With *partition_by*, *path* exists and is not an
+            empty folder.
     """
-    stories = tuple(stories)
-    table = to_arrow(stories)
-    root = os.fspath(folder)
-    if os.path.exists(root) and not os.path.isdir(root):
-        raise NotADirectoryError(20, "Not a directory", root)
-    fields = _hf_metadata(stories)
-    fields.update(metadata or {})
-    if fields.get("license") != "other":
-        # A licence the Hub knows by its id needs no name or link of its own.
-        for key in ("license_name", "license_link"):
-            if key not in (metadata or {}):
-                fields.pop(key, None)
-    readme = f"---\n{_yaml(fields)}---\n\n{_hf_body(stories) if card is None else card}"
-    if not readme.endswith("\n"):
-        readme += "\n"
-    from .._io.files import write_into
+    if row_group_size < 1:
+        raise ValueError(f"row_group_size must be at least 1, not {row_group_size}")
+    if partition_by not in (None, "language"):
+        raise ValueError(f"cannot partition by {partition_by!r}; only by 'language'")
+    pa = _pyarrow()
+    schema = arrow_schema(segments=segments)
+    batches = arrow_batches(stories, segments=segments)
+    if partition_by is None:
+        from .._io.files import write_atomically
 
-    # Written relative to the folder, following no link inside it: a clone
-    # of a Hub repository may have been made by someone else.
-    write_into(
-        root,
-        {
-            HF_DATA_FILE: lambda file: _write_table(table, file),
-            "README.md": readme.encode("utf-8"),
-        },
-    )
+        def fill(file: BinaryIO) -> None:
+            with _GroupWriter(pa, file, schema, row_group_size) as writer:
+                for batch in batches:
+                    writer.add(batch)
+
+        write_atomically(path, fill)
+    else:
+        _write_folder(path, lambda folder: _write_partitions(pa, batches, folder, row_group_size))
 
 
-# The Hub's size categories, each with the count it stays below.
-_SIZES = (
-    (10**3, "n<1K"),
-    (10**4, "1K<n<10K"),
-    (10**5, "10K<n<100K"),
-    (10**6, "100K<n<1M"),
-    (10**7, "1M<n<10M"),
-    (10**8, "10M<n<100M"),
-    (10**9, "100M<n<1B"),
-)
+class _GroupWriter:
+    """A Parquet writer that gathers batches into row groups of a bounded size."""
+
+    def __init__(self, pa: Any, file: BinaryIO | str, schema: Any, rows: int) -> None:
+        self._pa = pa
+        self._writer = pa.parquet.ParquetWriter(file, schema, compression="zstd")
+        self._schema = schema
+        self._rows = rows
+        self._pending: list[Any] = []
+        self._count = 0
+        self._bytes = 0
+        self.written = 0
+
+    def add(self, batch: Any) -> None:
+        while batch.num_rows:
+            room = self._rows - self._count
+            # Rows that fit in the bytes left, at the batch's average row size.
+            fit = (ROW_GROUP_BYTES - self._bytes) * batch.num_rows // max(batch.nbytes, 1)
+            part = batch.slice(0, max(1, min(room, fit)))
+            batch = batch.slice(part.num_rows)
+            self._pending.append(part)
+            self._count += part.num_rows
+            self._bytes += part.nbytes
+            if self._count >= self._rows or self._bytes >= ROW_GROUP_BYTES:
+                self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            table = self._pa.Table.from_batches(self._pending, schema=self._schema)
+            self._writer.write_table(table, row_group_size=self._count)
+            self.written += self._count
+        self._pending, self._count, self._bytes = [], 0, 0
+
+    def __enter__(self) -> _GroupWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self.flush()
+        self._writer.close()
 
 
-def _size_category(count: int) -> str:
-    return next((name for limit, name in _SIZES if count < limit), "other")
+def _write_partitions(pa: Any, batches: Iterable[Any], folder: str, rows: int) -> None:
+    """Write *batches* as Hive-style partitions of *folder*, one writer per language."""
+    from urllib.parse import quote
 
-
-def _languages(stories: Sequence[Story]) -> list[str]:
-    """Every language the stories are told or translated in, in order of first appearance.
-
-    Titles and summaries do not count: an English title on a story told
-    only in Russian gives no English text to read.
-    """
-    tags: dict[str, None] = {}
-    for story in stories:
-        tags[story.language.id] = None
-        for translation in story.translations:
-            tags[translation.language.id] = None
-    return list(tags)
-
-
-def _hf_metadata(stories: Sequence[Story]) -> dict[str, object]:
-    """The front matter of the card, in the order the Hub's card template lists it."""
-    tags = _languages(stories)
-    # The Hub wants ISO 639 codes in `language`; full BCP 47 tags go in
-    # `language_details`.
-    codes = list(dict.fromkeys(tag.split("-")[0].lower() for tag in tags))
-    translated = any(story.translations for story in stories)
-    fields: dict[str, object] = {
-        "pretty_name": _pretty_name(stories),
-        "language": codes,
-    }
-    if codes != tags:
-        fields["language_details"] = tags
-    multilinguality = ["multilingual"] if len(codes) > 1 else ["monolingual"]
-    if translated:
-        multilinguality.append("translation")
-    fields |= {
-        **_hf_licence(stories),
-        "annotations_creators": ["expert-generated"],
-        "language_creators": ["found", "expert-generated"],
-        "multilinguality": multilinguality,
-        "size_categories": [_size_category(len(stories))],
-        "source_datasets": ["original"],
-        "task_categories": [
-            "text-classification",
-            "summarization",
-            *(["translation"] if translated else []),
-        ],
-        "task_ids": ["multi-label-classification"],
-        "tags": ["customer-service", "stories", "clientocracy"],
-        "configs": [
-            {
-                "config_name": "default",
-                "data_files": [{"split": "train", "path": HF_DATA_FILE}],
-            }
-        ],
-    }
-    return fields
-
-
-# The bundled dataset mixes the maintainers' CC BY 4.0 texts with passages of
-# source texts that are their authors' and licensed to no one, which no
-# licence id of the Hub describes: it is "other", and the card's section on
-# licences, in the folder's README.md, says what each kind of text allows.
-_BUNDLED_LICENCE = {
-    "license": "other",
-    "license_name": "cc-by-4.0-and-source-texts",
-    "license_link": "README.md",
-}
-
-
-def _hf_licence(stories: Sequence[Story]) -> dict[str, str]:
-    """The card's licence fields: the bundled dataset's, or "unknown" for any other corpus.
-
-    Only the corpus's owner knows the terms of their own texts; they give
-    them with `metadata={"license": ...}`.
-    """
-    return dict(_BUNDLED_LICENCE) if _all_bundled(stories) else {"license": "unknown"}
-
-
-def _all_bundled(stories: Sequence[Story]) -> bool:
-    from .._corpus.corpus import Corpus
-
-    bundled = {story.id: story for story in Corpus.bundled().stories()}
-    return all(bundled.get(story.id) == story for story in stories)
-
-
-def _pretty_name(stories: Sequence[Story]) -> str:
-    if not _all_bundled(stories):
-        return "Stories of customer service"
-    # The card's title is "# Dataset card: NAME".
-    title = _dataset_card().partition("\n")[0]
-    return title.lstrip("# ").rpartition(": ")[2].strip()
-
-
-def _yaml(value: object, indent: str = "") -> str:
-    """*value* (dicts, lists, strings, numbers) as block YAML, every string double-quoted.
-
-    A JSON string is a YAML double-quoted scalar, and what YAML would not read
-    back exactly (a control character, DEL, C1, a line or paragraph separator,
-    a byte order mark, a lone surrogate) is escaped, so no text can break the
-    front matter or come back changed.
-    """
-    lines: list[str] = []
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            name = _yaml_key(key)
-            if isinstance(item, Mapping | list) and item:
-                lines.append(f"{indent}{name}:\n{_yaml(item, indent + '  ')}")
-            else:
-                lines.append(f"{indent}{name}: {_yaml_scalar(item)}\n")
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, Mapping) and item:
-                first, *rest = _yaml(item, indent + "  ").splitlines(keepends=True)
-                lines.append(f"{indent}- {first[len(indent) + 2 :]}")
-                lines.extend(rest)
-            else:
-                lines.append(f"{indent}- {_yaml_scalar(item)}\n")
-    return "".join(lines)
-
-
-# What a YAML double-quoted scalar must not hold raw: anything outside YAML's
-# printable set, and the characters YAML takes for line breaks or a BOM.
-_YAML_UNSAFE = re.compile(
-    "[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\x85\u2028\u2029\ufeff]"
-)
-_YAML_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-# Plain words that YAML 1.1 reads as booleans or null, not as strings.
-_YAML_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
-
-
-def _yaml_scalar(value: object) -> str:
-    import json
-
-    text = json.dumps(value, ensure_ascii=False)
-    return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-
-
-def _yaml_key(key: object) -> str:
-    text = str(key)
-    plain = _YAML_PLAIN_KEY.fullmatch(text) and text.lower() not in _YAML_WORDS
-    return text if plain else _yaml_scalar(text)
-
-
-def _dataset_card() -> str:
-    """The dataset card of the bundled dataset: `docs/dataset-card.md`, shipped in the wheel."""
-    import importlib_resources
-
-    shipped = importlib_resources.files("clientocracy") / "data" / "dataset-card.md"
+    writers: dict[str, _GroupWriter] = {}
     try:
-        return shipped.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        # A source checkout (or an editable install) reads the page itself.
-        from pathlib import Path
-
-        page = Path(__file__).resolve().parents[3] / "docs" / "dataset-card.md"
-        return page.read_text(encoding="utf-8")
-
-
-def _hf_body(stories: Sequence[Story]) -> str:
-    from .._version import __version__
-
-    columns = "\n".join(
-        f"| `{name}` | `{kind}` | {meaning} |" for name, kind, meaning in ARROW_COLUMNS
-    )
-    count = len(stories)
-    languages = ", ".join(_languages(stories)) or "none"
-    about = (
-        f"This repository holds {count} stor{'y' if count == 1 else 'ies'} "
-        f"(languages: {languages}) in `{HF_DATA_FILE}`, one row per story, "
-        f"written by clientocracy {__version__} (schema version {ARROW_SCHEMA_VERSION})."
-    )
-    usage = (
-        "## Loading\n\n"
-        "```python\n"
-        "from datasets import load_dataset\n\n"
-        'stories = load_dataset("parquet", data_files="' + HF_DATA_FILE + '")["train"]\n'
-        "```\n\n"
-        "pandas, Polars, DuckDB, Spark and Dask read the Parquet file directly.\n\n"
-        "## Columns\n\n"
-        "| column | type | meaning |\n| --- | --- | --- |\n"
-        f"{columns}\n\n"
-        "Only `channel`, and a translation's `review`, may be null. A story's `text` is "
-        "always its source text's characters `span_start` to `span_end`; each segment's "
-        "`start` and `end` point into the source text in the same way.\n"
-    )
-    if _all_bundled(stories):
-        title, _, rest = _dataset_card().partition("\n")
-        return f"{title}\n\n{about}\n\n{usage}{rest}"
-    return f"# Dataset card: {_pretty_name(stories)}\n\n{about}\n\n{usage}\n{_sources(stories)}"
+        for batch in batches:
+            column = batch.column("language")
+            kept = [name for name in batch.schema.names if name != "language"]
+            for tag in pa.compute.unique(column).to_pylist():
+                part = batch.filter(pa.compute.equal(column, tag)).select(kept)
+                writer = writers.get(tag)
+                if writer is None:
+                    where = os.path.join(folder, f"language={quote(tag, safe='')}")
+                    os.mkdir(where)
+                    file = os.path.join(where, "part-00000.parquet")
+                    writer = writers[tag] = _GroupWriter(pa, file, part.schema, rows)
+                writer.add(part)
+    finally:
+        for writer in writers.values():
+            writer.__exit__(None, None, None)
 
 
-def _sources(stories: Sequence[Story]) -> str:
-    """What the records tell of where the stories come from, for a card of a user corpus."""
-    sources = {story.source.id: story.source for story in stories}
-    lines = [
-        "## The source texts\n",
-        "| id | language | title | what the text says of its origin |",
-        "| --- | --- | --- | --- |",
-    ]
-    for source in sources.values():
-        origin = source.origin + (f" <{source.origin_url}>" if source.origin_url else "")
-        cells = (source.id, source.language.id, source.title, origin)
-        lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
-    return "\n".join(lines) + "\n"
+def _write_folder(path: str | os.PathLike[str], fill: Callable[[str], object]) -> None:
+    """Make the folder *path* whole or not at all: *fill* a new folder beside it, then rename.
 
+    *path* must not exist, or be an empty folder.
+    """
+    import shutil
+    import tempfile
 
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    target = os.path.abspath(os.fspath(path))
+    if os.path.lexists(target):
+        if not os.path.isdir(target):
+            raise FileExistsError(errno.EEXIST, "Exists and is not a folder", target)
+        if os.listdir(target):
+            raise FileExistsError(
+                errno.EEXIST, "Folder is not empty; remove it or name a new one", target
+            )
+    parent, name = os.path.split(target)
+    os.makedirs(parent, exist_ok=True)
+    temporary = tempfile.mkdtemp(prefix=f".{name}.", dir=parent)
+    try:
+        fill(temporary)
+        # mkdtemp makes a private folder; give it the mode mkdir would.
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(temporary, 0o777 & ~umask)
+        if os.path.isdir(target):
+            os.rmdir(target)
+        os.rename(temporary, target)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise

@@ -6,8 +6,9 @@ The shapes here are the ones `clientocracy export` writes and every
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Literal
 
 from .._corpus.corpus import Corpus
@@ -22,7 +23,17 @@ from .._records import (
     plain_fields,
 )
 
-__all__ = ["FORMATS", "ExportFormat", "as_dict", "dumps", "export", "segment_rows"]
+__all__ = [
+    "FORMATS",
+    "SEGMENT_COLUMNS",
+    "ExportFormat",
+    "as_dict",
+    "csv_columns",
+    "dumps",
+    "export",
+    "iter_export",
+    "segment_rows",
+]
 
 ExportFormat = Literal["json", "jsonl", "csv"]
 """A format `export()` writes, for type checkers."""
@@ -45,17 +56,24 @@ _CSV_COLUMNS = (
     "channel",
     "text",
 )
-# The flat table of aligned segments: one row a segment of a translation.
-_SEGMENT_COLUMNS = (
-    "story",
-    "source_language",
-    "language",
-    "segment",
-    "start",
-    "end",
-    "original",
-    "translation",
+SEGMENT_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("story", "string", "the story's id (the `id` of the stories table)"),
+    ("source_language", "string", "the BCP 47 tag of the original's language"),
+    ("language", "string", "the BCP 47 tag of the translation's language"),
+    ("segment", "int64", "the segment's number within its translation, from 0"),
+    ("start", "int64", "where the original of the segment starts in the source text"),
+    ("end", "int64", "where it ends (exclusive)"),
+    ("original", "string", "the original's words, `source.text[start:end]`"),
+    ("translation", "string", "the segment's translation"),
 )
+"""The columns of the flat table of aligned segments: one row a segment of a translation.
+
+`segment_rows()`, `export(..., segments=True)`
+and the Arrow and Parquet forms (`segments=True`) all write them, each as
+`(name, Arrow type, meaning)`. The names differ from the nested ones on
+purpose: a join with the stories table on `story = id` shares one name
+only, `language` (the translation's here, the story's there).
+"""
 
 
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal would act on:
@@ -235,12 +253,13 @@ def _translation(translation: Translation) -> dict[str, Any]:
 def segment_rows(stories: Iterable[Story]) -> list[dict[str, Any]]:
     """Return the aligned segments of *stories* as a flat table, one row a segment.
 
-    Each row has the columns `story` (its id), `source_language` and
-    `language` (the tags of the original and of the translation),
-    `segment` (its number within the translation, from 0), `start` and
-    `end` (the original's offsets in the source text), `original` and
-    `translation`: a sentence-aligned parallel corpus, ready for a data
-    frame or a spreadsheet.
+    Each row has the columns of
+    `SEGMENT_COLUMNS`: `story` (its id),
+    `source_language` and `language` (the tags of the original and of the
+    translation), `segment` (its number within the translation, from 0),
+    `start` and `end` (the original's offsets in the source text),
+    `original` and `translation`: a sentence-aligned parallel corpus, ready
+    for a data frame or a spreadsheet.
 
     Examples:
         >>> import clientocracy
@@ -251,46 +270,61 @@ def segment_rows(stories: Iterable[Story]) -> list[dict[str, Any]]:
         >>> row["translation"][:30]
         'In reality, Nordstrom’s record'
     """
-    return [
-        {
-            "story": story.id,
-            "source_language": story.language.id,
-            "language": translation.language.id,
-            "segment": number,
-            "start": segment.span.start,
-            "end": segment.span.end,
-            "original": segment.original,
-            "translation": segment.text,
-        }
-        for story in stories
-        for translation in story.translations
-        for number, segment in enumerate(translation.segments)
-    ]
+    return list(_segment_rows(stories))
+
+
+def _segment_rows(stories: Iterable[Story]) -> Iterator[dict[str, Any]]:
+    for story in stories:
+        for translation in story.translations:
+            for number, segment in enumerate(translation.segments):
+                yield {
+                    "story": story.id,
+                    "source_language": story.language.id,
+                    "language": translation.language.id,
+                    "segment": number,
+                    "start": segment.span.start,
+                    "end": segment.span.end,
+                    "original": segment.original,
+                    "translation": segment.text,
+                }
 
 
 def export(
-    stories: Iterable[Story], format: ExportFormat = "json", *, segments: bool = False
+    stories: Iterable[Story],
+    format: ExportFormat = "json",
+    *,
+    segments: bool = False,
+    bom: bool = False,
+    languages: Iterable[Language | str] | None = None,
 ) -> str:
     """Return *stories* as one document in *format*.
 
     JSON is an array of `as_dict()` shapes; JSONL
-    has one such object a line; CSV has a header row and flattens a story to
-    the columns `id`, `title`, `title_en`, `summary`, `company`,
-    `company_name`, `principles` (ids joined by `;`), `language`,
-    `source`, `span_start`, `span_end`, `channel` and `text`, then, for
-    every language the stories read in, `title_<tag>`, `summary_<tag>` and
-    `text_<tag>` (the original or the translation). Non-ASCII text is
-    written as is; the caller encodes the result as UTF-8.
+    has one such object a line; CSV has a header row, then one row a story,
+    in the columns `csv_columns()` names: the
+    same columns in the same order for every export of a corpus, whatever
+    the filter, each once. Non-ASCII text is written as is; the caller
+    encodes the result as UTF-8. `iter_export()`
+    gives the same document in pieces, for writing a large corpus without
+    holding it whole.
 
     Args:
         stories: The stories to write, in order.
         format: `"json"`, `"jsonl"` or `"csv"`.
         segments: Write the aligned segments of the stories' translations
-            instead, one row (object) a segment, as
-            `segment_rows()` gives them.
+            instead, one row (object) a segment, in the columns of
+            `SEGMENT_COLUMNS`.
+        bom: Start a CSV document with a byte order mark (U+FEFF), which
+            Excel needs to read UTF-8, and so Cyrillic and Persian, right.
+        languages: The languages whose title, summary and text columns a
+            CSV of stories has, in order. By default, those of the corpus
+            the stories were selected from (a
+            `StoryCollection`); for other
+            iterables, the languages the stories read in, in tag order.
 
     Raises:
-        ValueError: *format* is not one of `FORMATS`.
+        ValueError: *format* is not one of `FORMATS`,
+            or *bom* is asked for with a format other than CSV.
 
     Examples:
         >>> import clientocracy
@@ -298,97 +332,169 @@ def export(
         >>> print(clientocracy.export(lego, "csv").splitlines()[0])
         id,title,title_en,summary,company,company_name,principles,language,source,...
     """
+    return "".join(iter_export(stories, format, segments=segments, bom=bom, languages=languages))
+
+
+def iter_export(
+    stories: Iterable[Story],
+    format: ExportFormat = "json",
+    *,
+    segments: bool = False,
+    bom: bool = False,
+    languages: Iterable[Language | str] | None = None,
+) -> Iterator[str]:
+    """Return the document of `export()` as an iterator of pieces.
+
+    The pieces joined are exactly `export()`'s document. The stories are
+    read one batch at a time as the pieces are asked for, so writing the
+    pieces to a file holds no more than a batch in memory, however large
+    the corpus. The arguments are `export()`'s, and are checked at once.
+
+    Examples:
+        >>> import clientocracy, io
+        >>> file = io.StringIO()
+        >>> file.writelines(clientocracy.iter_export(clientocracy.stories(), "jsonl"))
+        >>> len(file.getvalue().splitlines()) == len(clientocracy.stories())
+        True
+    """
+    if format not in FORMATS:
+        raise ValueError(f"unknown export format {format!r}; expected one of {', '.join(FORMATS)}")
+    if bom and format != "csv":
+        raise ValueError(f"a byte order mark is for CSV only, not {format!r}")
+    prefix = "\ufeff" if bom else ""
     if segments:
-        return _export_rows(segment_rows(stories), _SEGMENT_COLUMNS, format)
-    if format == "json":
-        items = [as_dict(story) for story in stories]
-        return dumps(items, indent=2) + "\n"
-    if format == "jsonl":
-        return "".join(dumps(as_dict(s)) + "\n" for s in stories)
+        rows = _segment_rows(stories)
+        if format == "csv":
+            names = tuple(name for name, _, _ in SEGMENT_COLUMNS)
+            return _csv(names, (tuple(row.values()) for row in rows), prefix)
+        return _json_pieces(rows, format)
     if format == "csv":
-        return _stories_csv(stories)
-    raise ValueError(f"unknown export format {format!r}; expected one of {', '.join(FORMATS)}")
+        tags, stories = _csv_languages(stories, languages)
+        return _csv(csv_columns(tags), (_csv_row(story, tags) for story in stories), prefix)
+    return _json_pieces((as_dict(story) for story in stories), format)
 
 
-def _stories_csv(stories: Iterable[Story]) -> str:
-    """*stories* as CSV: the fixed columns, then title, summary and text per language."""
-    stories = list(stories)
-    languages = list(dict.fromkeys(lang.id for s in stories for lang in s.languages))
-    writer = _CsvRows()
-    writer.writerow(
-        [
-            *_CSV_COLUMNS,
-            *(f"{field}_{tag}" for tag in languages for field in ("title", "summary", "text")),
-        ]
-    )
-    for story in stories:
-        titles, summaries = dict(story.titles), dict(story.summaries)
-        texts = {t.language.id: t.text for t in story.translations}
-        texts[story.language.id] = story.text
-        writer.writerow(
-            (
-                story.id,
-                story.title,
-                story.title_en,
-                story.summary,
-                story.company.id,
-                story.company.name,
-                ";".join(p.id for p in story.principles),
-                story.language.id,
-                story.source.id,
-                story.span.start,
-                story.span.end,
-                story.channel or "",
-                story.text,
-                *(
-                    texts.get(tag, "")
-                    if field == "text"
-                    else (titles if field == "title" else summaries).get(tag, "")
-                    for tag in languages
-                    for field in ("title", "summary", "text")
-                ),
-            )
-        )
-    return writer.text()
+# How many rows make one piece of an exported document.
+_PIECE = 256
 
 
-class _CsvRows:
-    """CSV rows that end in LF, with every field that holds a CR or an LF quoted.
+def _json_pieces(items: Iterable[dict[str, Any]], format: str) -> Iterator[str]:
+    """Items as a JSON array (as `json.dumps(items, indent=2)` writes it) or JSON lines."""
+    iterator = iter(items)
+    if format == "jsonl":
+        while chunk := list(itertools.islice(iterator, _PIECE)):
+            yield "".join(dumps(item) + "\n" for item in chunk)
+        return
+    separator = "[\n"
+    while chunk := list(itertools.islice(iterator, _PIECE)):
+        # An item's own lines, indented one level; JSON strings hold no raw
+        # line break, so every line break is the layout's.
+        pieces = (dumps(item, indent=2).replace("\n", "\n  ") for item in chunk)
+        yield separator + "  " + ",\n  ".join(pieces)
+        separator = ",\n"
+    yield "[]\n" if separator == "[\n" else "\n]\n"
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[object]], prefix: str) -> Iterator[str]:
+    """CSV in pieces of `_PIECE` rows: rows end in LF, and a field with a CR or LF is quoted.
 
     Python's writer quotes a field only for the characters of its own line
     terminator, so with LF alone a bare CR went out unquoted, and a reader
     that ends rows at CR too saw a new row. Each row is written with RFC
-    4180's CRLF, which quotes both, and its CRLF is then made an LF.
+    4180's CRLF, which quotes both, and its final CRLF is then made an LF.
     """
+    import csv
+    import io
 
-    def __init__(self) -> None:
-        import csv
-        import io
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
 
-        self._row = io.StringIO()
-        self._writer = csv.writer(self._row, lineterminator="\r\n")
-        self._rows: list[str] = []
+    def line(row: Sequence[object]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        return buffer.getvalue()[:-2] + "\n"
 
-    def writerow(self, row: Iterable[object]) -> None:
-        self._row.seek(0)
-        self._row.truncate()
-        self._writer.writerow(row)
-        self._rows.append(self._row.getvalue()[:-2] + "\n")
-
-    def text(self) -> str:
-        return "".join(self._rows)
+    yield prefix + line(header)
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, _PIECE)):
+        yield "".join(line(row) for row in chunk)
 
 
-def _export_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], format: str) -> str:
-    """A flat table as one document: a JSON array, JSON lines, or CSV with a header."""
-    if format == "json":
-        return dumps(rows, indent=2) + "\n"
-    if format == "jsonl":
-        return "".join(dumps(row) + "\n" for row in rows)
-    if format == "csv":
-        writer = _CsvRows()
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([row.get(column, "") for column in columns])
-        return writer.text()
-    raise ValueError(f"unknown export format {format!r}; expected one of {', '.join(FORMATS)}")
+# The fixed columns already hold the English title and summary.
+_CSV_ENGLISH = {"title_en": "title_en", "summary_en": "summary"}
+
+
+def csv_columns(languages: Iterable[Language | str]) -> tuple[str, ...]:
+    """Return the columns of a CSV export of stories, for a corpus of *languages*.
+
+    First the thirteen fixed columns `id`, `title` (in the story's own
+    language), `title_en`, `summary` (English), `company`, `company_name`,
+    `principles` (ids joined by `;`), `language`, `source`, `span_start`,
+    `span_end`, `channel` and `text` (the original); then, for each of
+    *languages* in order, `title_<tag>`, `summary_<tag>` and `text_<tag>`
+    (empty where the story has none in that language) — but for English,
+    whose title and summary are already `title_en` and `summary`, only
+    `text_en`. Every name appears once.
+
+    Examples:
+        >>> import clientocracy
+        >>> clientocracy.csv_columns(["ru", "en"])[13:]
+        ('title_ru', 'summary_ru', 'text_ru', 'text_en')
+    """
+    names = list(_CSV_COLUMNS)
+    for tag in dict.fromkeys(_tag(language) for language in languages):
+        for field in ("title", "summary", "text"):
+            name = f"{field}_{tag}"
+            if name not in _CSV_ENGLISH:
+                names.append(name)
+    return tuple(names)
+
+
+def _tag(language: Language | str) -> str:
+    return language.id if isinstance(language, Language) else language
+
+
+def _csv_languages(
+    stories: Iterable[Story], languages: Iterable[Language | str] | None
+) -> tuple[tuple[str, ...], Iterable[Story]]:
+    """The languages of a CSV's columns (given, the corpus's, or the stories'), and the stories."""
+    from .._corpus.collection import StoryCollection
+
+    if languages is not None:
+        return tuple(dict.fromkeys(_tag(language) for language in languages)), stories
+    if isinstance(stories, StoryCollection):
+        return tuple(language.id for language in stories._corpus.languages()), stories
+    # Stories of no known corpus: read them first, to learn their languages.
+    stories = list(stories)
+    tags = sorted({language.id for story in stories for language in story.languages})
+    return tuple(tags), stories
+
+
+def _csv_row(story: Story, tags: Sequence[str]) -> tuple[object, ...]:
+    titles, summaries = dict(story.titles), dict(story.summaries)
+    texts = {t.language.id: t.text for t in story.translations}
+    texts[story.language.id] = story.text
+    fixed = (
+        story.id,
+        story.title,
+        story.title_en,
+        story.summary,
+        story.company.id,
+        story.company.name,
+        ";".join(p.id for p in story.principles),
+        story.language.id,
+        story.source.id,
+        story.span.start,
+        story.span.end,
+        story.channel or "",
+        story.text,
+    )
+    per_language: list[str] = []
+    for tag in tags:
+        if f"title_{tag}" not in _CSV_ENGLISH:
+            per_language.append(titles.get(tag, ""))
+        if f"summary_{tag}" not in _CSV_ENGLISH:
+            per_language.append(summaries.get(tag, ""))
+        per_language.append(texts.get(tag, ""))
+    return (*fixed, *per_language)

@@ -28,7 +28,14 @@ from typing import BinaryIO
 
 from .._errors import CorpusError
 
-__all__ = ["CorpusFolder", "open_corpus", "write_atomically", "write_into", "write_tree"]
+__all__ = [
+    "CorpusFolder",
+    "move_into",
+    "open_corpus",
+    "write_atomically",
+    "write_into",
+    "write_tree",
+]
 
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NOCTTY = getattr(os, "O_NOCTTY", 0)
@@ -439,6 +446,36 @@ def write_into(folder: str, files: dict[str, bytes | Callable[[BinaryIO], object
             write_atomically(name, data, dir_fd=opened[subfolder])
     finally:
         for fd in opened.values():
+            os.close(fd)
+
+
+def move_into(folder: str, moves: dict[str, str]) -> None:
+    """Move files this process wrote (the values) into *folder*, to the names (`name`
+    or `subfolder/name`) that are the keys, as `write_into` writes: nothing
+    below *folder* is followed, and a link that has a name is replaced, never
+    written through. Each move is a rename, so each file appears whole.
+    """
+    os.makedirs(folder, exist_ok=True)
+    if not _RELATIVE:
+        for relative, source in moves.items():
+            target = os.path.join(folder, *relative.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.replace(source, target)
+        return
+    root = os.open(folder, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+    opened: dict[str, int] = {"": root}
+    try:
+        for relative, source in moves.items():
+            subfolder, _, name = relative.rpartition("/")
+            if subfolder not in opened:
+                fd = root
+                for part in subfolder.split("/"):
+                    fd = _open_subfolder(fd, part, os.path.join(folder, subfolder))
+                    opened[f"{subfolder}#{part}"] = fd
+                opened[subfolder] = fd
+            os.replace(source, name, dst_dir_fd=opened[subfolder])
+    finally:
+        for fd in set(opened.values()):
             os.close(fd)
 
 

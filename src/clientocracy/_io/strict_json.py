@@ -46,6 +46,9 @@ MIN_CONTAINERS = 1024
 # left alone is refused below. Most catalogs have none, and skip that check.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _NOT_CONSTANT = ("NaN", "Infinity", "-Infinity")
+# A quote and more characters than a string may have before the next quote.
+# The search jumps from quote to quote, so it costs one pass over the text.
+_LONG_AFTER_QUOTE = re.compile(f'"[^"]{{{MAX_STRING_CHARS + 1}}}')
 
 
 class _Duplicates(dict[str, Any]):
@@ -64,6 +67,13 @@ class _Decoding:
 
     def __init__(self) -> None:
         self.suspect = False
+
+    def keys_only(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        """`object` for a text known to hold no overlong string: duplicates only."""
+        data = dict(pairs)
+        if len(data) != len(pairs):
+            return self.object(pairs)
+        return data
 
     def object(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         data = dict(pairs)
@@ -139,9 +149,8 @@ def decode_catalog(data: bytes, *, catalog: str) -> Any:
         raise refuse("text", "the file is empty")
     try:
         decoding = _Decoding()
-        value = json.loads(
-            text, object_pairs_hook=decoding.object, parse_constant=decoding.constant
-        )
+        hook = decoding.keys_only if _no_long_strings(text) else decoding.object
+        value = json.loads(text, object_pairs_hook=hook, parse_constant=decoding.constant)
     except json.JSONDecodeError as error:
         raise refuse(
             f"line {error.lineno}, column {error.colno}", f"not valid JSON: {error.msg}"
@@ -164,6 +173,21 @@ def decode_catalog(data: bytes, *, catalog: str) -> Any:
     if problems:
         raise CorpusError(problems)
     return value
+
+
+def _no_long_strings(text: str) -> bool:
+    """Whether *text*, surely, has no string over `MAX_STRING_CHARS` characters.
+
+    A string of JSON decodes to at most as many characters as it has
+    between its quotes, so if no stretch of the text between two `"` is
+    that long, no string is; an escaped quote (`\\"`) breaks that reasoning,
+    so a text with one gets no answer here. No means: look at every string.
+    """
+    if len(text) <= MAX_STRING_CHARS:
+        return True
+    if '\\"' in text:
+        return False
+    return _LONG_AFTER_QUOTE.search(text) is None
 
 
 def _place(path: tuple[str | int, ...], value: Any) -> str:
