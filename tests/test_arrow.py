@@ -379,6 +379,7 @@ def run_without_pyarrow(code: str, cwd: Path) -> subprocess.CompletedProcess[str
         text=True,
         encoding="utf-8",
         cwd=cwd,
+        timeout=120,
     )
 
 
@@ -390,7 +391,7 @@ def test_import_clientocracy_does_not_import_pyarrow(tmp_path: Path) -> None:
         "assert not heavy, heavy\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120
     )
     assert result.returncode == 0, result.stderr
 

@@ -17,26 +17,7 @@ import pytest
 
 import clientocracy
 
-SCRIPT = shutil.which("clientocracy", path=str(Path(sys.executable).parent))
-if SCRIPT is None:  # pragma: no cover - the test extra installs the package
-    pytest.fail("the clientocracy console script is not installed beside this Python")
-
-
-def run(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "80", **(env or {})}
-    full_env.pop("NO_COLOR", None) if env is None or "NO_COLOR" not in env else None
-    return subprocess.run(
-        [SCRIPT, *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        env=full_env,
-        cwd=cwd,
-        timeout=60,
-    )
+from .helpers import COMMAND_TIMEOUT, SCRIPT, run, run_on_terminal, user_corpus
 
 
 def test_list_prints_an_aligned_table() -> None:
@@ -251,6 +232,7 @@ def test_python_dash_m_runs_the_same_command() -> None:
         capture_output=True,
         text=True,
         encoding="utf-8",
+        timeout=120,
     )
     assert result.returncode == 0
     assert result.stdout == run("list", "--company", "LEGO").stdout
@@ -271,6 +253,7 @@ def test_a_closed_pipe_ends_quietly() -> None:
         capture_output=True,
         text=True,
         encoding="utf-8",
+        timeout=120,
     )
     assert shell.stderr == ""
     assert json.loads(shell.stdout)["id"] == "jetblue-free-coffee-at-the-gate"
@@ -288,25 +271,7 @@ def test_an_ascii_terminal_does_not_crash(env: dict[str, str]) -> None:
 
 def on_a_tty(*args: str, env: dict[str, str] | None = None) -> str:
     """Run the command with its output on a pseudo-terminal; return what it printed."""
-    pty = pytest.importorskip("pty")
-    leader, follower = pty.openpty()
-    full_env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    # Paging is tested on its own (test_cli_terminal.py); here only the output counts.
-    full_env.update(TERM="xterm", PYTHONIOENCODING="utf-8", PAGER="", **(env or {}))
-    process = subprocess.Popen([SCRIPT, *args], stdout=follower, stderr=follower, env=full_env)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return run_on_terminal(*args, env=env)[1]
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color() -> None:
@@ -361,13 +326,17 @@ def test_escapes_and_bidi_controls_are_neutralized(args: tuple[str, ...]) -> Non
         text=True,
         encoding="utf-8",
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        timeout=COMMAND_TIMEOUT,
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     for raw in ("\x1b", "\u202e", "\u2067", "\u2069", "\x07", "\x9b"):
         assert raw not in out, repr(raw)
-    if args[0] == "search":
-        # The snippet's own private-use characters cannot pose as highlights.
+    if args == ("search", "happened"):
+        # Highlight marks in the data cannot pose as highlights: they are
+        # shown as U+FFFD (on a pipe, where highlights are not styled, a
+        # mark taken for one would vanish instead).
+        assert "\ufffdforged\ufffd" in out
         assert "\ue000" not in out
         assert "\ue001" not in out
     if args[0] in ("list", "show", "companies", "search"):
@@ -383,51 +352,15 @@ def test_json_output_keeps_data_exact() -> None:
         text=True,
         encoding="utf-8",
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        timeout=COMMAND_TIMEOUT,
     )
     assert "\x1b" not in result.stdout
     assert json.loads(result.stdout)["title"].startswith("Evil\x1b[31mRED")
 
 
 def _user_corpus(folder: Path, title: str = "The umbrella") -> Path:
-    import hashlib
-
-    text = "Our shop. A customer left her umbrella; we drove it to her house."
-    (folder / "texts").mkdir(parents=True)
-    (folder / "texts" / "acme.txt").write_text(text, encoding="utf-8")
-    catalog = {
-        "format": "clientocracy-catalog",
-        "version": 1,
-        "languages": [],
-        "companies": [
-            {"id": "acme", "name": title, "industry": "retail", "country": "GB"},
-        ],
-        "principles": [],
-        "sources": [
-            {
-                "id": "acme-blog",
-                "file": "texts/acme.txt",
-                "sha256": hashlib.sha256(text.encode()).hexdigest(),
-                "language": "en",
-                "title": "Acme blog",
-                "title_en": "Acme blog",
-                "origin": "Our own blog.",
-            }
-        ],
-        "stories": [
-            {
-                "id": "acme-umbrella",
-                "source": "acme-blog",
-                "span": {"start": 10, "end": len(text)},
-                "company": "acme",
-                "principles": ["small-things-matter"],
-                "title": title,
-                "title_en": title,
-                "summary": "A customer forgot her umbrella and the shop drove it to her.",
-            }
-        ],
-    }
-    (folder / "catalog.json").write_text(json.dumps(catalog), encoding="utf-8")
-    return folder
+    """A user corpus whose company and story are both called *title*."""
+    return user_corpus(folder, company_fields={"name": title}, title=title, title_en=title)
 
 
 def test_validate_a_good_and_a_bad_corpus(tmp_path: Path) -> None:
