@@ -504,3 +504,32 @@ def corpora(draw: st.DrawFn) -> Corpus:
         sources=sources,
         stories=stories,
     )
+
+
+# -- the bundled catalog, read raw: an oracle that shares no code with the package ---------
+
+DATA = Path(__file__).resolve().parents[1] / "src" / "clientocracy" / "data"
+
+
+def raw_catalog() -> dict[str, Any]:
+    """The bundled catalog as JSON, read without the package."""
+    data: dict[str, Any] = json.loads((DATA / "catalog.json").read_text(encoding="utf-8"))
+    return data
+
+
+def raw_story_ids(company: str | None = None) -> list[str]:
+    """The ids of the bundled stories in catalog order, of one company if given."""
+    return [
+        story["id"]
+        for story in raw_catalog()["stories"]
+        if company is None or story["company"] == company
+    ]
+
+
+def raw_passage(story_id: str) -> str:
+    """A bundled story's passage: its source's text file cut at its span."""
+    catalog = raw_catalog()
+    story = next(s for s in catalog["stories"] if s["id"] == story_id)
+    source = next(s for s in catalog["sources"] if s["id"] == story["source"])
+    text = (DATA / source["file"]).read_bytes().decode("utf-8-sig")
+    return text[story["span"]["start"] : story["span"]["end"]]
