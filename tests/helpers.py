@@ -506,6 +506,100 @@ def corpora(draw: st.DrawFn) -> Corpus:
     )
 
 
+# Stories for the exports: any text a UTF-8 file can hold, in three scripts.
+
+THREE_SCRIPTS = {
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВЁЖЯ",
+    "fa": "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیۀ۰۱۲\u200c\u200d",
+    "en": "abcxyzABCXYZ0189’'",
+}
+THREE_LANGUAGES = {
+    "ru": Language(id="ru", name="Russian", native_name="русский", direction="ltr"),
+    "fa": Language(id="fa", name="Persian", native_name="فارسی", direction="rtl"),
+    "en": Language(id="en", name="English", native_name="English", direction="ltr"),
+}
+# Any character a UTF-8 file can hold, beside the three scripts.
+any_text = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=8)
+any_words = st.sampled_from(sorted(THREE_SCRIPTS)).flatmap(
+    lambda lang: st.text(alphabet=THREE_SCRIPTS[lang], min_size=1, max_size=10)
+)
+any_sentences = st.lists(any_words | any_text, min_size=1, max_size=6).map(" ".join)
+
+
+@st.composite
+def stories_of_three_scripts(draw: st.DrawFn) -> list[Story]:
+    sources = []
+    for number in range(draw(st.integers(1, 3))):
+        language = THREE_LANGUAGES[draw(st.sampled_from(sorted(THREE_LANGUAGES)))]
+        text = draw(st.lists(any_sentences, min_size=1, max_size=5).map("\n\n".join))
+        sources.append(
+            Source(
+                id=f"s{number}",
+                language=language,
+                titles=((language.id, draw(any_sentences)), ("en", draw(any_sentences))),
+                text=text,
+                sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                origin=draw(any_sentences),
+            )
+        )
+    principles = [
+        Principle(
+            id=f"p{number}",
+            names=(("en", draw(any_sentences)), ("fa", draw(any_sentences))),
+            definitions=(("en", draw(any_sentences)),),
+            statement=Quote(source=sources[0], span=Span(start=0, end=1)),
+        )
+        for number in range(2)
+    ]
+    stories = []
+    for number in range(draw(st.integers(0, 5))):
+        source = draw(st.sampled_from(sources))
+        start = draw(st.integers(0, len(source.text) - 1))
+        end = draw(st.integers(start + 1, len(source.text)))
+        translations = []
+        others = [tag for tag in sorted(THREE_LANGUAGES) if tag != source.language.id]
+        for tag in draw(st.lists(st.sampled_from(others), unique=True, max_size=2)):
+            cut = draw(st.integers(start, end))
+            spans = [Span(start=start, end=cut), Span(start=cut, end=end)]
+            translations.append(
+                Translation(
+                    language=THREE_LANGUAGES[tag],
+                    segments=tuple(
+                        Segment(
+                            span=span,
+                            original=source.text[span.slice()],
+                            text=draw(any_sentences),
+                            paragraph=draw(st.booleans()),
+                        )
+                        for span in spans
+                        if len(span)
+                    ),
+                    translator=draw(any_sentences),
+                    review=draw(st.none() | any_sentences),
+                )
+            )
+        stories.append(
+            Story(
+                id=f"story-{number}",
+                titles=((source.language.id, draw(any_sentences)), ("en", draw(any_sentences))),
+                summaries=(("en", draw(any_sentences)), ("fa", draw(any_sentences))),
+                company=Company(
+                    id=f"c{number}",
+                    name=draw(any_sentences),
+                    industry=draw(any_sentences),
+                    country=draw(st.sampled_from(["US", "RU", "IR"])),
+                ),
+                principles=tuple(draw(st.lists(st.sampled_from(principles), unique=True))),
+                language=source.language,
+                source=source,
+                span=Span(start=start, end=end),
+                channel=draw(st.sampled_from([None, *clientocracy.CHANNELS])),
+                translations=tuple(translations),
+            )
+        )
+    return stories
+
+
 # -- the bundled catalog, read raw: an oracle that shares no code with the package ---------
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "clientocracy" / "data"
