@@ -653,6 +653,9 @@ def test_ctrl_c_prints_one_line_and_exits_130(tmp_path: Path) -> None:
         [SCRIPT, "--corpus", str(big), "export", "--format", "jsonl"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # As from a terminal: a runner started in the background (`cmd &`)
+        # ignores SIGINT, and its children would inherit that.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None
     assert process.stdout.readline().startswith(b"{")
