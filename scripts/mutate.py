@@ -26,6 +26,7 @@ mutation with every bug fixed, and a test that kills it.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -768,6 +769,15 @@ def main() -> int:
     parser.add_argument(
         "--verbose", action="store_true", help="print the end of every failing test run"
     )
+    parser.add_argument(
+        "--match", metavar="TEXT", help="only the mutations whose description contains TEXT"
+    )
+    parser.add_argument(
+        "--tests",
+        nargs="+",
+        metavar="TEST",
+        help="run these tests for every mutation instead of each area's own",
+    )
     args = parser.parse_args()
     global VERBOSE
     VERBOSE = args.verbose
@@ -779,6 +789,10 @@ def main() -> int:
             f"known: {', '.join(sorted(known))}"
         )
     chosen = [m for m in MUTATIONS if not wanted or m.area.lower() in wanted]
+    if args.match:
+        chosen = [m for m in chosen if args.match.lower() in m.description.lower()]
+    if args.tests:
+        chosen = [dataclasses.replace(m, tests=tuple(args.tests)) for m in chosen]
     if args.list:
         for mutation in chosen:
             print(f"{mutation.area:12} {mutation.file:22} {mutation.description}")

@@ -130,3 +130,20 @@ def test_several_compiled_corpora_are_all_read(tmp_path: Path) -> None:
         "a-umbrella",
         "b-umbrella",
     ]
+
+
+def test_an_unexpected_error_exits_70_with_one_line_and_no_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import clientocracy._cli.app as app
+
+    def broken(*args: object) -> int:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(app, "_command", lambda name: broken)
+    assert app.main(["list"]) == 70
+    err = capsys.readouterr().err
+    assert err == (
+        "clientocracy: internal error: RuntimeError: a bug. "
+        "Please report it, with the command that caused it.\n"
+    )
