@@ -90,3 +90,10 @@ class CorpusError(ValueError):
 
     def __reduce__(self) -> tuple[type[CorpusError], tuple[tuple[str, ...]]]:
         return (type(self), (self.problems,))
+
+
+# A traceback names an exception where users import it from, whether or not
+# the public name was touched first (the package sets the same on first use,
+# which made what a traceback showed depend on what ran before).
+for _error in (UnknownValueError, CorpusError):
+    _error.__module__ = "clientocracy"
