@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -154,7 +156,7 @@ def test_a_text_swapped_for_a_link_or_a_pipe_while_loading(tmp_path: Path) -> No
     with swapping(
         text, variants / "genuine", variants / "link", variants / "up", variants / "pipe"
     ):
-        for _ in range(400):
+        for turn in racing():
             outcome = load_in_thread(folder)
             if isinstance(outcome, Corpus):
                 assert outcome.sources()[-1].text == TEXT
@@ -164,10 +166,10 @@ def test_a_text_swapped_for_a_link_or_a_pipe_while_loading(tmp_path: Path) -> No
                 assert "secret" not in message
                 assert sha(SECRET) not in message
                 outcomes.add(message.splitlines()[1].split(": ", 2)[-1])
+            if turn >= 400 and all_met(outcomes):
+                break
     # Every swap was seen at some point, and each was refused for what it was.
-    assert "loaded" in outcomes
-    assert any("points outside the corpus folder" in o for o in outcomes)
-    assert any("not a regular file" in o for o in outcomes)
+    assert all_met(outcomes), outcomes
 
 
 @POSIX
@@ -183,7 +185,7 @@ def test_the_catalog_swapped_for_a_link_while_loading(tmp_path: Path) -> None:
     with swapping(
         folder / "catalog.json", variants / "genuine", variants / "link", variants / "pipe"
     ):
-        for _ in range(400):
+        for turn in racing():
             outcome = load_in_thread(folder)
             if isinstance(outcome, Corpus):
                 assert outcome.story("acme-umbrella").title == "The umbrella"
@@ -193,10 +195,23 @@ def test_the_catalog_swapped_for_a_link_while_loading(tmp_path: Path) -> None:
                 assert "Not from this corpus" not in message
                 assert f"{folder / 'catalog.json'}: " in message
                 outcomes.add(message.splitlines()[1].split(": ", 2)[-1])
-            if all_met(outcomes):
+            if turn >= 400 and all_met(outcomes):
                 break
     # Each kind of file was met, and each refused for what it was.
     assert all_met(outcomes), outcomes
+
+
+def racing(tries: int = 400, seconds: float = 120) -> Iterator[int]:
+    """At least *tries* turns, then more until the caller breaks, for up to *seconds* in all.
+
+    On a busy machine the swapper gets fewer turns, and it takes more loads
+    to meet every kind of file.
+    """
+    end = time.monotonic() + seconds
+    for turn in itertools.count():
+        if turn >= tries and time.monotonic() > end:
+            return
+        yield turn
 
 
 def all_met(outcomes: set[str]) -> bool:
