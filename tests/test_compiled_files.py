@@ -180,3 +180,33 @@ def test_a_user_corpus_compiled_then_opened_reads_back_exactly(tmp_path: Path) -
             corpus.story("acme-umbrella").text
             == clientocracy.load(folder).story("acme-umbrella").text
         )
+
+
+@pytest.mark.parametrize("version", [0, 2])
+def test_a_file_of_the_format_version_before_or_after_is_refused(
+    compiled_file: Path, tmp_path: Path, version: int
+) -> None:
+    # This release writes and reads version 1 (docs/compiled-corpora.md).
+    other = tmp_path / f"version-{version}.sqlite"
+    other.write_bytes(compiled_file.read_bytes())
+    db = sqlite3.connect(other)
+    db.execute(f"PRAGMA user_version = {version}")
+    db.commit()
+    db.close()
+    message = refusal(other)
+    assert f"format version {version}" in message
+    assert "rebuild it" in message
+
+
+@pytest.mark.parametrize("application_id", [0, 1, 0x434C4358, 0x7FFFFFFF])
+def test_a_sqlite_file_of_another_application_is_refused(
+    compiled_file: Path, tmp_path: Path, application_id: int
+) -> None:
+    # Everything is a compiled corpus's but the application id ("CLCY" is 0x434C4359).
+    other = tmp_path / "other-application.sqlite"
+    other.write_bytes(compiled_file.read_bytes())
+    db = sqlite3.connect(other)
+    db.execute(f"PRAGMA application_id = {application_id}")
+    db.commit()
+    db.close()
+    assert "not a compiled clientocracy corpus" in refusal(other)
