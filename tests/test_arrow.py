@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import subprocess
@@ -17,16 +16,12 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import clientocracy
 from clientocracy import (
     ARROW_COLUMNS,
     HF_DATA_FILE,
     Company,
-    Language,
-    Principle,
-    Quote,
     Source,
     Span,
     Story,
@@ -34,7 +29,8 @@ from clientocracy import (
 from clientocracy._cli.app import main
 from clientocracy._errors import install_command
 from clientocracy._export.arrow import ExtraNotInstalledError
-from clientocracy._records import Segment, Translation
+
+from .helpers import THREE_LANGUAGES, stories_of_three_scripts
 
 ROOT = Path(__file__).resolve().parents[1]
 STORIES = clientocracy.stories()
@@ -195,97 +191,6 @@ def test_the_docs_table_is_the_constant() -> None:
 
 # -- generated corpora ---------------------------------------------------------
 
-SCRIPTS = {
-    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВЁЖЯ",
-    "fa": "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیۀ۰۱۲\u200c\u200d",
-    "en": "abcxyzABCXYZ0189’'",
-}
-LANGUAGES = {
-    "ru": Language(id="ru", name="Russian", native_name="русский", direction="ltr"),
-    "fa": Language(id="fa", name="Persian", native_name="فارسی", direction="rtl"),
-    "en": Language(id="en", name="English", native_name="English", direction="ltr"),
-}
-# Any character a UTF-8 file can hold, beside the three scripts.
-anything = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=8)
-words = st.sampled_from(sorted(SCRIPTS)).flatmap(
-    lambda lang: st.text(alphabet=SCRIPTS[lang], min_size=1, max_size=10)
-)
-sentences = st.lists(words | anything, min_size=1, max_size=6).map(" ".join)
-
-
-@st.composite
-def stories_of_three_scripts(draw: st.DrawFn) -> list[Story]:
-    sources = []
-    for number in range(draw(st.integers(1, 3))):
-        language = LANGUAGES[draw(st.sampled_from(sorted(LANGUAGES)))]
-        text = draw(st.lists(sentences, min_size=1, max_size=5).map("\n\n".join))
-        sources.append(
-            Source(
-                id=f"s{number}",
-                language=language,
-                titles=((language.id, draw(sentences)), ("en", draw(sentences))),
-                text=text,
-                sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                origin=draw(sentences),
-            )
-        )
-    principles = [
-        Principle(
-            id=f"p{number}",
-            names=(("en", draw(sentences)), ("fa", draw(sentences))),
-            definitions=(("en", draw(sentences)),),
-            statement=Quote(source=sources[0], span=Span(start=0, end=1)),
-        )
-        for number in range(2)
-    ]
-    stories = []
-    for number in range(draw(st.integers(0, 5))):
-        source = draw(st.sampled_from(sources))
-        start = draw(st.integers(0, len(source.text) - 1))
-        end = draw(st.integers(start + 1, len(source.text)))
-        translations = []
-        others = [tag for tag in sorted(LANGUAGES) if tag != source.language.id]
-        for tag in draw(st.lists(st.sampled_from(others), unique=True, max_size=2)):
-            cut = draw(st.integers(start, end))
-            spans = [Span(start=start, end=cut), Span(start=cut, end=end)]
-            translations.append(
-                Translation(
-                    language=LANGUAGES[tag],
-                    segments=tuple(
-                        Segment(
-                            span=span,
-                            original=source.text[span.slice()],
-                            text=draw(sentences),
-                            paragraph=draw(st.booleans()),
-                        )
-                        for span in spans
-                        if len(span)
-                    ),
-                    translator=draw(sentences),
-                    review=draw(st.none() | sentences),
-                )
-            )
-        stories.append(
-            Story(
-                id=f"story-{number}",
-                titles=((source.language.id, draw(sentences)), ("en", draw(sentences))),
-                summaries=(("en", draw(sentences)), ("fa", draw(sentences))),
-                company=Company(
-                    id=f"c{number}",
-                    name=draw(sentences),
-                    industry=draw(sentences),
-                    country=draw(st.sampled_from(["US", "RU", "IR"])),
-                ),
-                principles=tuple(draw(st.lists(st.sampled_from(principles), unique=True))),
-                language=source.language,
-                source=source,
-                span=Span(start=start, end=end),
-                channel=draw(st.sampled_from([None, *clientocracy.CHANNELS])),
-                translations=tuple(translations),
-            )
-        )
-    return stories
-
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(stories_of_three_scripts())
@@ -378,6 +283,7 @@ def run_without_pyarrow(code: str, cwd: Path) -> subprocess.CompletedProcess[str
         text=True,
         encoding="utf-8",
         cwd=cwd,
+        timeout=120,
     )
 
 
@@ -389,7 +295,7 @@ def test_import_clientocracy_does_not_import_pyarrow(tmp_path: Path) -> None:
         "assert not heavy, heavy\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120
     )
     assert result.returncode == 0, result.stderr
 
@@ -550,7 +456,7 @@ def test_the_hf_folder_of_the_bundled_stories(tmp_path: Path) -> None:
 def test_the_hf_folder_of_a_corpus_of_ones_own(tmp_path: Path) -> None:
     source = Source(
         id="acme-blog",
-        language=LANGUAGES["en"],
+        language=THREE_LANGUAGES["en"],
         titles=(("en", "Acme | blog"),),
         text="A customer left her umbrella; we drove it to her house.",
         sha256="0" * 64,

@@ -1,23 +1,18 @@
 """The command on a real terminal and in a user's shell: width, pager, bidi, completion, man.
 
 Commands run through a pseudo-terminal of a chosen size where the terminal
-matters, and the completion scripts run in the shells themselves (each test
-skips when its shell is not installed).
+matters, and the completion scripts run in the shells themselves. A test skips
+when its shell is not installed, except in CI (`CI=true`, or
+`CLIENTOCRACY_REQUIRE_SHELLS` set), where it fails: CI installs every shell.
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
 import os
-import pty
 import re
 import shutil
-import struct
 import subprocess
-import sys
-import termios
 from pathlib import Path
 
 import pytest
@@ -26,51 +21,17 @@ import clientocracy
 from clientocracy._cli.tables import display_width, fit_table, shorten
 from clientocracy._errors import install_command
 
-SCRIPT = shutil.which("clientocracy", path=str(Path(sys.executable).parent))
-assert SCRIPT is not None
+from . import helpers
+from .helpers import COMMAND_TIMEOUT, run, user_corpus
+
 ANSI = re.compile("\x1b\\[[0-9;?]*[a-zA-Z]")
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run with standard output piped (not a terminal)."""
-    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "80", **(env or {})}
-    return subprocess.run(
-        [SCRIPT, *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=full_env,
-        timeout=60,
-        check=False,
-    )
 
 
 def run_on_terminal(
     *args: str, columns: int = 60, env: dict[str, str] | None = None
 ) -> tuple[int, str]:
     """Run on a pseudo-terminal *columns* wide; return the status and what it showed."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
-    full_env = {**os.environ, "PAGER": "", **(env or {})}
-    for name in ("COLUMNS", "LINES", "NO_COLOR", "CLIENTOCRACY_PAGER", "LESS"):
-        if name not in (env or {}):
-            full_env.pop(name, None)
-    process = subprocess.Popen(
-        [SCRIPT, *args], stdin=slave, stdout=slave, stderr=slave, env=full_env
-    )
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # the other end closed: Linux reports EIO
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    status = process.wait(timeout=60)
-    return status, b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    return helpers.run_on_terminal(*args, columns=columns, env=env)
 
 
 def plain(text: str) -> str:
@@ -171,41 +132,10 @@ def test_search_shows_no_meaningless_score() -> None:
 
 
 def _catalog(folder: Path) -> Path:
-    text = "Our shop. A customer left her umbrella; we drove it to her house."
-    (folder / "texts").mkdir(parents=True)
-    (folder / "texts" / "acme.txt").write_text(text, encoding="utf-8")
-    catalog = {
-        "format": "clientocracy-catalog",
-        "version": 1,
-        "languages": [],
-        "companies": [{"id": "acme", "name": "Acme", "industry": "retail", "country": "GB"}],
-        "principles": [],
-        "sources": [
-            {
-                "id": "acme-blog",
-                "file": "texts/acme.txt",
-                "sha256": hashlib.sha256(text.encode()).hexdigest(),
-                "language": "en",
-                "title": "Acme blog",
-                "title_en": "Acme blog",
-                "origin": "Our own blog.",
-            }
-        ],
-        "stories": [
-            {
-                "id": f"{folder.name}-umbrella",
-                "source": "acme-blog",
-                "span": {"start": 10, "end": len(text)},
-                "company": "acme",
-                "principles": ["small-things-matter", "no-red-tape"],
-                "title": "The umbrella",
-                "title_en": "The umbrella",
-                "summary": "A customer forgot her umbrella and the shop drove it to her.",
-            }
-        ],
-    }
-    (folder / "catalog.json").write_text(json.dumps(catalog), encoding="utf-8")
-    return folder
+    """A user corpus whose story is named after *folder*, borrowing two principles."""
+    return user_corpus(
+        folder, id=f"{folder.name}-umbrella", principles=["small-things-matter", "no-red-tape"]
+    )
 
 
 def test_validate_says_what_the_catalog_defines_and_what_it_borrows(tmp_path: Path) -> None:
@@ -315,8 +245,11 @@ def _script(shell: str, tmp_path: Path) -> Path:
 
 
 def _needs(shell: str) -> str:
+    """The shell's path; the test skips without it, except in CI, which installs every shell."""
     found = shutil.which(shell)
     if found is None:
+        if os.environ.get("CI") == "true" or os.environ.get("CLIENTOCRACY_REQUIRE_SHELLS"):
+            pytest.fail(f"{shell} is not installed, and CI must test its completion")
         pytest.skip(f"{shell} is not installed")
     return found
 
@@ -332,7 +265,7 @@ def test_bash_completes_commands_options_and_values_from_the_data(tmp_path: Path
             f"COMP_CWORD={len(words)}; _clientocracy; printf '%s\\n' \"${{COMPREPLY[@]}}\""
         )
         result = subprocess.run(
-            [bash, "--norc", "-c", program], capture_output=True, text=True, check=True
+            [bash, "--norc", "-c", program], capture_output=True, text=True, check=True, timeout=120
         )
         return result.stdout.split("\n")[:-1]
 
@@ -356,6 +289,7 @@ def test_fish_completes_with_descriptions(tmp_path: Path) -> None:
             capture_output=True,
             text=True,
             check=True,
+            timeout=COMMAND_TIMEOUT,
         )
         return result.stdout.splitlines()
 
@@ -375,7 +309,8 @@ def test_fish_completes_with_descriptions(tmp_path: Path) -> None:
 def test_zsh_completes_ids_and_names(tmp_path: Path) -> None:
     zsh = _needs("zsh")
     script = _script("zsh", tmp_path)
-    assert subprocess.run([zsh, "-n", str(script)], check=False).returncode == 0
+    syntax = subprocess.run([zsh, "-n", str(script)], check=False, timeout=COMMAND_TIMEOUT)
+    assert syntax.returncode == 0
     # Completion runs only in an interactive shell: drive one on a pseudo-terminal.
     driver = f"""
 zmodload zsh/zpty
@@ -410,6 +345,7 @@ def test_the_manual_page_comes_from_the_parser() -> None:
             text=True,
             env={**os.environ, "MANPAGER": "cat", "MANWIDTH": "80"},
             check=False,
+            timeout=COMMAND_TIMEOUT,
         )
         assert rendered.returncode == 0, rendered.stderr
         assert "SYNOPSIS" in rendered.stdout

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
-import string
 from pathlib import Path
 from typing import Any
 
@@ -18,125 +16,26 @@ from hypothesis import strategies as st
 
 import clientocracy
 from clientocracy import (
-    Company,
     Corpus,
     CorpusError,
-    Language,
-    Principle,
-    Quote,
-    Segment,
-    Source,
     Span,
     Story,
-    Translation,
+)
+
+from .helpers import (
+    TEXT,
+    TRANSLATION,
+    corpora,
+    problems_of,
+    sha,
+    user_catalog,
+    user_catalog_v2,
+    user_corpus,
+    write_corpus,
 )
 
 DATA = importlib_resources.files("clientocracy") / "data"
 SCHEMA = json.loads((DATA / "catalog.schema.json").read_text(encoding="utf-8"))
-
-
-def write_corpus(folder: Path, catalog: Any, texts: dict[str, bytes] | None = None) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    raw = catalog if isinstance(catalog, bytes) else json.dumps(catalog, ensure_ascii=False)
-    (folder / "catalog.json").write_bytes(raw if isinstance(raw, bytes) else raw.encode())
-    for name, content in (texts or {}).items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(content)
-    return folder
-
-
-def sha(text: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-TEXT = "Our shop. A customer left her umbrella; we drove it to her house. The end."
-
-
-def user_catalog(**story_changes: Any) -> dict[str, Any]:
-    """A small valid user catalog that refers to bundled records by id."""
-    story = {
-        "id": "acme-umbrella",
-        "source": "acme-blog",
-        "span": {"start": 10, "end": 65, "begins": "A customer", "ends": "her house."},
-        "company": "acme",
-        "principles": ["beyond-what-is-owed", "small-things-matter"],
-        "title": "The umbrella",
-        "title_en": "The umbrella",
-        "summary": "A customer forgot her umbrella and the shop drove it to her.",
-        "channel": "in-person",
-    }
-    story.update(story_changes)
-    return {
-        "format": "clientocracy-catalog",
-        "version": 1,
-        "languages": [],
-        "companies": [
-            {
-                "id": "acme",
-                "name": "Acme",
-                "aliases": ["ACME Corp"],
-                "industry": "retail",
-                "country": "GB",
-            }
-        ],
-        "principles": [],
-        "sources": [
-            {
-                "id": "acme-blog",
-                "file": "texts/acme.txt",
-                "sha256": sha(TEXT),
-                "language": "en",
-                "title": "Acme blog",
-                "title_en": "Acme blog",
-                "origin": "Our own blog.",
-            }
-        ],
-        "stories": [story],
-    }
-
-
-# The same story in version 2, translated into Russian in two segments.
-TRANSLATION = {
-    "language": "ru",
-    "translator": "Acme staff",
-    "review": "Read against the original by a second person.",
-    "segments": [
-        {"start": 10, "end": 42, "text": "Покупательница забыла зонтик;"},
-        {"start": 43, "end": 65, "text": "мы отвезли его к ней домой."},
-    ],
-}
-
-
-def user_catalog_v2(**translation_changes: Any) -> dict[str, Any]:
-    """The catalog of user_catalog() in version 2, with a Russian translation."""
-    catalog = user_catalog()
-    catalog["version"] = 2
-    source = catalog["sources"][0]
-    source["title"] = {"en": source.pop("title_en")}
-    story = catalog["stories"][0]
-    del story["title_en"]
-    story["title"] = {"en": "The umbrella", "ru": "Зонтик"}
-    story["summary"] = {
-        "en": story["summary"],
-        "ru": "Покупательница забыла зонтик, и магазин отвёз его ей.",
-    }
-    story["translations"] = [{**TRANSLATION, **translation_changes}]
-    return catalog
-
-
-def user_corpus(tmp_path: Path, **story_changes: Any) -> Path:
-    return write_corpus(
-        tmp_path / "user", user_catalog(**story_changes), {"texts/acme.txt": TEXT.encode()}
-    )
-
-
-def problems_of(path: Path) -> tuple[str, ...]:
-    with pytest.raises(CorpusError) as info:
-        clientocracy.load(path)
-    assert isinstance(info.value, ValueError)
-    return info.value.problems
 
 
 # -- the format --------------------------------------------------------------
@@ -171,7 +70,7 @@ def test_save_then_load_gives_an_equal_corpus(tmp_path: Path) -> None:
 
 
 def test_a_user_story_refers_to_bundled_records_by_id(tmp_path: Path) -> None:
-    user = clientocracy.load(user_corpus(tmp_path))
+    user = clientocracy.load(user_corpus(tmp_path / "user"))
     story = user.story("acme-umbrella")
     assert story.text == "A customer left her umbrella; we drove it to her house."
     assert story.language is clientocracy.language("en")
@@ -181,7 +80,7 @@ def test_a_user_story_refers_to_bundled_records_by_id(tmp_path: Path) -> None:
 
 
 def test_corpora_combine(tmp_path: Path) -> None:
-    user = clientocracy.load(user_corpus(tmp_path))
+    user = clientocracy.load(user_corpus(tmp_path / "user"))
     both = Corpus.bundled() | user
     assert both == Corpus.bundled().merge(user)
     assert len(both.stories()) == 11
@@ -215,7 +114,7 @@ def test_a_name_that_would_resolve_twice_is_an_error(tmp_path: Path) -> None:
 
 def test_a_failed_load_changes_nothing(tmp_path: Path) -> None:
     before = Corpus.bundled()
-    folder = user_corpus(tmp_path, company="nope")
+    folder = user_corpus(tmp_path / "user", company="nope")
     problems_of(folder)
     assert Corpus.bundled() is before
     assert len(clientocracy.stories()) == 10
@@ -288,12 +187,12 @@ def test_missing_fields_wrong_types_and_duplicates(tmp_path: Path) -> None:
     ],
 )
 def test_bad_spans(tmp_path: Path, span: dict[str, Any], expected: str) -> None:
-    problems = problems_of(user_corpus(tmp_path, span=span))
+    problems = problems_of(user_corpus(tmp_path / "user", span=span))
     assert any("field 'span'" in p and expected in p for p in problems), problems
 
 
 def test_a_text_that_differs_from_its_hash(tmp_path: Path) -> None:
-    folder = user_corpus(tmp_path)
+    folder = user_corpus(tmp_path / "user")
     (folder / "texts" / "acme.txt").write_text(TEXT.replace("umbrella", "hat"), encoding="utf-8")
     (problem,) = problems_of(folder)
     assert "field 'sha256'" in problem
@@ -301,7 +200,7 @@ def test_a_text_that_differs_from_its_hash(tmp_path: Path) -> None:
 
 
 def test_text_encodings(tmp_path: Path) -> None:
-    folder = user_corpus(tmp_path)
+    folder = user_corpus(tmp_path / "user")
     (folder / "texts" / "acme.txt").write_bytes(b"\xef\xbb\xbf" + TEXT.encode())
     assert clientocracy.load(folder).story("acme-umbrella").text.startswith("A customer")
     (folder / "texts" / "acme.txt").write_bytes(TEXT.encode("cp1251", "replace") + b"\xff")
@@ -331,7 +230,7 @@ def test_paths_that_leave_the_corpus(tmp_path: Path, file: str, expected: str) -
 @pytest.mark.skipif(not hasattr(os, "symlink") or not hasattr(os, "mkfifo"), reason="POSIX only")
 def test_links_outside_and_special_files(tmp_path: Path) -> None:
     (tmp_path / "secret.txt").write_text(TEXT, encoding="utf-8")
-    folder = user_corpus(tmp_path)
+    folder = user_corpus(tmp_path / "user")
     (folder / "texts" / "acme.txt").unlink()
     (folder / "texts" / "acme.txt").symlink_to(tmp_path / "secret.txt")
     assert any("points outside the corpus folder" in p for p in problems_of(folder))
@@ -348,7 +247,9 @@ def test_files_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     import clientocracy._catalog.loading as loading
 
     monkeypatch.setattr(loading, "MAX_TEXT_BYTES", 20)
-    assert any("over the limit of 20 bytes" in p for p in problems_of(user_corpus(tmp_path)))
+    assert any(
+        "over the limit of 20 bytes" in p for p in problems_of(user_corpus(tmp_path / "user"))
+    )
 
 
 def test_control_and_bidi_characters_are_data(tmp_path: Path) -> None:
@@ -360,139 +261,6 @@ def test_control_and_bidi_characters_are_data(tmp_path: Path) -> None:
 
 
 # -- properties ----------------------------------------------------------------
-
-SCRIPTS = {
-    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВЁЖЯ",
-    "fa": "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی۰۱۲\u200c",
-    "en": string.ascii_letters + string.digits,
-}
-words = st.sampled_from(sorted(SCRIPTS)).flatmap(
-    lambda lang: st.text(alphabet=SCRIPTS[lang], min_size=1, max_size=12)
-)
-sentences = st.lists(words, min_size=1, max_size=8).map(" ".join)
-
-
-@st.composite
-def segment_spans(draw: st.DrawFn, text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans that cover text[start:end] in order, cut at some of its runs of white space."""
-    runs = [
-        (start + a, start + b) for a, b in (m.span() for m in re.finditer(r"\s+", text[start:end]))
-    ]
-    cuts = sorted(draw(st.lists(st.sampled_from(runs), unique=True))) if runs else []
-    pieces, position = [], start
-    for a, b in cuts:
-        if a > position:
-            pieces.append((position, a))
-        position = b
-    if end > position:
-        pieces.append((position, end))
-    return pieces
-
-
-@st.composite
-def corpora(draw: st.DrawFn) -> Corpus:
-    languages = [
-        Language(id="ru", name="Russian", native_name="русский", direction="ltr"),
-        Language(id="fa", name="Persian", native_name="فارسی", direction="rtl"),
-        Language(id="en", name="English", native_name="English", direction="ltr"),
-    ]
-    companies = [
-        Company(
-            id=f"c{i}",
-            name=f"{draw(words)} {i}",
-            aliases=(draw(words) + f" co{i}",),
-            industry=draw(sentences),
-            country=draw(st.sampled_from(["US", "RU", "IR"])),
-        )
-        for i in range(draw(st.integers(1, 3)))
-    ]
-    sources = []
-    for i in range(draw(st.integers(1, 2))):
-        text = draw(st.lists(sentences, min_size=2, max_size=6).map("\n\n".join))
-        sources.append(
-            Source(
-                id=f"s{i}",
-                language=(language := draw(st.sampled_from(languages))),
-                titles=((language.id, draw(sentences)), ("en", draw(sentences)))
-                if language.id != "en"
-                else (("en", draw(sentences)),),
-                text=text,
-                sha256=sha(text),
-                origin=draw(sentences),
-                origin_url=draw(st.none() | st.just("https://example.org/x")),
-                origin_span=Span(start=0, end=1),
-                tags=tuple(draw(st.lists(words, max_size=2))),
-            )
-        )
-    principles = [
-        Principle(
-            id=f"p{i}",
-            names=(("en", f"principle {i}"), ("fa", draw(words) + f" {i}")),
-            definitions=(("en", draw(sentences)),),
-            statement=Quote(source=sources[0], span=Span(start=0, end=1)),
-        )
-        for i in range(draw(st.integers(1, 2)))
-    ]
-    stories = []
-    for i in range(draw(st.integers(0, 4))):
-        source = draw(st.sampled_from(sources))
-        start = draw(st.integers(0, len(source.text) - 1))
-        end = draw(st.integers(start + 1, len(source.text)))
-        others = [lang for lang in languages if lang.id != source.language.id]
-        translated = draw(st.lists(st.sampled_from(others), max_size=2, unique_by=lambda x: x.id))
-        pieces = draw(segment_spans(source.text, start, end)) if translated else []
-        translations = tuple(
-            Translation(
-                language=language,
-                segments=tuple(
-                    Segment(
-                        span=Span(start=a, end=b),
-                        original=source.text[a:b],
-                        text=draw(sentences),
-                        paragraph=n > 0 and "\n" in source.text[pieces[n - 1][1] : a],
-                    )
-                    for n, (a, b) in enumerate(pieces)
-                ),
-                translator=draw(sentences),
-                review=draw(st.none() | sentences),
-            )
-            for language in (translated if pieces else [])
-        )
-        tags = dict.fromkeys([source.language.id, "en", *(t.language.id for t in translations)])
-        stories.append(
-            Story(
-                id=f"story-{i}",
-                titles=tuple((tag, draw(sentences)) for tag in tags),
-                summaries=tuple(
-                    (tag, draw(sentences))
-                    for tag in tags
-                    if tag != source.language.id or tag == "en"
-                ),
-                company=draw(st.sampled_from(companies)),
-                principles=tuple(
-                    draw(
-                        st.lists(
-                            st.sampled_from(principles),
-                            min_size=1,
-                            max_size=2,
-                            unique_by=lambda p: p.id,
-                        )
-                    )
-                ),
-                language=source.language,
-                source=source,
-                span=Span(start=start, end=end),
-                channel=draw(st.sampled_from([None, *clientocracy.CHANNELS])),
-                translations=translations,
-            )
-        )
-    return Corpus(
-        languages=languages,
-        companies=companies,
-        principles=principles,
-        sources=sources,
-        stories=stories,
-    )
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -713,7 +481,7 @@ def test_two_translations_into_one_language_are_refused(tmp_path: Path) -> None:
 
 
 def test_version_1_catalogs_load_and_save_as_version_2(tmp_path: Path) -> None:
-    corpus = clientocracy.load(user_corpus(tmp_path))
+    corpus = clientocracy.load(user_corpus(tmp_path / "user"))
     story = corpus.story("acme-umbrella")
     assert story.titles == (("en", "The umbrella"),)
     assert story.summary_in("en").startswith("A customer forgot")

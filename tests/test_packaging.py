@@ -57,6 +57,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
             str(ROOT),
         ],
         check=True,
+        timeout=600,
     )
     (built,) = out.glob("clientocracy-*.whl")
     return built
@@ -94,7 +95,7 @@ def test_wheel_carries_the_data_and_the_type_marker(wheel: Path) -> None:
 def test_import_from_the_wheel_as_a_zip(wheel: Path) -> None:
     code = f"import sys; sys.path.insert(0, {str(wheel)!r})\n" + QUERY
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8"
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", timeout=120
     )
     assert result.returncode == 0, result.stderr
     where, story_id = result.stdout.split()
@@ -130,6 +131,7 @@ def test_install_the_wheel_in_a_fresh_venv(wheel: Path, tmp_path: Path) -> None:
     subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
         check=True,
+        timeout=600,
     )
     # Run from an empty folder so the source tree cannot be picked up.
     result = subprocess.run(
@@ -138,6 +140,7 @@ def test_install_the_wheel_in_a_fresh_venv(wheel: Path, tmp_path: Path) -> None:
         text=True,
         encoding="utf-8",
         cwd=tmp_path,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     where, story_id = result.stdout.split()
@@ -152,6 +155,7 @@ def test_install_the_wheel_in_a_fresh_venv(wheel: Path, tmp_path: Path) -> None:
         encoding="utf-8",
         cwd=tmp_path,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        timeout=120,
     )
     assert shown.returncode == 0, shown.stderr
     assert "دسته گل" in shown.stdout
@@ -162,6 +166,7 @@ def test_install_the_wheel_in_a_fresh_venv(wheel: Path, tmp_path: Path) -> None:
         text=True,
         encoding="utf-8",
         cwd=tmp_path,
+        timeout=120,
     )
     assert found.returncode == 0, found.stderr
     assert story_id in found.stdout

@@ -236,14 +236,15 @@ def test_bundled_corpus_loads_once_under_threads() -> None:
         barrier = threading.Barrier(8)
 
         def load() -> None:
-            barrier.wait()
+            barrier.wait(timeout=60)
             seen.append(Corpus.bundled())
 
-        threads = [threading.Thread(target=load) for _ in range(8)]
+        threads = [threading.Thread(target=load, daemon=True) for _ in range(8)]
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join()
+            thread.join(timeout=120)
+        assert not any(thread.is_alive() for thread in threads), "a load never returned"
         assert len(seen) == 8
         assert all(corpus is seen[0] for corpus in seen)
     finally:

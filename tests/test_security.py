@@ -8,8 +8,8 @@ wherever it is involved.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
+import itertools
 import json
 import os
 import shutil
@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,27 +29,28 @@ from hypothesis import strategies as st
 import clientocracy
 import clientocracy._corpus.corpus as corpus_module
 from clientocracy import (
-    Company,
     Corpus,
     CorpusError,
-    Language,
-    Principle,
-    Quote,
-    Segment,
     Source,
-    Span,
-    Story,
-    Translation,
 )
 
-SCRIPT = shutil.which("clientocracy", path=str(Path(sys.executable).parent))
-if SCRIPT is None:  # pragma: no cover - the test extra installs the package
-    pytest.fail("the clientocracy console script is not installed beside this Python")
+from . import helpers
+from .helpers import (
+    SCRIPT,
+    TEXT,
+    give_up_after,
+    hostile_corpus,
+    problems_of,
+    run_on_terminal,
+    sha,
+    shell,
+    user_catalog,
+    write_corpus,
+)
 
 POSIX = pytest.mark.skipif(os.name != "posix", reason="POSIX file system semantics")
 ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
-TEXT = "Our shop. A customer left her umbrella; we drove it to her house. The end."
 SECRET = "root:x:0:0:the secret that lives outside the corpus folder\n"
 
 # Every character that must never reach a terminal raw.
@@ -71,87 +73,12 @@ UNSAFE = [
 ]
 
 
-def sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
-
-
-def catalog(**story_changes: Any) -> dict[str, Any]:
-    story = {
-        "id": "acme-umbrella",
-        "source": "acme-blog",
-        "span": {"start": 10, "end": 65},
-        "company": "acme",
-        "principles": ["small-things-matter"],
-        "title": "The umbrella",
-        "title_en": "The umbrella",
-        "summary": "A customer forgot her umbrella and the shop drove it to her.",
-    }
-    story.update(story_changes)
-    return {
-        "format": "clientocracy-catalog",
-        "version": 1,
-        "languages": [],
-        "companies": [{"id": "acme", "name": "Acme", "industry": "retail", "country": "GB"}],
-        "principles": [],
-        "sources": [
-            {
-                "id": "acme-blog",
-                "file": "texts/acme.txt",
-                "sha256": sha(TEXT),
-                "language": "en",
-                "title": "Acme blog",
-                "title_en": "Acme blog",
-                "origin": "Our own blog.",
-            }
-        ],
-        "stories": [story],
-    }
-
-
-def write_corpus(folder: Path, raw: bytes | dict[str, Any] | None = None) -> Path:
-    (folder / "texts").mkdir(parents=True, exist_ok=True)
-    (folder / "texts" / "acme.txt").write_text(TEXT, encoding="utf-8")
-    data = raw if raw is not None else catalog()
-    if isinstance(data, dict):
-        data = json.dumps(data).encode()
-    (folder / "catalog.json").write_bytes(data)
-    return folder
-
-
 def problems(path: Path) -> str:
-    with pytest.raises(CorpusError) as info:
-        clientocracy.load(path)
-    return "\n".join(info.value.problems)
+    return "\n".join(problems_of(path))
 
 
 def run(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "80"}
-    env.pop("NO_COLOR", None)
-    return subprocess.run(
-        [SCRIPT, *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="surrogateescape",
-        env=env,
-        timeout=120,
-        **kwargs,
-    )
-
-
-def shell(command: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run *command* with sh, the console script as $C."""
-    return subprocess.run(
-        command,
-        shell=True,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        env={**os.environ, "C": str(SCRIPT), "PYTHONIOENCODING": "utf-8"},
-        cwd=cwd,
-        timeout=120,
-    )
+    return helpers.run(*args, errors="surrogateescape", **kwargs)
 
 
 # -- 1. a corpus folder that changes while it loads ----------------------------
@@ -187,12 +114,13 @@ def swapping(path: Path, *variants: Path) -> Iterator[None]:
     """
     swapper = subprocess.Popen([sys.executable, "-c", SWAPPER, str(path), *map(str, variants)])
     try:
+        check = give_up_after("the swapper has replaced the file once")
         while not (path.is_symlink() or path.is_fifo()):  # until it has swapped once
-            pass
+            check()
         yield
     finally:
         swapper.kill()
-        swapper.wait()
+        swapper.wait(timeout=60)
 
 
 def load_in_thread(folder: Path) -> Corpus | CorpusError:
@@ -228,7 +156,7 @@ def test_a_text_swapped_for_a_link_or_a_pipe_while_loading(tmp_path: Path) -> No
     with swapping(
         text, variants / "genuine", variants / "link", variants / "up", variants / "pipe"
     ):
-        for _ in range(400):
+        for turn in racing():
             outcome = load_in_thread(folder)
             if isinstance(outcome, Corpus):
                 assert outcome.sources()[-1].text == TEXT
@@ -238,28 +166,61 @@ def test_a_text_swapped_for_a_link_or_a_pipe_while_loading(tmp_path: Path) -> No
                 assert "secret" not in message
                 assert sha(SECRET) not in message
                 outcomes.add(message.splitlines()[1].split(": ", 2)[-1])
+            if turn >= 400 and all_met(outcomes):
+                break
     # Every swap was seen at some point, and each was refused for what it was.
-    assert "loaded" in outcomes
-    assert any("points outside the corpus folder" in o for o in outcomes)
-    assert any("not a regular file" in o for o in outcomes)
+    assert all_met(outcomes), outcomes
 
 
 @POSIX
 def test_the_catalog_swapped_for_a_link_while_loading(tmp_path: Path) -> None:
-    outside = write_corpus(tmp_path / "outside", catalog(title="Not from this corpus"))
+    outside = write_corpus(tmp_path / "outside", user_catalog(title="Not from this corpus"))
     folder = write_corpus(tmp_path / "corpus")
     variants = tmp_path / "variants"
     variants.mkdir()
     shutil.copyfile(folder / "catalog.json", variants / "genuine")
     (variants / "link").symlink_to(outside / "catalog.json")
     os.mkfifo(variants / "pipe")
+    outcomes = set()
     with swapping(
         folder / "catalog.json", variants / "genuine", variants / "link", variants / "pipe"
     ):
-        for _ in range(100):
+        for turn in racing():
             outcome = load_in_thread(folder)
             if isinstance(outcome, Corpus):
                 assert outcome.story("acme-umbrella").title == "The umbrella"
+                outcomes.add("loaded")
+            else:
+                message = str(outcome)
+                assert "Not from this corpus" not in message
+                assert f"{folder / 'catalog.json'}: " in message
+                outcomes.add(message.splitlines()[1].split(": ", 2)[-1])
+            if turn >= 400 and all_met(outcomes):
+                break
+    # Each kind of file was met, and each refused for what it was.
+    assert all_met(outcomes), outcomes
+
+
+def racing(tries: int = 400, seconds: float = 120) -> Iterator[int]:
+    """At least *tries* turns, then more until the caller breaks, for up to *seconds* in all.
+
+    On a busy machine the swapper gets fewer turns, and it takes more loads
+    to meet every kind of file.
+    """
+    end = time.monotonic() + seconds
+    for turn in itertools.count():
+        if turn >= tries and time.monotonic() > end:
+            return
+        yield turn
+
+
+def all_met(outcomes: set[str]) -> bool:
+    """Whether loads have met the genuine catalog, the link out, and the pipe."""
+    return (
+        "loaded" in outcomes
+        and any("points outside the corpus folder" in o for o in outcomes)
+        and any("not a regular file" in o for o in outcomes)
+    )
 
 
 @POSIX
@@ -322,15 +283,38 @@ def test_an_unreadable_catalog_is_a_corpus_error(
 ) -> None:
     folder = write_corpus(tmp_path / "corpus")
     real_open = os.open
+    opened: list[str] = []
 
     def refusing(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
-        if os.fspath(path).endswith("catalog.json"):
+        # Only the catalog opened as a file is refused: opening its path as
+        # a folder must still fail as it would (not a folder), so that
+        # loading by the catalog's path goes on to read it.
+        if os.fspath(path).endswith("catalog.json") and not flags & getattr(os, "O_DIRECTORY", 0):
+            opened.append(os.fspath(path))
             raise PermissionError(13, "Permission denied", path)
         return real_open(path, flags, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", refusing)
     assert "catalog.json: cannot read: Permission denied" in problems(folder)
+    assert opened
+    opened.clear()
     assert "catalog.json: cannot read: Permission denied" in problems(folder / "catalog.json")
+    assert opened, "the catalog was never opened as a file"
+
+
+def test_a_corpus_loads_by_the_path_of_its_catalog(tmp_path: Path) -> None:
+    folder = write_corpus(tmp_path / "corpus")
+    catalog_path = folder / "catalog.json"
+    by_folder = clientocracy.load(folder)
+    by_catalog = clientocracy.load(catalog_path)
+    assert by_catalog.story("acme-umbrella").text == by_folder.story("acme-umbrella").text
+    assert by_catalog.story("acme-umbrella").source.text == TEXT
+    listed = run("--no-bundled", "--corpus", str(catalog_path), "list")
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split()[0] for line in listed.stdout.splitlines()[1:]] == ["acme-umbrella"]
+    validated = run("validate", str(catalog_path))
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert validated.stdout.startswith(f"{catalog_path}: valid. It defines 1 story")
 
 
 @POSIX
@@ -351,34 +335,36 @@ def test_an_unreadable_catalog_exits_1_from_validate(tmp_path: Path) -> None:
     ("raw", "expected"),
     [
         (
-            json.dumps(catalog())[:-1] + ', "stories": []}',
+            json.dumps(user_catalog())[:-1] + ', "stories": []}',
             "top level: the key 'stories' appears twice",
         ),
         (
-            json.dumps(catalog()).replace('"id": "acme-umbrella"', '"id": "a", "id": "b"'),
+            json.dumps(user_catalog()).replace('"id": "acme-umbrella"', '"id": "a", "id": "b"'),
             "stories[0] ('b'): the key 'id' appears twice",
         ),
         (
-            json.dumps(catalog()).replace('"country": "GB"', '"country": "GB", "country": "US"'),
+            json.dumps(user_catalog()).replace(
+                '"country": "GB"', '"country": "GB", "country": "US"'
+            ),
             "companies[0] ('acme'): the key 'country' appears twice",
         ),
-        (json.dumps(catalog()).replace('"version": 1', '"version": true'), "got True"),
-        (json.dumps(catalog()).replace('"version": 1', '"version": 1.0'), "got 1.0"),
-        (json.dumps(catalog()).replace('"version": 1', '"version": "1"'), "got '1'"),
+        (json.dumps(user_catalog()).replace('"version": 1', '"version": true'), "got True"),
+        (json.dumps(user_catalog()).replace('"version": 1', '"version": 1.0'), "got 1.0"),
+        (json.dumps(user_catalog()).replace('"version": 1', '"version": "1"'), "got '1'"),
         (
-            json.dumps(catalog()).replace('"start": 10', '"start": NaN'),
+            json.dumps(user_catalog()).replace('"start": 10', '"start": NaN'),
             "stories[0] ('acme-umbrella'): field 'span' (start): NaN is not a JSON number",
         ),
         (
-            json.dumps(catalog()).replace('"end": 65', '"end": -Infinity'),
+            json.dumps(user_catalog()).replace('"end": 65', '"end": -Infinity'),
             "-Infinity is not a JSON number",
         ),
         (
-            json.dumps(catalog()).replace('"The umbrella"', '"The \\ud800 umbrella"', 1),
+            json.dumps(user_catalog()).replace('"The umbrella"', '"The \\ud800 umbrella"', 1),
             "stories[0] ('acme-umbrella'): field 'title': a lone surrogate escape",
         ),
         (
-            json.dumps(catalog()).replace('"Acme"', '"\\udfff"'),
+            json.dumps(user_catalog()).replace('"Acme"', '"\\udfff"'),
             "companies[0] ('acme'): field 'name': a lone surrogate escape",
         ),
     ],
@@ -389,7 +375,7 @@ def test_json_a_catalog_must_not_contain(tmp_path: Path, raw: str, expected: str
 
 
 def test_a_surrogate_pair_escape_is_one_character(tmp_path: Path) -> None:
-    raw = json.dumps(catalog()).replace('"The umbrella"', '"The \\ud83d\\ude42 umbrella"', 1)
+    raw = json.dumps(user_catalog()).replace('"The umbrella"', '"The \\ud83d\\ude42 umbrella"', 1)
     corpus = clientocracy.load(write_corpus(tmp_path / "c", raw.encode()))
     assert corpus.story("acme-umbrella").title == "The 🙂 umbrella"
 
@@ -397,13 +383,13 @@ def test_a_surrogate_pair_escape_is_one_character(tmp_path: Path) -> None:
 def test_limits_of_a_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import clientocracy._io.strict_json as decoding
 
-    long = catalog(summary="x" * (decoding.MAX_STRING_CHARS + 1))
+    long = user_catalog(summary="x" * (decoding.MAX_STRING_CHARS + 1))
     found = problems(write_corpus(tmp_path / "long", long))
     assert (
         "stories[0] ('acme-umbrella'): field 'summary': 65,537 characters, over the limit" in found
     )
     monkeypatch.setattr(decoding, "MAX_RECORDS", 3)
-    many = catalog()
+    many = user_catalog()
     many["stories"] = [dict(many["stories"][0], id=f"s{i}") for i in range(3)]
     assert "5 records, over the limit of 3 for one catalog" in problems(
         write_corpus(tmp_path / "many", many)
@@ -425,7 +411,7 @@ def test_a_flood_of_objects_is_refused_before_it_is_parsed(
     assert "100,003 objects and lists (counting every '{' and '['), over the limit" in found
     # A valid catalog of a thousand records is parsed as usual.
     monkeypatch.undo()
-    many = catalog()
+    many = user_catalog()
     many["stories"] = [dict(many["stories"][0], id=f"s{i}") for i in range(1_000)]
     assert len(clientocracy.load(write_corpus(tmp_path / "many", many)).stories()) == 1_000
 
@@ -463,7 +449,7 @@ json_fragments = st.sampled_from(
 def test_hostile_catalogs_load_or_raise_corpus_error(
     tmp_path_factory: pytest.TempPathFactory, extra: list[str], field: str, value: str
 ) -> None:
-    raw = json.dumps(catalog(**{field: value}))
+    raw = json.dumps(user_catalog(**{field: value}))
     if extra:
         raw = raw[:-1] + ", " + ", ".join(extra) + "}"
     folder = write_corpus(tmp_path_factory.mktemp("c"), raw.encode("utf-8", errors="surrogatepass"))
@@ -484,82 +470,6 @@ def test_hostile_catalogs_load_or_raise_corpus_error(
 
 
 # -- 5. files written -------------------------------------------------------------
-
-
-def hostile_corpus(
-    evil: str = "\x1b[31mEVIL\x1b[0m\u202eRLO\u2067ISO\x07BEL\x9bC1", tail: str = ""
-) -> Corpus:
-    """A corpus with *evil* in every text field, and an id-safe form of it in every id."""
-    ident = evil.replace(" ", "")
-    lang, other = (
-        Language(
-            id=f"{letter}{ident}",
-            name=f"Lang {letter} {evil}",
-            native_name=f"Native {letter} {evil}",
-            direction="rtl",
-            aliases=(f"alias {letter} {evil}",),
-        )
-        for letter in "lm"
-    )
-    text = f"Intro {evil}. A customer {evil} was helped with an umbrella. The end.{tail}"
-    source = Source(
-        id=f"s{ident}",
-        language=lang,
-        titles=((lang.id, f"Source {evil}"), ("en", f"Source en {evil}")),
-        text=text,
-        sha256=sha(text),
-        origin=f"Origin {evil}",
-        origin_url=f"https://example.org/{evil}",
-        tags=(f"tag {evil}",),
-    )
-    company = Company(
-        id=f"c{ident}",
-        name=f"Company {evil}",
-        aliases=(f"Alias {evil}",),
-        industry=f"Industry {evil}",
-        country="US",
-    )
-    principle = Principle(
-        id=f"p{ident}",
-        names=((lang.id, f"Principle {evil}"),),
-        aliases=(f"Palias {evil}",),
-        definitions=(("en", f"Definition {evil}"), (lang.id, f"Definition l {evil}")),
-        statement=Quote(source=source, span=Span(start=0, end=5)),
-    )
-    span = Span(start=6, end=len(text))
-    story = Story(
-        id=f"story{ident}",
-        titles=(
-            (lang.id, f"Title {evil}"),
-            ("en", f"Title en {evil} umbrella"),
-            (other.id, f"Title m {evil}"),
-        ),
-        summaries=(
-            ("en", f"Summary {evil} umbrella"),
-            (lang.id, f"Summary l {evil}"),
-            (other.id, f"Summary m {evil}"),
-        ),
-        company=company,
-        principles=(principle,),
-        language=lang,
-        source=source,
-        span=span,
-        channel="phone",
-        translations=(
-            Translation(
-                language=other,
-                segments=(
-                    Segment(span=span, original=text[6:], text=f"Translated {evil} umbrella"),
-                ),
-                translator=f"Translator {evil}",
-                review=f"Review {evil}",
-            ),
-        ),
-    )
-    return Corpus(
-        languages=[lang, other], companies=[company], principles=[principle],
-        sources=[source], stories=[story],
-    )  # fmt: skip
 
 
 def test_a_failed_save_leaves_no_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -615,7 +525,7 @@ def test_a_text_named_many_times_counts_every_time(
 ) -> None:
     import clientocracy._catalog.loading as loading
 
-    many = catalog()
+    many = user_catalog()
     many["sources"] += [dict(many["sources"][0], id=f"s{i}") for i in range(50)]
     folder = write_corpus(tmp_path / "c", many)
     assert clientocracy.load(folder)
@@ -626,7 +536,7 @@ def test_a_text_named_many_times_counts_every_time(
 def test_many_bad_references_cost_one_listing_of_what_is_known(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bad = catalog()
+    bad = user_catalog()
     bad["stories"] = [dict(bad["stories"][0], id=f"s{i}", source=f"no{i}") for i in range(300)]
     folder = write_corpus(tmp_path / "c", bad)
     Corpus.bundled()
@@ -758,6 +668,9 @@ def test_ctrl_c_prints_one_line_and_exits_130(tmp_path: Path) -> None:
         [SCRIPT, "--corpus", str(big), "export", "--format", "jsonl"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # As from a terminal: a runner started in the background (`cmd &`)
+        # ignores SIGINT, and its children would inherit that.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None
     assert process.stdout.readline().startswith(b"{")
@@ -892,25 +805,8 @@ def test_csv_is_exact_data(hostile_folder: Path, tmp_path: Path) -> None:
 
 def on_a_terminal(*args: str) -> str:
     """Run the command with its output on a pseudo-terminal; return what it printed."""
-    pty = pytest.importorskip("pty")
-    leader, follower = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     # No pager: what is checked is what the command writes, not what less does.
-    env.update(TERM="xterm", PYTHONIOENCODING="utf-8", CLIENTOCRACY_PAGER="cat")
-    process = subprocess.Popen([SCRIPT, *args], stdout=follower, stderr=follower, env=env)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return run_on_terminal(*args, env={"CLIENTOCRACY_PAGER": "cat"})[1]
 
 
 @POSIX
