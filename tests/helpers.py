@@ -627,3 +627,11 @@ def raw_passage(story_id: str) -> str:
     source = next(s for s in catalog["sources"] if s["id"] == story["source"])
     text = (DATA / source["file"]).read_bytes().decode("utf-8-sig")
     return text[story["span"]["start"] : story["span"]["end"]]
+
+
+ANSI = re.compile("\x1b\\[[0-9;?]*[a-zA-Z]")
+
+
+def plain(text: str) -> str:
+    """*text* as a terminal shows it, without its escape sequences."""
+    return ANSI.sub("", text)

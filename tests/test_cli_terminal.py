@@ -22,9 +22,7 @@ from clientocracy._cli.tables import display_width, fit_table, shorten
 from clientocracy._errors import install_command
 
 from . import helpers
-from .helpers import COMMAND_TIMEOUT, run, user_corpus
-
-ANSI = re.compile("\x1b\\[[0-9;?]*[a-zA-Z]")
+from .helpers import COMMAND_TIMEOUT, plain, run, user_corpus
 
 
 def run_on_terminal(
@@ -32,10 +30,6 @@ def run_on_terminal(
 ) -> tuple[int, str]:
     """Run on a pseudo-terminal *columns* wide; return the status and what it showed."""
     return helpers.run_on_terminal(*args, columns=columns, env=env)
-
-
-def plain(text: str) -> str:
-    return ANSI.sub("", text)
 
 
 # -- tables that fit --------------------------------------------------------------
