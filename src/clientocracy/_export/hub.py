@@ -111,50 +111,29 @@ def write_hf_dataset(
     os.makedirs(root, exist_ok=True)
     # Shards are written in a folder made for them (a fresh name, so no link
     # planted in the repository can be it), then moved into place.
+    import shutil
     import tempfile
+
+    from .._io.files import move_into, write_into
 
     data = tempfile.mkdtemp(prefix=".clientocracy-export-", dir=root)
     tally = _Tally()
-    batches = arrow_batches(tally.watch(stories), segments=segments)
-    pa = _pyarrow()
-    schema = arrow_schema(segments=segments)
-
-    def split(where: str) -> _Shards:
-        return _Shards(pa, where, schema, row_group_size, shard_rows or 0)
-
     splits: dict[str, _Shards] = {}
     try:
-        if language_configs:
-            for batch in batches:
-                column = batch.column("language")
-                for tag in pa.compute.unique(column).to_pylist():
-                    if tag not in splits:
-                        splits[tag] = split(os.path.join(data, tag))
-                    splits[tag].add(batch.filter(pa.compute.equal(column, tag)))
-        else:
-            splits[""] = split(data)
-            for batch in batches:
-                splits[""].add(batch)
-        if not splits:  # nothing to write, in no language: one empty shard
-            splits[""] = split(data)
-        for shards in splits.values():
-            shards.finish()
+        batches = arrow_batches(tally.watch(stories), segments=segments)
+        _write_splits(
+            batches,
+            data,
+            splits,
+            segments,
+            row_group_size,
+            shard_rows or 0,
+            by_language=language_configs,
+        )
         tally.rows = sum(shards.rows for shards in splits.values())
         names = {tag: shards.names(tag) for tag, shards in splits.items()}
-        fields = _hf_metadata(tally, names, segments)
-        fields.update(metadata or {})
-        if fields.get("license") != "other":
-            # A licence the Hub knows by its id needs no name or link of its own.
-            for key in ("license_name", "license_link"):
-                if key not in (metadata or {}):
-                    fields.pop(key, None)
         every = [name for group in names.values() for name in group]
-        body = _hf_body(tally, every, segments) if card is None else card
-        readme = f"---\n{_yaml(fields)}---\n\n{body}"
-        if not readme.endswith("\n"):
-            readme += "\n"
-        from .._io.files import move_into, write_into
-
+        readme = _readme(tally, names, segments, card, metadata)
         move_into(
             root,
             {
@@ -169,10 +148,66 @@ def write_hf_dataset(
             shards.abandon()
         raise
     finally:
-        import shutil
-
         shutil.rmtree(data, ignore_errors=True)
     write_into(root, {"README.md": readme.encode("utf-8")})
+
+
+def _write_splits(
+    batches: Iterable[Any],
+    data: str,
+    splits: dict[str, _Shards],
+    segments: bool,
+    row_group_size: int,
+    shard_rows: int,
+    *,
+    by_language: bool,
+) -> None:
+    """Write *batches* as the shards of one split, or of one split a language, into *data*.
+
+    *splits* is filled as shards are begun, so that a failure can remove them.
+    """
+    pa = _pyarrow()
+    schema = arrow_schema(segments=segments)
+
+    def split(where: str) -> _Shards:
+        return _Shards(pa, where, schema, row_group_size, shard_rows)
+
+    if by_language:
+        for batch in batches:
+            column = batch.column("language")
+            for tag in pa.compute.unique(column).to_pylist():
+                if tag not in splits:
+                    splits[tag] = split(os.path.join(data, tag))
+                splits[tag].add(batch.filter(pa.compute.equal(column, tag)))
+    else:
+        splits[""] = split(data)
+        for batch in batches:
+            splits[""].add(batch)
+    if not splits:  # nothing to write, in no language: one empty shard
+        splits[""] = split(data)
+    for shards in splits.values():
+        shards.finish()
+
+
+def _readme(
+    tally: _Tally,
+    names: Mapping[str, list[str]],
+    segments: bool,
+    card: str | None,
+    metadata: Mapping[str, object] | None,
+) -> str:
+    """The folder's README.md: the YAML front matter the Hub reads, then the card."""
+    fields = _hf_metadata(tally, names, segments)
+    fields.update(metadata or {})
+    if fields.get("license") != "other":
+        # A licence the Hub knows by its id needs no name or link of its own.
+        for key in ("license_name", "license_link"):
+            if key not in (metadata or {}):
+                fields.pop(key, None)
+    every = [name for group in names.values() for name in group]
+    body = _hf_body(tally, every, segments) if card is None else card
+    readme = f"---\n{_yaml(fields)}---\n\n{body}"
+    return readme if readme.endswith("\n") else readme + "\n"
 
 
 def _remove_old_shards(root: str, keep: set[str]) -> None:
