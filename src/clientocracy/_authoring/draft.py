@@ -128,7 +128,7 @@ class Draft:
         ... )
         Span(start=10, end=65)
         >>> draft.save()
-        <Corpus: 1 stories, 1 companies, 1 principles, 3 languages, 2 sources>
+        <Corpus: 1 story, 1 company, 1 principle, 3 languages, 2 sources>
     """
 
     def __init__(

@@ -186,8 +186,9 @@ def _main(argv: Sequence[str] | None) -> int:
 
     arguments = sys.argv[1:] if argv is None else list(argv)
     command = _command_name(arguments)
-    if command is None and not any(a in ("-h", "--help", "--version") for a in arguments):
-        # No command: what the program does and how to go on, not an error.
+    if command is None and _only_global_options(arguments):
+        # No command: what the program does and how to go on. An option that
+        # is not one of the program's goes to the parser, which names it.
         from .parser import short_help
 
         stdout_output().write(short_help())
@@ -197,6 +198,21 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "help":
         return _help(args.topic)
     return _run(args, stderr_output())
+
+
+def _only_global_options(arguments: Sequence[str]) -> bool:
+    """Whether *arguments* are only options of the program itself (and their values)."""
+    value_next = False
+    for argument in arguments:
+        if value_next:
+            value_next = False
+        elif argument == "--corpus":
+            value_next = True
+        elif argument not in ("--no-bundled", "--no-pager", "--bidi") and not (
+            argument.startswith("--corpus=")
+        ):
+            return False
+    return True
 
 
 def _help(topic: str | None) -> int:

@@ -46,9 +46,10 @@ MIN_CONTAINERS = 1024
 # left alone is refused below. Most catalogs have none, and skip that check.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _NOT_CONSTANT = ("NaN", "Infinity", "-Infinity")
-# A quote and more characters than a string may have before the next quote.
+# A quote and more characters than a string may have before the next quote,
+# by the limit it was made for (the limit is read when a catalog is decoded).
 # The search jumps from quote to quote, so it costs one pass over the text.
-_LONG_AFTER_QUOTE = re.compile(f'"[^"]{{{MAX_STRING_CHARS + 1}}}')
+_LONG_AFTER_QUOTE: dict[int, re.Pattern[str]] = {}
 
 
 class _Duplicates(dict[str, Any]):
@@ -187,7 +188,10 @@ def _no_long_strings(text: str) -> bool:
         return True
     if '\\"' in text:
         return False
-    return _LONG_AFTER_QUOTE.search(text) is None
+    long = _LONG_AFTER_QUOTE.get(MAX_STRING_CHARS)
+    if long is None:
+        long = _LONG_AFTER_QUOTE[MAX_STRING_CHARS] = re.compile(f'"[^"]{{{MAX_STRING_CHARS + 1}}}')
+    return long.search(text) is None
 
 
 def _place(path: tuple[str | int, ...], value: Any) -> str:
