@@ -266,3 +266,21 @@ def test_translations_keep_every_placeholder_and_follow_the_orthography() -> Non
                     # Quotes in Russian prose are «ёлочки».
                     prose = [line for line in string.splitlines() if "clientocracy " not in line]
                     assert not any(re.search("[“”„]", line) for line in prose), string
+
+
+def test_persian_and_russian_lines_use_their_own_commas_and_decimal_separators(
+    tmp_path: Path,
+) -> None:
+    principles = run("principles", env=FA).stdout.splitlines()
+    # Two stories are tagged clientocracy (docs/dataset-card.md).
+    assert principles[0] == "مشتری‌سالاری (clientocracy)، ۲ داستان"
+    parallel = run("show", "--parallel", "sainsburys-giraffe-bread", env=FA).stdout
+    assert "ترجمه: انگلیسی، ۹ بخش" in parallel
+    folder = tmp_path / "corpus"
+    assert run("new", str(folder)).returncode == 0
+    built = {
+        language: run("build", str(folder), "-o", str(tmp_path / f"{language}.sqlite"), env=env)
+        for language, env in (("fa", FA), ("ru", {"LANG": "ru_RU.UTF-8"}))
+    }
+    assert re.search(r"، کامپایل در [۰-۹]+٫[۰-۹] ثانیه$", built["fa"].stdout.strip())
+    assert re.search(r", скомпилировано за \d+,\d с$", built["ru"].stdout.strip())

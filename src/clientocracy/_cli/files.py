@@ -17,7 +17,7 @@ from .common import (
     listed,
     no_match,
 )
-from .i18n import N_plural, _, counted, number, use
+from .i18n import N_plural, _, comma, counted, decimal, use
 from .parser import build_parser
 
 if TYPE_CHECKING:
@@ -207,11 +207,12 @@ def cmd_build(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output
 
     start = time.perf_counter()
     path = compile(corpus, args.output)
-    seconds = f"{time.perf_counter() - start:.1f}"
-    out.line(
-        f"{path}: {counted(len(corpus.stories()), STORIES)}, "
-        f"{counted(len(corpus.companies()), COMPANIES)}, "
-        f"{counted(len(corpus.sources()), SOURCES)}, "
-        + _("compiled in {seconds} s").format(seconds=number(seconds))
-    )
+    seconds = decimal(f"{time.perf_counter() - start:.1f}")
+    counts = [
+        counted(len(corpus.stories()), STORIES),
+        counted(len(corpus.companies()), COMPANIES),
+        counted(len(corpus.sources()), SOURCES),
+        _("compiled in {seconds} s").format(seconds=seconds),
+    ]
+    out.line(f"{path}: " + comma().join(counts))
     return EXIT_OK

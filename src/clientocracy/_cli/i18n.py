@@ -158,6 +158,20 @@ def number(value: int | str) -> str:
     return text.translate(_PERSIAN_DIGITS) if current() == "fa" else text
 
 
+def decimal(value: str) -> str:
+    """A decimal number such as `0.1` as the interface language writes it.
+
+    Russian separates the fraction with a comma, Persian with its own
+    decimal separator (U+066B) and Persian digits; English with a point.
+    """
+    language = current()
+    if language == "ru":
+        return value.replace(".", ",")
+    if language == "fa":
+        return number(value.replace(".", "\u066b"))
+    return value
+
+
 def listed(items: list[str] | tuple[str, ...], last: str | None = None) -> str:
     """`a`, `a and b`, `a, b and c`, with the commas and the "and" of the interface.
 

@@ -268,7 +268,7 @@ def _show_parallel(out: Output, story: Story, language: Language) -> None:
         + _("{original} original, {translation} translation").format(
             original=language_name(story.language), translation=language_name(language)
         )
-        + ", "
+        + comma()
         + ngettext("{count} segment", "{count} segments", segments).format(count=number(segments))
     )
     print_parallel(
@@ -400,7 +400,8 @@ def cmd_principles(corpus: Corpus, args: argparse.Namespace, out: Output, err: O
             out.line()
         out.line(
             out.bold(one_line(name)),
-            f" ({one_line(principle.id)}), "
+            f" ({one_line(principle.id)})"
+            + comma()
             + ngettext("{count} story", "{count} stories", stories).format(count=number(stories)),
         )
         out.line(out.dim(one_line(others)))
