@@ -62,14 +62,22 @@ def corpora(n: int) -> tuple[Path, Path, Path]:
 
     root = HERE / ".corpora"
     folder = cached(n, root, translations=True)
-    bare = root / f"{folder.name}-untranslated"
+    # "-2": titles and summaries are kept only in languages with text.
+    bare = root / f"{folder.name}-untranslated-2"
     if not (bare / ".complete").exists():
         shutil.rmtree(bare, ignore_errors=True)
         bare.mkdir()
         shutil.copytree(folder / "texts", bare / "texts", copy_function=os.link)
         catalog = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
+        told_in = {source["id"]: source["language"] for source in catalog["sources"]}
         for story in catalog["stories"]:
             story.pop("translations", None)
+            # Without translations, a story may have titles and summaries only
+            # in the language it is told in, and in English.
+            keep = {told_in.get(story["source"], "en"), "en"}
+            for field in ("title", "summary"):
+                if isinstance(story.get(field), dict):
+                    story[field] = {k: v for k, v in story[field].items() if k in keep}
         with open(bare / "catalog.json", "w", encoding="utf-8") as file:
             json.dump(catalog, file, ensure_ascii=False, separators=(",", ":"))
         (bare / ".complete").touch()
