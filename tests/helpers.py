@@ -635,3 +635,48 @@ ANSI = re.compile("\x1b\\[[0-9;?]*[a-zA-Z]")
 def plain(text: str) -> str:
     """*text* as a terminal shows it, without its escape sequences."""
     return ANSI.sub("", text)
+
+
+def story_row(story: Story) -> dict[str, Any]:
+    """A story as a row of the stories table, from its fields."""
+    return {
+        "id": story.id,
+        "title": story.title,
+        "title_en": story.title_en,
+        "summary": story.summary,
+        "company": story.company.id,
+        "company_name": story.company.name,
+        "principles": [p.id for p in story.principles],
+        "language": story.language.id,
+        "source": story.source.id,
+        "span_start": story.span.start,
+        "span_end": story.span.end,
+        "channel": story.channel,
+        "text": story.source.text[story.span.start : story.span.end],
+        "language_name": story.language.name,
+        "languages": [story.language.id, *(t.language.id for t in story.translations)],
+        "company_country": story.company.country,
+        "company_industry": story.company.industry,
+        "principle_names": [p.name for p in story.principles],
+        "titles": [{"language": tag, "text": text} for tag, text in story.titles],
+        "summaries": [{"language": tag, "text": text} for tag, text in story.summaries],
+        "translations": [
+            {
+                "language": t.language.id,
+                "translator": t.translator,
+                "review": t.review,
+                "text": t.text,
+                "segments": [
+                    {
+                        "start": s.span.start,
+                        "end": s.span.end,
+                        "original": story.source.text[s.span.start : s.span.end],
+                        "text": s.text,
+                        "paragraph": s.paragraph,
+                    }
+                    for s in t.segments
+                ],
+            }
+            for t in story.translations
+        ],
+    }

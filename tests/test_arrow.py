@@ -30,59 +30,10 @@ from clientocracy._cli.app import main
 from clientocracy._errors import install_command
 from clientocracy._export.arrow import ExtraNotInstalledError
 
-from .helpers import THREE_LANGUAGES, stories_of_three_scripts
+from .helpers import THREE_LANGUAGES, stories_of_three_scripts, story_row
 
 ROOT = Path(__file__).resolve().parents[1]
 STORIES = clientocracy.stories()
-
-
-def expected_row(story: Story) -> dict[str, Any]:
-    """A story as the documented columns, built from the records field by field."""
-
-    def texts(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
-        return [{"language": language, "text": text} for language, text in pairs]
-
-    return {
-        "id": story.id,
-        "title": story.title,
-        "title_en": story.title_en,
-        "summary": story.summary,
-        "company": story.company.id,
-        "company_name": story.company.name,
-        "principles": [p.id for p in story.principles],
-        "language": story.language.id,
-        "source": story.source.id,
-        "span_start": story.span.start,
-        "span_end": story.span.end,
-        "channel": story.channel,
-        "text": story.source.text[story.span.start : story.span.end],
-        "language_name": story.language.name,
-        "languages": [story.language.id, *(t.language.id for t in story.translations)],
-        "company_country": story.company.country,
-        "company_industry": story.company.industry,
-        "principle_names": [p.name for p in story.principles],
-        "titles": texts(story.titles),
-        "summaries": texts(story.summaries),
-        "translations": [
-            {
-                "language": t.language.id,
-                "text": t.text,
-                "translator": t.translator,
-                "review": t.review,
-                "segments": [
-                    {
-                        "start": s.span.start,
-                        "end": s.span.end,
-                        "original": s.original,
-                        "text": s.text,
-                        "paragraph": s.paragraph,
-                    }
-                    for s in t.segments
-                ],
-            }
-            for t in story.translations
-        ],
-    }
 
 
 def read_with_duckdb(path: Path) -> list[dict[str, Any]]:
@@ -93,7 +44,7 @@ def read_with_duckdb(path: Path) -> list[dict[str, Any]]:
 
 
 def assert_reads_back(stories: list[Story], path: Path) -> None:
-    expected = [expected_row(story) for story in stories]
+    expected = [story_row(story) for story in stories]
     table = pq.read_table(path)
     assert table.schema.equals(clientocracy.arrow_schema())
     # Parquet keeps the Arrow schema's metadata beside its own.
@@ -114,7 +65,7 @@ def test_the_bundled_stories_read_back_with_pyarrow_and_duckdb(tmp_path: Path) -
 
 def test_the_arrow_table_is_the_records() -> None:
     table = clientocracy.to_arrow(STORIES)
-    assert table.to_pylist() == [expected_row(story) for story in STORIES]
+    assert table.to_pylist() == [story_row(story) for story in STORIES]
     assert table.column("id").to_pylist() == list(STORIES.ids())
 
 
@@ -130,7 +81,7 @@ def test_persian_zero_width_non_joiners_survive(tmp_path: Path) -> None:
         return sum(map(joiners, value)) if isinstance(value, list) else 0
 
     written = joiners(pq.read_table(path).to_pylist())
-    assert written == joiners([expected_row(story) for story in STORIES]) > 0
+    assert written == joiners([story_row(story) for story in STORIES]) > 0
     with duckdb.connect() as connection:
         (summary,) = connection.execute(
             "SELECT s.text FROM read_parquet(?), unnest(summaries) AS x(s) "
