@@ -45,6 +45,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+# The script's folder is on the path: the exports benchmark is a module beside it.
+from exports import memory_mb
+
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
 SCRIPT = shutil.which("clientocracy", path=str(Path(PYTHON).parent)) or "clientocracy"
@@ -432,19 +435,6 @@ def worker(n: int, folder: Path, runs: int, search: bool) -> dict[str, Any]:
         rows.append(row)
     out["search"] = rows
     return out
-
-
-def memory_mb() -> dict[str, float]:
-    """Resident memory now, and its peak, from /proc (Linux)."""
-    found: dict[str, float] = {}
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                found[key] = round(int(value.split()[0]) / 1024, 1)
-    except OSError:  # pragma: no cover - not Linux
-        pass
-    return found
 
 
 def compiled_worker(n: int, runs: int) -> dict[str, Any]:
