@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .._search.index import Prebuilt, SearchIndex
     from .compiled import Provenance
 
-__all__ = ["MemoryStore", "Origin", "Store", "facet_keys", "mask_of", "positions_of"]
+__all__ = ["MaskCache", "MemoryStore", "Origin", "Store", "facet_keys", "mask_of", "positions_of"]
 
 #: Where a corpus was read from: (catalog path, size in bytes, modification time in ns).
 Origin = tuple[str, int, int]
@@ -154,7 +154,7 @@ class MemoryStore(Store):
         # normalizing every id of a large corpus up front would slow loading.
         self._by_key: dict[str, int] | None = None
         self._index: dict[str, array.array[int]] | None = None
-        self._masks: OrderedDict[str, int] = OrderedDict()
+        self._masks = MaskCache(self.MASK_CACHE)
         self._lock = threading.Lock()
         self._search: SearchIndex | None = None
         #: A search index made in advance for these records, if there is one.
@@ -235,16 +235,9 @@ class MemoryStore(Store):
         return self._positions().get(key, ())
 
     def mask(self, key: str) -> int:
-        with self._lock:
-            mask = self._masks.get(key)
-            if mask is not None:
-                self._masks.move_to_end(key)
-                return mask
-        mask = mask_of(self._positions().get(key, ()), len(self.stories))
-        with self._lock:
-            self._masks[key] = mask
-            if len(self._masks) > self.MASK_CACHE:
-                self._masks.popitem(last=False)
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = self._masks.put(key, mask_of(self._positions().get(key, ()), len(self.stories)))
         return mask
 
     def search_index(self) -> SearchIndex:
@@ -255,6 +248,42 @@ class MemoryStore(Store):
 
                     self._search = SearchIndex.in_memory(self, self.prebuilt_index)
         return self._search
+
+
+class MaskCache:
+    """The facet masks a store made last, at most *size* of them, safely under threads.
+
+    A mask takes a bit per story; a corpus with many facet values (a company
+    per story, say) would otherwise keep one for each value ever asked for.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._masks: OrderedDict[str, int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._masks)
+
+    def __contains__(self, key: str) -> bool:
+        with self._lock:
+            return key in self._masks
+
+    def get(self, key: str) -> int | None:
+        """The mask of *key* if it is kept, now the most recently used."""
+        with self._lock:
+            mask = self._masks.get(key)
+            if mask is not None:
+                self._masks.move_to_end(key)
+            return mask
+
+    def put(self, key: str, mask: int) -> int:
+        """Keep *mask* as *key*'s, dropping the least recently used beyond the size."""
+        with self._lock:
+            self._masks[key] = mask
+            if len(self._masks) > self._size:
+                self._masks.popitem(last=False)
+        return mask
 
 
 def mask_of(positions: Iterable[int], size: int) -> int:

@@ -52,7 +52,7 @@ from .compiled import (
     is_compiled,
     read_stamps,
 )
-from .memory import Origin, Store, facet_keys, mask_of
+from .memory import MaskCache, Origin, Store, facet_keys, mask_of
 
 if TYPE_CHECKING:
     from .._corpus.corpus import Corpus
@@ -770,7 +770,7 @@ class CompiledStore(Store):
         self._vocab = None
         self._by_id: dict[str, dict[str, Any]] = {}
         self._sources: OrderedDict[str, Source] = OrderedDict()
-        self._masks: OrderedDict[str, int] = OrderedDict()
+        self._masks = MaskCache(self.MASK_CACHE)
         self._search: SearchIndex | None = None
 
     def _read_info(self) -> dict[str, str]:
@@ -1290,24 +1290,17 @@ class CompiledStore(Store):
             return _read_facet(count, bitmap, listed, self._count)
 
     def mask(self, key: str) -> int:
-        with self._lock:
-            mask = self._masks.get(key)
-            if mask is not None:
-                self._masks.move_to_end(key)
-                return mask
-        mask, listed = self._facet(key)
-        if listed is not None:
-            mask = mask_of(listed, self._count)
-        with self._lock:
-            self._masks[key] = mask
-            if len(self._masks) > self.MASK_CACHE:
-                self._masks.popitem(last=False)
+        mask = self._masks.get(key)
+        if mask is None:
+            mask, listed = self._facet(key)
+            if listed is not None:
+                mask = mask_of(listed, self._count)
+            self._masks.put(key, mask)
         return mask
 
     def positions(self, key: str) -> Sequence[int] | None:
-        with self._lock:
-            if key in self._masks:
-                return None  # the mask is at hand
+        if key in self._masks:
+            return None  # the mask is at hand
         return self._facet(key)[1]
 
     def search_index(self) -> SearchIndex:
