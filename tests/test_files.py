@@ -100,3 +100,27 @@ def test_a_text_named_twice_is_read_twice_and_counted_twice(tmp_path: Path) -> N
     catalog["sources"].append(second)
     corpus = clientocracy.load(write_corpus(tmp_path / "c", catalog))
     assert [s.text for s in corpus.sources() if s.id.startswith("acme")] == [TEXT, TEXT]
+
+
+@pytest.mark.skipif(not hasattr(os, "O_NOFOLLOW"), reason="needs folders opened relative to others")
+@pytest.mark.parametrize("how", ["write", "move"])
+def test_no_folder_on_the_way_to_a_nested_file_is_followed(tmp_path: Path, how: str) -> None:
+    from clientocracy._io.files import move_into, write_into
+
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "fa").mkdir(parents=True)
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    (folder / "data").symlink_to(elsewhere, target_is_directory=True)
+    source = tmp_path / "shard"
+    source.write_bytes(b"rows")
+
+    def place() -> None:
+        if how == "write":
+            write_into(str(folder), {"data/fa/shard.parquet": b"rows"})
+        else:
+            move_into(str(folder), {"data/fa/shard.parquet": str(source)})
+
+    with pytest.raises(NotADirectoryError):
+        place()
+    assert list((elsewhere / "fa").iterdir()) == []

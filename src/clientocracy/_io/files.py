@@ -23,8 +23,8 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Callable
-from typing import BinaryIO
+from collections.abc import Callable, Mapping
+from typing import BinaryIO, TypeVar
 
 from .._errors import CorpusError
 
@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_T = TypeVar("_T")
 _NOCTTY = getattr(os, "O_NOCTTY", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -434,19 +435,7 @@ def write_into(folder: str, files: dict[str, bytes | Callable[[BinaryIO], object
                 os.unlink(target)
             write_atomically(target, data)
         return
-    root = os.open(folder, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
-    opened: dict[str, int] = {"": root}
-    try:
-        for relative, data in files.items():
-            subfolder, _, name = relative.rpartition("/")
-            if subfolder not in opened:
-                opened[subfolder] = _open_subfolder(
-                    root, subfolder, os.path.join(folder, subfolder)
-                )
-            write_atomically(name, data, dir_fd=opened[subfolder])
-    finally:
-        for fd in opened.values():
-            os.close(fd)
+    _place_into(folder, files, lambda name, data, fd: write_atomically(name, data, dir_fd=fd))
 
 
 def move_into(folder: str, moves: dict[str, str]) -> None:
@@ -462,21 +451,37 @@ def move_into(folder: str, moves: dict[str, str]) -> None:
             os.makedirs(os.path.dirname(target), exist_ok=True)
             os.replace(source, target)
         return
+    _place_into(folder, moves, lambda name, source, fd: os.replace(source, name, dst_dir_fd=fd))
+
+
+def _place_into(
+    folder: str, items: Mapping[str, _T], place: Callable[[str, _T, int], object]
+) -> None:
+    """Call *place* with each item's file name, value and its folder opened below *folder*.
+
+    Each subfolder is opened one component at a time, relative to the one
+    above it and refusing a link, so that no link below *folder* (not even
+    `data` in `data/fa/…`) steers where a file goes.
+    """
     root = os.open(folder, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
     opened: dict[str, int] = {"": root}
     try:
-        for relative, source in moves.items():
+        for relative, value in items.items():
             subfolder, _, name = relative.rpartition("/")
-            if subfolder not in opened:
-                fd = root
-                for part in subfolder.split("/"):
-                    fd = _open_subfolder(fd, part, os.path.join(folder, subfolder))
-                    opened[f"{subfolder}#{part}"] = fd
-                opened[subfolder] = fd
-            os.replace(source, name, dst_dir_fd=opened[subfolder])
+            place(name, value, _subfolder(opened, subfolder, folder))
     finally:
-        for fd in set(opened.values()):
+        for fd in opened.values():
             os.close(fd)
+
+
+def _subfolder(opened: dict[str, int], subfolder: str, folder: str) -> int:
+    """The descriptor of *subfolder* (`""`, `a` or `a/b`), opening what is not in *opened*."""
+    if subfolder in opened:
+        return opened[subfolder]
+    parent, _, part = subfolder.rpartition("/")
+    fd = _open_subfolder(_subfolder(opened, parent, folder), part, os.path.join(folder, subfolder))
+    opened[subfolder] = fd
+    return fd
 
 
 def _open_subfolder(root: int, name: str, shown: str) -> int:
