@@ -400,6 +400,10 @@ def segment_spans(draw: st.DrawFn, text: str, start: int, end: int) -> list[tupl
     return pieces
 
 
+#: Licence expressions of the kinds a corpus's sources carry.
+LICENSES = ("CC-BY-4.0", "MIT OR Apache-2.0", "(CC0-1.0 AND MIT)", "LicenseRef-own-words")
+
+
 @st.composite
 def corpora(draw: st.DrawFn) -> Corpus:
     languages = [
@@ -433,6 +437,8 @@ def corpora(draw: st.DrawFn) -> Corpus:
                 origin_url=draw(st.none() | st.just("https://example.org/x")),
                 origin_span=Span(start=0, end=1),
                 tags=tuple(draw(st.lists(words, max_size=2))),
+                license=draw(st.none() | st.sampled_from(LICENSES)),
+                rights=draw(st.none() | sentences),
             )
         )
     principles = [
@@ -653,6 +659,7 @@ def story_row(story: Story) -> dict[str, Any]:
         "span_end": story.span.end,
         "channel": story.channel,
         "text": story.source.text[story.span.start : story.span.end],
+        "source_license": story.source.license,
         "language_name": story.language.name,
         "languages": [story.language.id, *(t.language.id for t in story.translations)],
         "company_country": story.company.country,

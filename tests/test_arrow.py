@@ -48,7 +48,7 @@ def assert_reads_back(stories: list[Story], path: Path) -> None:
     table = pq.read_table(path)
     assert table.schema.equals(clientocracy.arrow_schema())
     # Parquet keeps the Arrow schema's metadata beside its own.
-    assert table.schema.metadata[b"clientocracy.schema"] == b"1"
+    assert table.schema.metadata[b"clientocracy.schema"] == b"2"
     assert table.to_pylist() == expected
     rows = read_with_duckdb(path)
     assert sorted(rows, key=lambda row: row["id"]) == sorted(expected, key=lambda row: row["id"])
@@ -125,7 +125,7 @@ def test_the_schema_is_the_documented_constant() -> None:
     assert [(field.name, compact(field.type)) for field in schema] == [
         (name, kind) for name, kind, _ in ARROW_COLUMNS
     ]
-    assert [field.name for field in schema if field.nullable] == ["channel"]
+    assert [field.name for field in schema if field.nullable] == ["channel", "source_license"]
     assert schema.metadata == {
         b"clientocracy.schema": str(clientocracy.ARROW_SCHEMA_VERSION).encode()
     }

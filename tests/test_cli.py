@@ -129,6 +129,7 @@ def test_json_listings_have_the_export_shape() -> None:
         "principles",
         "language",
         "source",
+        "source_license",
         "span",
         "channel",
         "text",

@@ -235,7 +235,7 @@ def test_the_schema_is_plain_sql(compiled_file: Path) -> None:
     assert count == len(BUNDLED.stories(principle="no-red-tape"))
     info = dict(db.execute("SELECT key, value FROM corpus_info").fetchall())
     assert info["format"] == "clientocracy-compiled"
-    assert info["format_version"] == "2"
+    assert info["format_version"] == "3"
     assert info["clientocracy_version"] == clientocracy.__version__
     assert info["stories"] == "10"
 
@@ -279,7 +279,7 @@ def test_provenance_and_staleness(tmp_path: Path) -> None:
         corpus = clientocracy.load(path)
     provenance = corpus.provenance
     assert provenance is not None
-    assert provenance.format_version == 2
+    assert provenance.format_version == 3
     assert provenance.clientocracy_version == clientocracy.__version__
     assert [p for p, _ in provenance.catalogs] == [catalog]
     assert provenance.changed() == ()

@@ -189,7 +189,7 @@ def test_a_file_of_the_format_version_before_or_after_is_refused(
 ) -> None:
     # This release writes and reads one version (docs/compiled-corpora.md),
     # written by hand here as the docs give it.
-    assert FORMAT_VERSION == 2
+    assert FORMAT_VERSION == 3
     version = FORMAT_VERSION + offset
     other = tmp_path / f"version-{version}.sqlite"
     other.write_bytes(compiled_file.read_bytes())

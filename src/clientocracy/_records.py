@@ -247,6 +247,16 @@ class Source:
         origin_url: The address the text names, if any.
         origin_span: Where in the text its origin is told, if it is.
         tags: Free-form labels.
+        license: What the text may be used for, as an SPDX licence
+            expression, such as `"CC-BY-4.0"`; `None` when the corpus does
+            not say. The bundled texts carry
+            `"LicenseRef-clientocracy-source-texts"`: their authors keep
+            every right, and that notice's text ships among the package's
+            licence files (see the dataset card). The titles, summaries and
+            translations written for a corpus are its authors', under the
+            licence its card gives.
+        rights: Who holds the rights in the text, and how to credit it, in
+            English; `None` when the corpus does not say.
     """
 
     id: str
@@ -258,6 +268,8 @@ class Source:
     origin_url: str | None = None
     origin_span: Span | None = None
     tags: tuple[str, ...] = ()
+    license: str | None = None
+    rights: str | None = None
 
     @property
     def title(self) -> str:

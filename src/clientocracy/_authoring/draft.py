@@ -21,6 +21,7 @@ from .._errors import CorpusError, UnknownValueError
 from .._normalize import name_key
 from .._public import public
 from .._records import Span
+from .._spdx import expression_problem
 from .passages import find_passage
 
 if TYPE_CHECKING:
@@ -350,16 +351,25 @@ class Draft:
         origin: str,
         origin_url: str | None = None,
         tags: Iterable[str] = (),
+        license: str | None = None,
+        rights: str | None = None,
     ) -> str:
         """Add a source text, written to `texts/<id>.txt` with its SHA-256; return its id.
 
         *language* is any name of the text's language. *title* is the
         source's title in that language, or titles by language (it needs
-        one in its own language and one in English).
+        one in its own language and one in English). *license* is the
+        text's SPDX licence expression, such as `"CC-BY-4.0"`, and *rights*
+        says who holds the rights and how to credit them; leave them out
+        when you do not know, rather than guess.
         """
         self._new_id("sources", id, "source")
         if not text.strip():
             raise ValueError(f"source {id!r}: the text is empty")
+        if license is not None:
+            problem = expression_problem(license)
+            if problem:
+                raise ValueError(f"source {id!r}: license {license!r}: {problem}")
         import hashlib
 
         tag = self.resolve("language", language)
@@ -375,7 +385,12 @@ class Draft:
         }
         if origin_url is not None:
             entry["origin_url"] = origin_url
-        self._append("sources", {**entry, "tags": list(tags)})
+        entry["tags"] = list(tags)
+        if license is not None:
+            entry["license"] = license
+        if rights is not None:
+            entry["rights"] = rights
+        self._append("sources", entry)
         return id
 
     def _file_name(self, ident: str) -> str:

@@ -234,6 +234,8 @@ def build_sources(items: Good, build: Build, read_file: ReadFile, *, verify_hash
             origin_url=item.get("origin_url"),
             origin_span=origin_span,
             tags=tuple(item.get("tags", ())),
+            license=item.get("license"),
+            rights=item.get("rights"),
         )
 
 

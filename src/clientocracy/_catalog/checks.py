@@ -10,6 +10,7 @@ from .._normalize import name_key
 from .._records import (
     Span,
 )
+from .._spdx import expression_problem
 from .._stores.memory import Store
 from .anchors import between, nearest, occurrences
 from .format import FIELDS, QUOTE_FIELDS, SECTIONS, SPAN_FIELDS
@@ -111,6 +112,12 @@ def _check_sha256(kind: str, value: object) -> str | None:
     return None if isinstance(value, str) else f"expected a string, got {describe(value)}"
 
 
+def _check_license(kind: str, value: object) -> str | None:
+    if not isinstance(value, str):
+        return f"expected an SPDX licence expression as a string, got {describe(value)}"
+    return expression_problem(value)
+
+
 def _check_names_object(kind: str, value: object) -> str | None:
     if not isinstance(value, dict) or not value:
         return f"expected an object of language id to name, got {describe(value)}"
@@ -152,6 +159,7 @@ _CHECKERS: dict[str, Callable[[str, object], str | None]] = {
     "direction": _check_direction,
     "country": _check_country,
     "sha256": _check_sha256,
+    "license": _check_license,
     "names": _check_names_object,
     "span": _check_span_object,
     "quote": _check_span_object,

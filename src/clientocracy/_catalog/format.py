@@ -89,7 +89,12 @@ def _without(fields: Mapping[str, tuple[str, bool]], *names: str) -> dict[str, t
 _FIELDS_V2: dict[str, dict[str, tuple[str, bool]]] = {
     **_FIELDS_V1,
     "principles": {**_FIELDS_V1["principles"], "definition": ("names", True)},
-    "sources": {**_without(_FIELDS_V1["sources"], "title_en"), "title": ("names", True)},
+    "sources": {
+        **_without(_FIELDS_V1["sources"], "title_en"),
+        "title": ("names", True),
+        "license": ("license?", False),
+        "rights": ("text?", False),
+    },
     "stories": {
         **_without(_FIELDS_V1["stories"], "title_en"),
         "title": ("names", True),

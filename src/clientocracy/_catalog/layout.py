@@ -25,7 +25,7 @@ _RECORDS = {
     "principles": ("id", "names", "aliases", "definition", "statement"),
     "sources": (
         "id", "file", "sha256", "language", "title", "title_en", "origin", "origin_url",
-        "origin_span", "tags",
+        "origin_span", "tags", "license", "rights",
     ),
     "stories": (
         "id", "source", "span", "company", "principles", "title", "title_en", "summary",

@@ -104,6 +104,11 @@ def _source_entry(source: Source, file: str) -> dict[str, Any]:
     if source.origin_span is not None:
         entry["origin_span"] = _span(source.origin_span, source.text)
     entry["tags"] = list(source.tags)
+    # Written only when known, so that a corpus without them saves as before.
+    if source.license is not None:
+        entry["license"] = source.license
+    if source.rights is not None:
+        entry["rights"] = source.rights
     return entry
 
 

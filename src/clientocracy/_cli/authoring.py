@@ -158,6 +158,14 @@ def _source_arguments(sub: argparse.ArgumentParser) -> None:
     _texts(sub, "title", "the source's title (its own language and English)")
     sub.add_argument("--origin", required=True, help="where the text comes from")
     sub.add_argument("--origin-url", metavar="URL", help="where it was published")
+    sub.add_argument(
+        "--license",
+        metavar="EXPRESSION",
+        help="the text's SPDX licence expression, such as CC-BY-4.0",
+    )
+    sub.add_argument(
+        "--rights", metavar="TEXT", help="who holds the rights, and how to credit them"
+    )
 
 
 def _principle_arguments(sub: argparse.ArgumentParser) -> None:
@@ -331,6 +339,8 @@ def cmd_add_source(corpus: Corpus, args: argparse.Namespace, out: Output, err: O
         title=_by_language(args.title),
         origin=args.origin,
         origin_url=args.origin_url,
+        license=args.license,
+        rights=args.rights,
     )
     return _saved(draft, out, f"added the source {ident!r} ({len(text):,} characters)")
 

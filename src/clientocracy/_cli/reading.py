@@ -244,6 +244,10 @@ def _print_source(out: Output, story: Story, width: int) -> None:
     out.line(wrap(f"{provenance} {source.origin}", width))
     if source.origin_url:
         out.line(one_line(source.origin_url))
+    if source.license or source.rights:
+        # The rights statement is data, written in English like the origin.
+        terms = _("Licence: {license}.").format(license=source.license or _("not stated"))
+        out.line(wrap(f"{terms} {source.rights or ''}".rstrip(), width))
 
 
 def _summary(story: Story, language: Language) -> str:

@@ -31,13 +31,17 @@ __all__ = [
     "write_parquet",
 ]
 
-ARROW_SCHEMA_VERSION = 1
+ARROW_SCHEMA_VERSION = 2
 """The version of `ARROW_COLUMNS`.
 
 Every table and Parquet file carries it in its schema metadata, under the
-key `clientocracy.schema`. It grows only when a column is renamed, retyped
-or removed; new columns are added at the end without a new version.
+key `clientocracy.schema`. It grows when a column is renamed, retyped,
+removed or moved. Version 2 put `source_license` after `text`, where the
+CSV export has it, so that the first columns of both stay the same.
 """
+
+# The columns that may hold null: what the data may leave unsaid.
+_NULLABLE = frozenset({"channel", "source_license"})
 
 _TEXTS = "list<struct<language: string, text: string>>"
 _SEGMENT = "struct<start: int64, end: int64, original: string, text: string, paragraph: bool>"
@@ -60,6 +64,11 @@ ARROW_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("span_end", "int64", "where the passage ends (exclusive)"),
     ("channel", "string", "how the company learned of the need, or null where the text is silent"),
     ("text", "string", "the passage, exactly as the source text has it"),
+    (
+        "source_license",
+        "string",
+        "the SPDX licence expression of the source text, or null where its corpus is silent",
+    ),
     ("language_name", "string", "the English name of the story's language"),
     ("languages", "list<string>", "every language the story reads in, its own first"),
     ("company_country", "string", "the company's ISO 3166-1 alpha-2 country code"),
@@ -74,7 +83,7 @@ ARROW_COLUMNS: tuple[tuple[str, str, str], ...] = (
 `to_arrow()` and
 `write_parquet()` write them, each as
 `(name, Arrow type, meaning)`. The first
-thirteen are the columns of the CSV export, in its order. A list type is
+fourteen are the columns of the CSV export, in its order. A list type is
 written `list<…>` where Arrow prints `list<item: …>`.
 """
 
@@ -125,13 +134,14 @@ def arrow_schema(*, segments: bool = False) -> pyarrow.Schema:
 
     Its columns are `ARROW_COLUMNS` or, with
     *segments*, `SEGMENT_COLUMNS`. Only
-    `channel` (and, in `translations`, `review`) may be null. Needs
+    `channel`, `source_license` (and, in `translations`, `review`) may be
+    null. Needs
     pyarrow: `pip install 'clientocracy[parquet]'`.
 
     ```pycon
     >>> schema = clientocracy.arrow_schema()
     >>> schema.names[:3], schema.metadata
-    (['id', 'title', 'title_en'], {b'clientocracy.schema': b'1'})
+    (['id', 'title', 'title_en'], {b'clientocracy.schema': b'2'})
     >>> clientocracy.arrow_schema(segments=True).names[:4]
     ['story', 'source_language', 'language', 'segment']
 
@@ -146,7 +156,7 @@ def arrow_schema(*, segments: bool = False) -> pyarrow.Schema:
         f"list<{_TRANSLATION}>": pa.list_(_translation_type(pa)),
     }
     columns = SEGMENT_COLUMNS if segments else ARROW_COLUMNS
-    fields = [pa.field(name, types[kind], nullable=name == "channel") for name, kind, _ in columns]
+    fields = [pa.field(name, types[kind], nullable=name in _NULLABLE) for name, kind, _ in columns]
     return pa.schema(fields, metadata={"clientocracy.schema": str(ARROW_SCHEMA_VERSION)})
 
 
@@ -239,6 +249,7 @@ def _story_arrays(pa: Any, stories: list[Story]) -> list[Any]:
         (lambda s: s.span.end, integer),
         (lambda s: s.channel, string),
         (lambda s: s.text, string),
+        (lambda s: s.source.license, string),
         (lambda s: s.language.name, string),
         (lambda s: [language.id for language in s.languages], strings),
         (lambda s: s.company.country, string),

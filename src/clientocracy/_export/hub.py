@@ -531,12 +531,19 @@ def _sources(tally: _Tally) -> str:
     sources = tally.sources
     lines = [
         "## The source texts\n",
-        "| id | language | title | what the text says of its origin |",
-        "| --- | --- | --- | --- |",
+        "| id | language | title | what the text says of its origin | licence | rights |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for source in sources.values():
         origin = source.origin + (f" <{source.origin_url}>" if source.origin_url else "")
-        cells = (source.id, source.language.id, source.title, origin)
+        cells = (
+            source.id,
+            source.language.id,
+            source.title,
+            origin,
+            source.license or "not stated",
+            source.rights or "not stated",
+        )
         lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
     return "\n".join(lines) + "\n"
 

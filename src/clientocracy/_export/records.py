@@ -55,6 +55,7 @@ _CSV_COLUMNS = (
     "span_end",
     "channel",
     "text",
+    "source_license",
 )
 SEGMENT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("story", "string", "the story's id (the `id` of the stories table)"),
@@ -181,6 +182,7 @@ def _story(record: Story) -> dict[str, Any]:
         "language": record.language.id,
         "languages": [language.id for language in record.languages],
         "source": record.source.id,
+        "source_license": record.source.license,
         "span": {"start": record.span.start, "end": record.span.end},
         "channel": record.channel,
         "text": record.text,
@@ -216,6 +218,8 @@ def _source(record: Source) -> dict[str, Any]:
         "origin": record.origin,
         "origin_url": record.origin_url,
         "tags": list(record.tags),
+        "license": record.license,
+        "rights": record.rights,
         "chars": len(record.text),
     }
 
@@ -428,10 +432,12 @@ _CSV_ENGLISH = {"title_en": "title_en", "summary_en": "summary"}
 def csv_columns(languages: Iterable[Language | str]) -> tuple[str, ...]:
     """Return the columns of a CSV export of stories, for a corpus of *languages*.
 
-    First the thirteen fixed columns `id`, `title` (in the story's own
+    First the fourteen fixed columns `id`, `title` (in the story's own
     language), `title_en`, `summary` (English), `company`, `company_name`,
     `principles` (ids joined by `;`), `language`, `source`, `span_start`,
-    `span_end`, `channel` and `text` (the original); then, for each of
+    `span_end`, `channel`, `text` (the original) and `source_license` (the
+    SPDX licence expression of the text the passage is from, empty when its
+    corpus does not say); then, for each of
     *languages* in order, `title_<tag>`, `summary_<tag>` and `text_<tag>`
     (empty where the story has none in that language) — but for English,
     whose title and summary are already `title_en` and `summary`, only
@@ -439,7 +445,7 @@ def csv_columns(languages: Iterable[Language | str]) -> tuple[str, ...]:
 
     Examples:
         >>> import clientocracy
-        >>> clientocracy.csv_columns(["ru", "en"])[13:]
+        >>> clientocracy.csv_columns(["ru", "en"])[14:]
         ('title_ru', 'summary_ru', 'text_ru', 'text_en')
     """
     names = list(_CSV_COLUMNS)
@@ -489,6 +495,7 @@ def _csv_row(story: Story, tags: Sequence[str]) -> tuple[object, ...]:
         story.span.end,
         story.channel or "",
         story.text,
+        story.source.license or "",
     )
     per_language: list[str] = []
     for tag in tags:

@@ -43,7 +43,7 @@ _CATALOG_FILE = "catalog.json"
 APPLICATION_ID = 0x434C4359
 #: The version of the compiled format this release writes and reads (SQLite's
 #: `user_version`). A file of another version is refused: rebuild it.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 FORMAT = "clientocracy-compiled"
 HEADER = b"SQLite format 3\x00"
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from .._io.strict_json import MAX_STRING_CHARS
 from .._records import CHANNELS
+from .._spdx import MAX_LICENSE_CHARS, expression_problem
 
 __all__ = [
     "MAX_JSON_CHARS",
@@ -119,6 +120,17 @@ def country(value: object, column: str) -> str:
     if not ok:
         raise RowProblem(f"column {column}: expected an ISO 3166-1 alpha-2 code such as 'US'")
     return str(value)
+
+
+def license(value: object, column: str) -> str | None:
+    """*value* if it is NULL or an SPDX licence expression."""
+    if value is None:
+        return None
+    found: str = text(value, column, limit=MAX_LICENSE_CHARS)
+    problem = expression_problem(found)
+    if problem:
+        raise RowProblem(f"column {column}: {problem}")
+    return found
 
 
 def channel(value: object, column: str) -> str | None:

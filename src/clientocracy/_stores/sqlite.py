@@ -100,6 +100,8 @@ CREATE TABLE sources (
     origin_start INTEGER,
     origin_end INTEGER,
     tags TEXT NOT NULL,
+    license TEXT,
+    rights TEXT,
     defined_at TEXT,
     -- Last: reading a column after a long text means walking all its pages.
     text TEXT NOT NULL
@@ -572,6 +574,8 @@ def _source_row(r: Source, n: int | None, defined: Defined) -> tuple[object, ...
         r.origin_span.start if r.origin_span else None,
         r.origin_span.end if r.origin_span else None,
         _json(r.tags),
+        r.license,
+        r.rights,
         defined("source", r.id),
         r.text,
     )
@@ -597,7 +601,7 @@ _INSERTS: dict[str, tuple[str, Callable[[Any, int | None, Defined], tuple[object
     "language": ("INSERT INTO languages VALUES (?, ?, ?, ?, ?, ?, ?)", _language_row),
     "company": ("INSERT INTO companies VALUES (?, ?, ?, ?, ?, ?, ?)", _company_row),
     "source": (
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         _source_row,
     ),
     "principle": (
@@ -682,7 +686,8 @@ def open_compiled(path: str | os.PathLike[str]) -> CompiledStore:
 
 
 _SOURCE_COLUMNS = (
-    "id, language, titles, chars, sha256, origin, origin_url, origin_start, origin_end, tags"
+    "id, language, titles, chars, sha256, origin, origin_url, origin_start, origin_end, tags,"
+    " license, rights"
 )
 # The slot of Source that holds its text, which _LazySource fills on first use.
 _TEXT_SLOT: Any = Source.__dict__["text"]
@@ -977,7 +982,7 @@ class CompiledStore(Store):
         return source
 
     def _make_source(self, row: Sequence[Any]) -> Source:
-        id, language_id, titles, chars, sha256, origin, url, start, end, tags = row
+        id, language_id, titles, chars, sha256, origin, url, start, end, tags, license, rights = row
         with self._row("sources", repr(id)):
             language = self._language(language_id)
             if (start is None) != (end is None):
@@ -991,6 +996,8 @@ class CompiledStore(Store):
                 ("origin_url", check.text(url, "origin_url", optional=True)),
                 ("origin_span", None if start is None else _span(start, end, None, "origin")),
                 ("tags", check.json_texts(tags, "tags")),
+                ("license", check.license(license, "license")),
+                ("rights", check.text(rights, "rights", optional=True)),
                 ("_store", self),
                 ("_chars", check.position(chars, "chars", high=MAX_VALUE_BYTES // 2)),
             )
