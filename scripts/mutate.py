@@ -64,7 +64,7 @@ class Mutation:
 _LOADING = ("tests/test_loading.py", "tests/test_corpora.py", "tests/test_security.py")
 _JSON = ("tests/test_limits.py", "tests/test_loading.py", "tests/test_security.py")
 _FILES = ("tests/test_files.py", "tests/test_limits.py", "tests/test_security.py")
-_TERMINAL = ("tests/test_neutralizer.py", "tests/test_cli.py", "tests/test_security.py")
+_TERMINAL = ("tests/cli/test_neutralizer.py", "tests/cli/test_cli.py", "tests/test_security.py")
 _SEARCH = (
     "tests/test_stemmer.py",
     "tests/test_limits.py",
@@ -72,8 +72,8 @@ _SEARCH = (
     "tests/test_search.py",
 )
 _COMPILED = ("tests/test_compiled_files.py", "tests/test_compiled.py")
-_EXPORT = ("tests/test_exports.py", "tests/test_arrow.py", "tests/test_cli.py")
-_CLI = ("tests/test_cli_exits.py", "tests/test_cli.py", "tests/test_cli_terminal.py")
+_EXPORT = ("tests/test_exports.py", "tests/test_arrow.py", "tests/cli/test_cli.py")
+_CLI = ("tests/cli/test_cli_exits.py", "tests/cli/test_cli.py", "tests/cli/test_cli_terminal.py")
 
 
 def _m(

@@ -196,7 +196,7 @@ def test_random_and_sample_refuse_what_cannot_be_picked() -> None:
 
 
 def test_a_stale_file_is_reported_once_and_a_clash_names_two_places(tmp_path: Path) -> None:
-    from .test_corpora import user_corpus
+    from ..helpers import user_corpus
 
     folder = user_corpus(tmp_path)
     target = tmp_path / "stories.sqlite"

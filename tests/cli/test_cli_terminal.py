@@ -21,8 +21,8 @@ import clientocracy
 from clientocracy._cli.tables import display_width, fit_table, shorten
 from clientocracy._errors import install_command
 
-from . import helpers
-from .helpers import COMMAND_TIMEOUT, plain, run, user_corpus
+from .. import helpers
+from ..helpers import COMMAND_TIMEOUT, plain, run, user_corpus
 
 
 def run_on_terminal(

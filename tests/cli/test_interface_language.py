@@ -23,7 +23,7 @@ from clientocracy._cli.i18n import interface_language
 
 SCRIPT = shutil.which("clientocracy", path=str(Path(sys.executable).parent))
 assert SCRIPT is not None
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "src" / "clientocracy" / "locale"
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 RU = {"LANG": "ru_RU.UTF-8"}

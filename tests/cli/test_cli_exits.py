@@ -18,7 +18,7 @@ import pytest
 
 import clientocracy
 
-from .helpers import run, run_on_terminal, user_corpus, write_corpus
+from ..helpers import run, run_on_terminal, user_corpus, write_corpus
 
 # The bundled stories are told in Russian and Persian; English is a language
 # of the corpus (titles, summaries, translations), but no story is told in it.

@@ -17,7 +17,7 @@ import pytest
 
 import clientocracy
 
-from .helpers import (
+from ..helpers import (
     COMMAND_TIMEOUT,
     SCRIPT,
     raw_passage,
