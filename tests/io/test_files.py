@@ -14,7 +14,7 @@ import pytest
 
 import clientocracy
 
-from .helpers import TEXT, problems_of, sha, user_catalog, write_corpus
+from ..helpers import TEXT, problems_of, sha, user_catalog, write_corpus
 
 POSIX = pytest.mark.skipif(os.name != "posix", reason="symbolic links and POSIX paths")
 SECRET = "the secret that lives outside the corpus folder\n"

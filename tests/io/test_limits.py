@@ -19,7 +19,7 @@ from clientocracy import CorpusError, search_terms
 from clientocracy._io.files import CorpusFolder
 from clientocracy._search.analysis import MAX_QUERY_TERMS, MAX_WORD_CHARS
 
-from .helpers import TEXT, problems_of, sha, user_catalog, write_corpus
+from ..helpers import TEXT, problems_of, sha, user_catalog, write_corpus
 
 # -- files: one file, and a corpus's total ----------------------------------------------
 
