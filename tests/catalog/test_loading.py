@@ -16,7 +16,7 @@ import pytest
 
 import clientocracy
 
-from .helpers import TEXT, problems_of, run, sha, user_catalog, user_catalog_v2, write_corpus
+from ..helpers import TEXT, problems_of, run, sha, user_catalog, user_catalog_v2, write_corpus
 
 
 def segments_corpus(tmp_path: Path, *spans: tuple[int, int]) -> Path:

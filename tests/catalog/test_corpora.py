@@ -22,7 +22,7 @@ from clientocracy import (
     Story,
 )
 
-from .helpers import (
+from ..helpers import (
     TEXT,
     TRANSLATION,
     corpora,
