@@ -18,7 +18,7 @@ import clientocracy
 from clientocracy import Corpus, CorpusError
 from clientocracy._stores.compiled import FORMAT_VERSION
 
-from .helpers import run, user_corpus
+from ..helpers import run, user_corpus
 
 BUNDLED = Corpus.bundled()
 

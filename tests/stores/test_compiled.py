@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import clientocracy
 from clientocracy import Corpus, CorpusError, StaleCorpusWarning
 
-from .helpers import user_corpus
+from ..helpers import user_corpus
 
 BUNDLED = Corpus.bundled()
 
@@ -368,7 +368,7 @@ def test_a_damaged_page_is_found_by_validate(compiled_file: Path, tmp_path: Path
 
 
 def test_cli_build_then_read_the_file(tmp_path: Path) -> None:
-    from .helpers import run
+    from ..helpers import run
 
     folder = user_corpus(tmp_path / "user")
     target = tmp_path / "stories.sqlite"
@@ -393,7 +393,7 @@ def test_cli_build_then_read_the_file(tmp_path: Path) -> None:
 
 
 def test_cli_warns_of_a_stale_file_and_refuses_a_damaged_one(tmp_path: Path) -> None:
-    from .helpers import run
+    from ..helpers import run
 
     folder = user_corpus(tmp_path / "user")
     target = tmp_path / "stories.sqlite"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import clientocracy
 from clientocracy import Corpus
 
-from .helpers import sha, write_corpus
+from ..helpers import sha, write_corpus
 
 
 def many_companies(folder: Path, stories: int, companies: int) -> Path:

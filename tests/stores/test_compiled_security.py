@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 import clientocracy
 from clientocracy import Corpus, CorpusError
 
-from .helpers import user_corpus
+from ..helpers import user_corpus
 
 POSIX = pytest.mark.skipif(os.name != "posix", reason="POSIX pipes and signals")
 # Generous: a process that is refused or loads takes well under a second; one
