@@ -66,10 +66,10 @@ _JSON = ("tests/io/test_limits.py", "tests/catalog/test_loading.py", "tests/test
 _FILES = ("tests/io/test_files.py", "tests/io/test_limits.py", "tests/test_security.py")
 _TERMINAL = ("tests/cli/test_neutralizer.py", "tests/cli/test_cli.py", "tests/test_security.py")
 _SEARCH = (
-    "tests/test_stemmer.py",
+    "tests/search/test_stemmer.py",
     "tests/io/test_limits.py",
-    "tests/test_indexer.py",
-    "tests/test_search.py",
+    "tests/search/test_indexer.py",
+    "tests/search/test_search.py",
 )
 _COMPILED = ("tests/stores/test_compiled_files.py", "tests/stores/test_compiled.py")
 _EXPORT = ("tests/test_exports.py", "tests/test_arrow.py", "tests/cli/test_cli.py")

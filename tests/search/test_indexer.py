@@ -19,7 +19,7 @@ import clientocracy
 import clientocracy._search.index as index
 from clientocracy import Company, Corpus, Language, Principle, Quote, Source, Span, Story
 
-from .helpers import sha, user_catalog, write_corpus
+from ..helpers import sha, user_catalog, write_corpus
 
 ENGLISH = Language(id="en", name="English", native_name="English", direction="ltr")
 COMPANY = Company(id="acme", name="Acme", industry="retail", country="GB")
