@@ -72,7 +72,7 @@ _SEARCH = (
     "tests/search/test_search.py",
 )
 _COMPILED = ("tests/stores/test_compiled_files.py", "tests/stores/test_compiled.py")
-_EXPORT = ("tests/test_exports.py", "tests/test_arrow.py", "tests/cli/test_cli.py")
+_EXPORT = ("tests/export/test_exports.py", "tests/export/test_arrow.py", "tests/cli/test_cli.py")
 _CLI = ("tests/cli/test_cli_exits.py", "tests/cli/test_cli.py", "tests/cli/test_cli_terminal.py")
 
 

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 import clientocracy
 from clientocracy import Corpus
 
-from .helpers import TEXT, plain, run_on_terminal, user_catalog, user_catalog_v2, write_corpus
+from ..helpers import TEXT, plain, run_on_terminal, user_catalog, user_catalog_v2, write_corpus
 
 POSIX = pytest.mark.skipif(os.name != "posix", reason="POSIX links, terminals and signals")
 STORIES = tuple(Corpus.bundled().stories())

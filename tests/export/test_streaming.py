@@ -26,7 +26,7 @@ import clientocracy
 from clientocracy import Story
 from clientocracy._cli.app import main
 
-from .helpers import story_row
+from ..helpers import story_row
 
 STORIES = list(clientocracy.stories())
 SETTINGS = settings(
@@ -346,7 +346,7 @@ def test_the_bom_option_starts_a_csv_with_a_byte_order_mark(
 
 def documented(section: str) -> list[list[str]]:
     """The rows of the first table under *section* of docs/schema.md, cells unquoted."""
-    page = (Path(__file__).resolve().parents[1] / "docs" / "schema.md").read_text("utf-8")
+    page = (Path(__file__).resolve().parents[2] / "docs" / "schema.md").read_text("utf-8")
     body = page.split(f"## {section}", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in body.splitlines() if line.startswith("| `")]
     return [[cell.strip().strip("`") for cell in row.strip("|").split(" | ")] for row in rows]

@@ -30,9 +30,9 @@ from clientocracy._cli.app import main
 from clientocracy._errors import install_command
 from clientocracy._export.arrow import ExtraNotInstalledError
 
-from .helpers import THREE_LANGUAGES, stories_of_three_scripts, story_row
+from ..helpers import THREE_LANGUAGES, stories_of_three_scripts, story_row
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STORIES = clientocracy.stories()
 
 
