@@ -14,7 +14,7 @@ import pytest
 
 import clientocracy
 
-GUIDE = Path(__file__).resolve().parents[1] / "docs" / "your-own-corpus.md"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "your-own-corpus.md"
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
