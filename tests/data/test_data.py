@@ -13,7 +13,7 @@ import pytest
 import clientocracy
 from clientocracy import normalize
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 EXPECTED_SHA256 = {
     "000_dc1afdb775c16d28": "d57a60b8ea19bde1226010b918854f63d7d278cf6003050311484e9490c17257",
@@ -217,7 +217,7 @@ def test_each_story_shows_the_principles_the_card_gives_it() -> None:
     shown = {story.id: {p.id for p in story.principles} for story in clientocracy.stories()}
     assert shown == EXPECTED_PRINCIPLES
     # The card's table says the same, by the principles' English names.
-    card = (Path(__file__).resolve().parents[1] / "docs" / "dataset-card.md").read_text("utf-8")
+    card = (Path(__file__).resolve().parents[2] / "docs" / "dataset-card.md").read_text("utf-8")
     rows = dict(re.findall(r"^\| `([a-z-]+)` \| [^|]+ \| [a-z]{2} \| ([^|]+) \|$", card, re.M))
     names = {p.id: p.name.lower() for p in clientocracy.principles()}
     assert {story: set(listed.strip().split(", ")) for story, listed in rows.items()} == {
