@@ -28,7 +28,7 @@ import pytest
 import clientocracy
 from clientocracy._cli.app import _COMMANDS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = bool(os.environ.get("CLIENTOCRACY_REQUIRE_SITE"))
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
