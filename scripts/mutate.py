@@ -61,10 +61,10 @@ class Mutation:
 
 
 # The tests each area is expected to be caught by.
-_LOADING = ("tests/catalog/test_loading.py", "tests/catalog/test_corpora.py", "tests/test_security.py")
-_JSON = ("tests/io/test_limits.py", "tests/catalog/test_loading.py", "tests/test_security.py")
-_FILES = ("tests/io/test_files.py", "tests/io/test_limits.py", "tests/test_security.py")
-_TERMINAL = ("tests/cli/test_neutralizer.py", "tests/cli/test_cli.py", "tests/test_security.py")
+_LOADING = ("tests/catalog/test_loading.py", "tests/catalog/test_corpora.py", "tests/cli/test_security.py")
+_JSON = ("tests/io/test_limits.py", "tests/catalog/test_loading.py", "tests/cli/test_security.py")
+_FILES = ("tests/io/test_files.py", "tests/io/test_limits.py", "tests/cli/test_security.py")
+_TERMINAL = ("tests/cli/test_neutralizer.py", "tests/cli/test_cli.py", "tests/cli/test_security.py")
 _SEARCH = (
     "tests/search/test_stemmer.py",
     "tests/io/test_limits.py",

@@ -34,8 +34,8 @@ from clientocracy import (
     Source,
 )
 
-from . import helpers
-from .helpers import (
+from .. import helpers
+from ..helpers import (
     SCRIPT,
     TEXT,
     give_up_after,
@@ -662,7 +662,7 @@ def test_ctrl_c_prints_one_line_and_exits_130(tmp_path: Path) -> None:
     # once the first line has been read and no more is, the command is
     # blocked writing, and the interrupt lands mid-command.
     big = tmp_path / "big"
-    generate = Path(__file__).parent.parent / "benchmarks" / "generate.py"
+    generate = Path(__file__).parent.parent.parent / "benchmarks" / "generate.py"
     subprocess.run([sys.executable, str(generate), "2000", str(big)], check=True, timeout=300)
     process = subprocess.Popen(
         [SCRIPT, "--corpus", str(big), "export", "--format", "jsonl"],
