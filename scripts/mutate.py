@@ -61,19 +61,29 @@ class Mutation:
 
 
 # The tests each area is expected to be caught by.
-_LOADING = ("tests/test_loading.py", "tests/test_corpora.py", "tests/test_security.py")
-_JSON = ("tests/test_limits.py", "tests/test_loading.py", "tests/test_security.py")
-_FILES = ("tests/test_files.py", "tests/test_limits.py", "tests/test_security.py")
-_TERMINAL = ("tests/test_neutralizer.py", "tests/test_cli.py", "tests/test_security.py")
-_SEARCH = (
-    "tests/test_stemmer.py",
-    "tests/test_limits.py",
-    "tests/test_indexer.py",
-    "tests/test_search.py",
+# The hostile-input tests, one file per layer; an area runs them all, as it
+# ran them when they were one file.
+_SECURITY = (
+    "tests/io/test_folder_security.py",
+    "tests/catalog/test_catalog_security.py",
+    "tests/corpus/test_lookup_security.py",
+    "tests/search/test_search_security.py",
+    "tests/export/test_output_security.py",
+    "tests/cli/test_security.py",
 )
-_COMPILED = ("tests/test_compiled_files.py", "tests/test_compiled.py")
-_EXPORT = ("tests/test_exports.py", "tests/test_arrow.py", "tests/test_cli.py")
-_CLI = ("tests/test_cli_exits.py", "tests/test_cli.py", "tests/test_cli_terminal.py")
+_LOADING = ("tests/catalog/test_loading.py", "tests/catalog/test_corpora.py", *_SECURITY)
+_JSON = ("tests/io/test_limits.py", "tests/catalog/test_loading.py", *_SECURITY)
+_FILES = ("tests/io/test_files.py", "tests/io/test_limits.py", *_SECURITY)
+_TERMINAL = ("tests/cli/test_neutralizer.py", "tests/cli/test_cli.py", *_SECURITY)
+_SEARCH = (
+    "tests/search/test_stemmer.py",
+    "tests/io/test_limits.py",
+    "tests/search/test_indexer.py",
+    "tests/search/test_search.py",
+)
+_COMPILED = ("tests/stores/test_compiled_files.py", "tests/stores/test_compiled.py")
+_EXPORT = ("tests/export/test_exports.py", "tests/export/test_arrow.py", "tests/cli/test_cli.py")
+_CLI = ("tests/cli/test_cli_exits.py", "tests/cli/test_cli.py", "tests/cli/test_cli_terminal.py")
 
 
 def _m(
