@@ -18,9 +18,9 @@ from clientocracy import Corpus, CorpusError, Draft
 from clientocracy._cli.app import main
 from clientocracy._spdx import expression_problem
 
-from .helpers import TEXT, problems_of, user_catalog_v2, write_corpus
+from ..helpers import TEXT, problems_of, user_catalog, user_catalog_v2, write_corpus
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = Corpus.bundled()
 
 # -- the bundled texts ---------------------------------------------------------------------
@@ -155,8 +155,6 @@ def test_a_bad_licence_in_a_catalog_is_a_problem_naming_its_source(
 
 
 def test_a_licence_in_a_version_1_catalog_is_an_unknown_field(tmp_path: Path) -> None:
-    from .helpers import user_catalog
-
     catalog = user_catalog()
     catalog["sources"][0]["license"] = "MIT"
     problems = problems_of(write_corpus(tmp_path / "v1", catalog))
