@@ -77,17 +77,32 @@ def _anchors(draft: Draft) -> dict[str, list[_Anchor]]:
     return found
 
 
-def _reanchor(text: str, span: dict[str, Any]) -> tuple[int, int] | str:
-    """The new offsets of *span* in *text*, or what keeps it from being found."""
+def _reanchor(
+    text: str, span: dict[str, Any], story: tuple[int, int, int, int] | None = None
+) -> tuple[int, int] | str:
+    """The new offsets of *span* in *text*, or what keeps it from being found.
+
+    A segment is looked for within its *story*'s passage as it now is (old
+    start and end, new start and end), near where it was in the passage:
+    a short sentence that the text repeats elsewhere is still found in its
+    own story.
+    """
     begins, ends = span.get("begins"), span.get("ends")
     if not isinstance(begins, str) or not isinstance(ends, str):
         return "has no 'begins' and 'ends' to find it by; fix its offsets by hand"
-    places = between(text, begins, ends)
     given = span.get("start")
     old = given if isinstance(given, int) else 0
+    if story is None:
+        places = between(text, begins, ends)
+    else:
+        old_start, _, new_start, new_end = story
+        passage = text[new_start:new_end]
+        places = [(s + new_start, e + new_start) for s, e in between(passage, begins, ends)]
+        old += new_start - old_start
     found = nearest(places, old)
     if found is None:
-        return f"no passage from {begins!r} to {ends!r} is left in the text"
+        where = "the text" if story is None else "its story's passage"
+        return f"no passage from {begins!r} to {ends!r} is left in {where}"
     ties = [p for p in places if p != found and abs(p[0] - old) == abs(found[0] - old)]
     if ties:
         return f"the words fit two places equally near: {describe_places(text, [found, *ties])}"
@@ -129,9 +144,10 @@ def _repair_source(
     stories: dict[int, tuple[int, int, int, int]] = {}  # by id() of a story's span
     for where, span, story in anchors:
         before = (span.get("start"), span.get("end"))
-        found: tuple[int, int] | str | None = _reanchor(text, span)
+        moved_story = stories.get(id(story)) if story is not None else None
+        found: tuple[int, int] | str | None = _reanchor(text, span, moved_story)
         if isinstance(found, str) and story is not None and "begins" not in span:
-            found = _shifted(span, stories[id(story)]) if id(story) in stories else None
+            found = _shifted(span, moved_story) if moved_story is not None else None
             found = found or "has no 'begins' and 'ends', and its story's passage changed length"
         if found is None or isinstance(found, str):
             lost.append(f"{where} [{before[0]}, {before[1]}): {found}")
