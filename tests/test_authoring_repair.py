@@ -297,3 +297,32 @@ def test_a_segment_is_found_again_in_its_own_story_not_where_its_words_recur(
         "Спасибо.",
     ]
     assert segments[2].span.start > text.index("Покупательница")
+
+
+# -- compiled files built from the repaired folder -----------------------------------
+
+
+def test_repair_names_the_compiled_files_it_leaves_out_of_date(tmp_path: Path) -> None:
+    folder = make(tmp_path)
+    mine = clientocracy.compile(clientocracy.load(folder), tmp_path / "stories.sqlite")
+    inside = clientocracy.compile(clientocracy.load(folder), folder / "inside.db")
+    other = clientocracy.compile(clientocracy.Corpus.bundled(), tmp_path / "bundled.sqlite")
+    (tmp_path / "broken.sqlite").write_bytes(b"not a database")
+    assert repair(folder).stale == ()  # nothing changed: nothing out of date
+    edit(folder, "Покупательница забыла", "Вот. Покупательница забыла")
+    dry = repair(folder, write=False)
+    assert set(dry.stale) == {str(mine), str(inside)}
+    report = repair(folder)
+    assert set(report.stale) == {str(mine), str(inside)}
+    assert str(other) not in report.stale
+    # Opening it says so too.
+    with pytest.warns(clientocracy.StaleCorpusWarning):
+        clientocracy.load(mine)
+
+
+def test_a_compiled_file_elsewhere_is_not_found_and_not_claimed(tmp_path: Path) -> None:
+    folder = make(tmp_path / "deep")
+    (tmp_path / "elsewhere").mkdir()
+    clientocracy.compile(clientocracy.load(folder), tmp_path / "elsewhere" / "stories.sqlite")
+    edit(folder, "Покупательница забыла", "Вот. Покупательница забыла")
+    assert repair(folder).stale == ()

@@ -34,11 +34,17 @@ class RepairReport:
         moved: The spans and segments that moved: where, from and to.
         written: Whether the catalog was written (false for a dry run, or
             when nothing changed).
+        stale: The compiled files built from this corpus's catalog that the
+            repair leaves out of date (or would, for a dry run): rebuild
+            them with `compile()` or `clientocracy build`. Only the folder
+            and the folder that holds it are looked in; a compiled file
+            elsewhere is not found, but is out of date all the same.
     """
 
     texts: tuple[str, ...]
     moved: tuple[str, ...]
     written: bool
+    stale: tuple[str, ...] = ()
 
 
 _Anchor = tuple[str, dict[str, Any], dict[str, Any] | None]
@@ -194,4 +200,60 @@ def repair(folder: str | os.PathLike[str], *, write: bool = True) -> RepairRepor
         draft.save()
     else:
         draft.check()
-    return RepairReport(texts=tuple(texts), moved=tuple(moved), written=write)
+    stale = compiled_from(shown)
+    return RepairReport(texts=tuple(texts), moved=tuple(moved), written=write, stale=stale)
+
+
+#: The most files `compiled_from` opens to read what they were built from.
+MAX_COMPILED_LOOKED_AT = 32
+
+
+def compiled_from(catalog: str) -> tuple[str, ...]:
+    """The compiled files beside the corpus of *catalog* that were built from it.
+
+    `clientocracy build my-stories -o stories.sqlite` puts the file beside
+    the folder, or in it: those two folders are looked in, for files named
+    as compiled corpora are (`*.sqlite`, `*.sqlite3`, `*.db`). A file
+    records the absolute paths of the catalogs it was built from (see
+    `Provenance`); one that names *catalog* is listed. A file that is not a
+    compiled corpus, or is damaged, is passed over: it is not this one's to
+    judge. At most `MAX_COMPILED_LOOKED_AT` files are opened.
+    """
+    from .._errors import CorpusError as _CorpusError
+    from .._stores.compiled import is_compiled
+    from .._stores.sqlite import CompiledStore
+
+    target = os.path.realpath(catalog)
+    folder = os.path.dirname(os.path.abspath(catalog))  # shown as given, not resolved
+    found: list[str] = []
+    for path in _named_compiled(folder, os.path.dirname(folder))[:MAX_COMPILED_LOOKED_AT]:
+        try:
+            if not is_compiled(path):
+                continue
+            store = CompiledStore(path)
+        except (OSError, ValueError, _CorpusError):
+            continue
+        try:
+            built_from = {os.path.realpath(named) for named, _ in store.provenance().catalogs}
+        finally:
+            store.close()
+        if target in built_from:
+            found.append(path)
+    return tuple(found)
+
+
+def _named_compiled(*folders: str) -> list[str]:
+    """The files of *folders* (not their sub-folders) named as compiled corpora, sorted."""
+    names: list[str] = []
+    for folder in dict.fromkeys(folders):
+        try:
+            with os.scandir(folder) as entries:
+                names += sorted(
+                    entry.path
+                    for entry in entries
+                    if entry.name.lower().endswith((".sqlite", ".sqlite3", ".db"))
+                    and entry.is_file(follow_symlinks=False)
+                )
+        except OSError:
+            continue
+    return names
