@@ -165,10 +165,12 @@ def test_persian_names_and_titles_give_readable_ids(tmp_path: Path) -> None:
 
 
 def test_a_title_in_no_script_an_id_can_spell_gets_an_id_from_its_hash(tmp_path: Path) -> None:
-    row = {**PERSIAN_ROW, "title": "☂", "title_en": "☂"}
+    row = {**PERSIAN_ROW, "title": "☂", "title_en": "☂", "company": "☂☂"}
     sheet = write(tmp_path / "stories.csv", [row], PERSIAN_COLUMNS)
-    (ident,) = import_csv(sheet, tmp_path / "corpus").stories().ids()
+    (story,) = import_csv(sheet, tmp_path / "corpus").stories()
+    ident = story.id
     assert re.fullmatch(r"story-[0-9a-f]{10}", ident)
+    assert re.fullmatch(r"company-[0-9a-f]{10}", story.company.id)
     # The same title again is the same story again: refused, not numbered anew.
     again = write(tmp_path / "again.csv", [{**row, "company": "اسنپ"}], PERSIAN_COLUMNS)
     with pytest.raises(CorpusError) as caught:

@@ -145,15 +145,15 @@ def _slug(text: str) -> str:
     return slug
 
 
-def _fallback_id(title: str) -> str:
-    """An id for a story whose titles have no letter `_slug` can spell: from a hash of the title.
+def _fallback_id(kind: str, name: str) -> str:
+    """An id for a name or title with no letter `_slug` can spell: *kind* and a hash of it.
 
     The same title gives the same id, so a row imported twice is found taken.
     """
     import hashlib
 
-    key = unicodedata.normalize("NFC", title.strip())
-    return "story-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+    key = unicodedata.normalize("NFC", name.strip())
+    return f"{kind}-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
 
 
 def _read(path: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -279,7 +279,7 @@ class _Import:
                 "or use a known company's name",
             )
             return None
-        ident = _slug(name) or f"company-{row}"
+        ident = _slug(name) or _fallback_id("company", name)
         try:
             self.draft.add_company(ident, name=name, industry=industry, country=country.upper())
         except ValueError as error:
@@ -330,7 +330,7 @@ class _Import:
             return _slug(english), "title_en"
         if _slug(title):
             return _slug(title), "title"
-        return (_fallback_id(title) if title else f"story-{row}"), "title"
+        return (_fallback_id("story", title) if title else f"story-{row}"), "title"
 
     def row(self, record: Mapping[str, str], row: int) -> str | None:
         """Add one row's source and story; return the story's id, or None after noting problems."""

@@ -179,6 +179,8 @@ def repair(folder: str | os.PathLike[str], *, write: bool = True) -> RepairRepor
     *write*) only if every one was found and the whole corpus is then
     valid; otherwise `CorpusError` lists what
     could not be re-anchored, or what else is wrong, and nothing changes.
+    The report names the compiled files found beside the folder that were
+    built from it, and are out of date once it is repaired.
     """
     draft = Draft.open(folder)
     moved: list[str] = []
@@ -219,7 +221,6 @@ def compiled_from(catalog: str) -> tuple[str, ...]:
     compiled corpus, or is damaged, is passed over: it is not this one's to
     judge. At most `MAX_COMPILED_LOOKED_AT` files are opened.
     """
-    from .._errors import CorpusError as _CorpusError
     from .._stores.compiled import is_compiled
     from .._stores.sqlite import CompiledStore
 
@@ -231,7 +232,7 @@ def compiled_from(catalog: str) -> tuple[str, ...]:
             if not is_compiled(path):
                 continue
             store = CompiledStore(path)
-        except (OSError, ValueError, _CorpusError):
+        except (OSError, ValueError, CorpusError):
             continue
         try:
             built_from = {os.path.realpath(named) for named, _ in store.provenance().catalogs}
