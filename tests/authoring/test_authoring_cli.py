@@ -122,8 +122,24 @@ def test_repair_reports_what_moved(corpus: Path, tmp_path: Path) -> None:
     assert "nothing written" in dry
     with pytest.raises(clientocracy.CorpusError):
         clientocracy.load(folder / "corpus")
-    ok("repair", "corpus", cwd=folder)
+    repaired = ok("repair", "corpus", cwd=folder)
+    # No compiled file beside it: the user is reminded of any built elsewhere.
+    assert "any compiled file built from corpus ('clientocracy build') is now out of" in repaired
     assert clientocracy.load(folder / "corpus").story("umbrella").text.startswith("Покупательница")
+
+
+def test_repair_names_a_compiled_file_it_leaves_out_of_date(corpus: Path, tmp_path: Path) -> None:
+    folder = fresh(corpus, tmp_path)
+    assert add_story(folder, "--begins", "Покупательница", "--ends", "домой.").returncode == 0
+    ok("build", "corpus", "-o", "stories.sqlite", cwd=folder)
+    text = folder / "corpus" / "texts" / "shop.txt"
+    text.write_text("Вчера.\n" + TEXT, encoding="utf-8")
+    dry = ok("repair", "corpus", "--dry-run", cwd=folder)
+    stale = f"{folder / 'stories.sqlite'}: built from corpus"
+    assert f"{stale}, would be out of date; build it again with 'clientocracy build'" in dry
+    out = ok("repair", "corpus", cwd=folder)
+    assert f"{stale}, is now out of date; build it again with 'clientocracy build'" in out
+    assert "any compiled file" not in out
 
 
 def test_import_csv_reports_rows_and_columns(tmp_path: Path) -> None:

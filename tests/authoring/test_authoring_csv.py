@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import clientocracy
 from clientocracy import CorpusError, import_csv
+from clientocracy._authoring.csv_import import _slug
 
 COLUMNS = [
     "company", "title", "title_en", "summary_en", "text", "principles", "language",
@@ -125,3 +129,91 @@ def test_a_sheet_that_is_not_utf8(tmp_path: Path) -> None:
     sheet.write_bytes("company,title\nКорнер,Зонт\n".encode("cp1251"))
     with pytest.raises(CorpusError, match=r"byte \d+: not valid UTF-8"):
         import_csv(sheet, tmp_path / "corpus")
+
+
+# -- ids from titles and names in Persian, Russian and other scripts -----------------
+
+PERSIAN_ROW = {
+    "company": "دیجی‌کالا",
+    "industry": "retail",
+    "country": "IR",
+    "title": "بستهٔ گم‌شده",
+    "title_en": "The lost parcel",
+    "summary_en": "A parcel sent to the wrong town came back the same night.",
+    "text": "بستهٔ مشتری به شهر دیگری رفت. راننده همان شب آن را برگرداند.",
+    "principles": "اهمیت دادن به چیزهای کوچک",
+    "language": "فارسی",
+}
+PERSIAN_COLUMNS = [*PERSIAN_ROW]
+
+
+def test_persian_names_and_titles_give_readable_ids(tmp_path: Path) -> None:
+    umbrella = {
+        **PERSIAN_ROW,
+        "company": "اسنپ",
+        "title": "چتری که جا ماند",
+        # An English title with no letter to make an id of: the Persian one is used.
+        "title_en": "☂",
+        "text": "مشتری چترش را در فروشگاه جا گذاشت. ما چتر را به خانه‌اش بردیم.",
+    }
+    sheet = write(tmp_path / "stories.csv", [PERSIAN_ROW, umbrella], PERSIAN_COLUMNS)
+    corpus = import_csv(sheet, tmp_path / "corpus")
+    assert corpus.stories().ids() == ("the-lost-parcel", "chtri-ke-ja-mand")
+    assert corpus.story("the-lost-parcel").company.id == "diji-kala"
+    assert corpus.story("chtri-ke-ja-mand").company.id == "asnp"
+    assert corpus.story("chtri-ke-ja-mand").title_in("fa") == "چتری که جا ماند"
+
+
+def test_a_title_in_no_script_an_id_can_spell_gets_an_id_from_its_hash(tmp_path: Path) -> None:
+    row = {**PERSIAN_ROW, "title": "☂", "title_en": "☂", "company": "☂☂"}
+    sheet = write(tmp_path / "stories.csv", [row], PERSIAN_COLUMNS)
+    (story,) = import_csv(sheet, tmp_path / "corpus").stories()
+    ident = story.id
+    assert re.fullmatch(r"story-[0-9a-f]{10}", ident)
+    assert re.fullmatch(r"company-[0-9a-f]{10}", story.company.id)
+    # The same title again is the same story again: refused, not numbered anew.
+    again = write(tmp_path / "again.csv", [{**row, "company": "اسنپ"}], PERSIAN_COLUMNS)
+    with pytest.raises(CorpusError) as caught:
+        import_csv(again, tmp_path / "corpus")
+    (problem,) = caught.value.problems
+    assert f"row 2, column 'title': the story id {ident!r} is taken" in problem
+
+
+@pytest.mark.parametrize(
+    ("title", "ident"),
+    [
+        # ZWNJ is a word break; ی and و are vowels inside a word, consonants at its start.
+        ("مشتری‌سالاری", "mshtri-salari"),
+        ("کتاب‌ها", "ktab-ha"),
+        ("وقتی فروشنده جواب داد", "vqti-frushnde-juab-dad"),
+        # A word's opening ای is "i"; a closing ه after a consonant is "e".
+        ("ایران", "iran"),
+        ("خانهٔ مشتری", "khane-mshtri"),
+        ("راه کوه", "rah-kuh"),
+        # The Arabic forms of ی and ک, and Persian and Arabic digits.
+        ("كيك ۱۰ ساعته", "kik-10-sate"),
+        ("٣ روز", "3-ruz"),
+        ("Будильник в номере", "budilnik-v-nomere"),
+        ("Café «Шоколадница»", "cafe-shokoladnitsa"),
+        ("顾客", ""),
+    ],
+)
+def test_titles_are_transliterated_by_the_documented_table(title: str, ident: str) -> None:
+    assert _slug(title) == ident
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_an_id_made_from_any_text_is_a_valid_id_or_nothing(text: str) -> None:
+    ident = _slug(text)
+    assert ident == "" or re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", ident)
+    assert len(ident) <= 60
+
+
+# Every letter but ع, which is silent.
+@given(
+    st.text(alphabet="ابپتثجچحخدذرزژسشصضطظغفقکگلمنوهی\u200c ").filter(
+        lambda title: any(c.isalpha() for c in title)
+    )
+)
+def test_every_persian_title_with_a_letter_gets_an_id(title: str) -> None:
+    assert _slug(title)

@@ -6,8 +6,10 @@ The columns, named in the first row (in any order, any case):
   company and the principles are any of their names, principles separated
   by `;`; the title is in the story's language.
 - `id`, `summary`, `channel`, `origin`, `translator`: optional. Without an
-  id, one is made from the English title; `origin` says where the text
-  comes from (the CSV file and row by default).
+  id, one is made from the English title, or else from the title in the
+  story's language (Russian and Persian transliterated: see `_slug`); a
+  title in a script neither has gives `story-` and a hash of the title.
+  `origin` says where the text comes from (the CSV file and row by default).
 - `industry` and `country`: for a company the corpus does not know yet,
   which is then created with them.
 - `title_<language>`, `summary_<language>` and `translation_<language>`:
@@ -67,12 +69,91 @@ _CYRILLIC = {
     "я": "ia",
 }  # fmt: skip
 
+# Persian letters in ids: one Latin spelling a letter (the Arabic forms of
+# ی, ک and ه as the Persian ones), with the few rules of `_persian` for the
+# letters that write both a vowel and a consonant. Persian leaves most short
+# vowels unwritten, and so do the ids: "کتاب" is "ktab".
+_PERSIAN = {
+    "ا": "a", "آ": "a", "أ": "a", "إ": "e", "ٱ": "a", "ء": "", "ئ": "y", "ؤ": "v",
+    "ب": "b", "پ": "p", "ت": "t", "ث": "s", "ج": "j", "چ": "ch", "ح": "h", "خ": "kh",
+    "د": "d", "ذ": "z", "ر": "r", "ز": "z", "ژ": "zh", "س": "s", "ش": "sh", "ص": "s",
+    "ض": "z", "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f", "ق": "q", "ک": "k",
+    "ك": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n", "و": "v", "ه": "h", "ة": "h",
+    "ی": "y", "ي": "y", "ى": "y", "ۀ": "e",
+}  # fmt: skip
+# The short vowels, where they are written; other marks (the shadda, the
+# sukun, the hamza above ه) and the tatweel are dropped.
+_PERSIAN_VOWELS = {"\u064e": "a", "\u0650": "e", "\u064f": "o", "\u064b": "an", "\u0670": "a"}
+_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+_PERSIAN_WORD = re.compile("[\u0621-\u064a\u064b-\u065f\u0670\u0671-\u06d3\u0640]+")
+_ZWNJ = "\u200c"
+_MAX_SLUG = 60
+
+
+def _persian(word: str) -> str:
+    """One Persian word in Latin letters (see `_PERSIAN`).
+
+    - و is "v" at the start of a word and after ا or آ, "u" elsewhere;
+    - ی is "y" at the start of a word and after ا, آ or و, "i" elsewhere;
+      a word that starts with ای starts with "i" ("ایران" is "iran");
+    - ه that ends a word after a letter other than ا, آ or و is "e"
+      ("خانه" is "khane", "راه" is "rah").
+    """
+    letters = _MARKS.sub(lambda m: _PERSIAN_VOWELS.get(m.group(), ""), word)
+    out: list[str] = []
+    for index, letter in enumerate(letters):
+        before = letters[index - 1] if index else " "
+        after = letters[index + 1] if index + 1 < len(letters) else " "
+        if letter == "ا" and index == 0 and after in "یيى":
+            out.append("i")
+        elif letter in "یيى" and index == 1 and before == "ا":
+            continue  # the "i" of a word's opening ای, written above
+        elif letter == "و":
+            out.append("v" if before in " اآ" else "u")
+        elif letter in "یيى":
+            out.append("y" if before in " اآو" else "i")
+        elif letter in "هة" and after == " " and before not in " اآو":
+            out.append("e")
+        else:
+            out.append(_PERSIAN.get(letter, letter))
+    return "".join(out)
+
+
+def _transliterated(text: str) -> str:
+    """*text* with its Russian and Persian letters and its digits in ASCII."""
+    text = text.lower().replace(_ZWNJ, " ")  # the joiner between a Persian word's parts
+    text = _PERSIAN_WORD.sub(lambda m: _persian(m.group()), text)
+    return "".join(
+        _CYRILLIC.get(c, str(unicodedata.decimal(c, c)) if c.isdecimal() else c) for c in text
+    )
+
 
 def _slug(text: str) -> str:
-    """An id made from *text*: ASCII letters and digits joined by '-', or '' if none."""
-    text = "".join(_CYRILLIC.get(c, c) for c in text.lower())
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+    """An id made from *text*: ASCII letters and digits joined by '-', or '' if none.
+
+    Russian and Persian are transliterated (see `_CYRILLIC` and `_PERSIAN`),
+    any decimal digit is written in ASCII, and Latin letters lose their
+    accents; a letter of any other script is a word break.
+    """
+    decomposed = unicodedata.normalize("NFKD", _transliterated(text))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    if len(slug) > _MAX_SLUG:
+        # Cut at a word's end where there is one, so that no word is cut short.
+        cut = slug[: _MAX_SLUG + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut[:_MAX_SLUG]
+    return slug
+
+
+def _fallback_id(kind: str, name: str) -> str:
+    """An id for a name or title with no letter `_slug` can spell: *kind* and a hash of it.
+
+    The same title gives the same id, so a row imported twice is found taken.
+    """
+    import hashlib
+
+    key = unicodedata.normalize("NFC", name.strip())
+    return f"{kind}-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
 
 
 def _read(path: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -198,7 +279,7 @@ class _Import:
                 "or use a known company's name",
             )
             return None
-        ident = _slug(name) or f"company-{row}"
+        ident = _slug(name) or _fallback_id("company", name)
         try:
             self.draft.add_company(ident, name=name, industry=industry, country=country.upper())
         except ValueError as error:
@@ -231,6 +312,26 @@ class _Import:
                     "or leave this cell empty",
                 )
 
+    def story_id(
+        self, record: Mapping[str, str], row: int, language: str | None
+    ) -> tuple[str, str]:
+        """The row's story id, and the column it comes from.
+
+        The `id` cell, else the English title made an id, else the title in
+        the story's own language (Russian and Persian transliterated), else
+        `story-` and a hash of the title.
+        """
+        given = record.get("id", "").strip()
+        if given:
+            return given, "id"
+        title = record.get("title", "").strip()
+        english = self.texts(record, "title").get("title_en")
+        if english is not None and _slug(english):
+            return _slug(english), "title_en"
+        if _slug(title):
+            return _slug(title), "title"
+        return (_fallback_id("story", title) if title else f"story-{row}"), "title"
+
     def row(self, record: Mapping[str, str], row: int) -> str | None:
         """Add one row's source and story; return the story's id, or None after noting problems."""
         before = len(self.rows.problems)
@@ -246,11 +347,8 @@ class _Import:
             for name in record.get("principles", "").split(";")
             if name.strip()
         ]
-        titles = self.texts(record, "title")
-        english = titles.get("title_en", record.get("title", "") if language == "en" else "")
-        ident = record.get("id", "").strip() or _slug(english) or f"story-{row}"
+        ident, column = self.story_id(record, row, language)
         if self.draft.has("stories", ident):
-            column = "id" if record.get("id", "").strip() else "title_en"
             self.rows.add(row, column, f"the story id {ident!r} is taken; give an 'id' of its own")
         self.untranslated(record, row, language)
         if len(self.rows.problems) > before or language is None or company is None:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._catalog.anchors import ANCHOR_CHARS, anchored
 from .._errors import CorpusError, UnknownValueError
 from .._normalize import name_key
 from .._public import public
@@ -34,44 +35,9 @@ _CATALOG_FILE = "catalog.json"  # as _loading.CATALOG_FILE
 
 __all__ = ["ANCHOR_CHARS", "Draft", "anchored"]
 
-#: How much of a passage's start and end the tools write as `begins` and
-#: `ends`: enough to find it again after the text around it is edited.
-ANCHOR_CHARS = 24
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,100}")
 _SECTIONS = ("languages", "companies", "principles", "sources", "stories")
 _FACETS = {"language": "languages", "company": "companies", "principle": "principles"}
-
-
-def _opening(passage: str) -> str:
-    if len(passage) <= ANCHOR_CHARS:
-        return passage
-    words = passage[:ANCHOR_CHARS]
-    space = words.rfind(" ")
-    # Cut at a word's end where one is near, so that the words read whole.
-    if not passage[ANCHOR_CHARS].isspace() and space > ANCHOR_CHARS // 3:
-        words = words[:space]
-    return words.rstrip() or words
-
-
-def _closing(passage: str) -> str:
-    if len(passage) <= ANCHOR_CHARS:
-        return passage
-    words = passage[-ANCHOR_CHARS:]
-    space = words.find(" ")
-    if not passage[-ANCHOR_CHARS - 1].isspace() and 0 <= space < ANCHOR_CHARS * 2 // 3:
-        words = words[space + 1 :]
-    return words.lstrip() or words
-
-
-def anchored(span: Span, text: str) -> dict[str, Any]:
-    """The catalog form of *span* of *text*: its offsets, and the words it begins and ends with."""
-    passage = text[span.start : span.end]
-    return {
-        "start": span.start,
-        "end": span.end,
-        "begins": _opening(passage),
-        "ends": _closing(passage),
-    }
 
 
 def _encoded(text: str) -> bytes:

@@ -34,11 +34,17 @@ class RepairReport:
         moved: The spans and segments that moved: where, from and to.
         written: Whether the catalog was written (false for a dry run, or
             when nothing changed).
+        stale: The compiled files built from this corpus's catalog that the
+            repair leaves out of date (or would, for a dry run): rebuild
+            them with `compile()` or `clientocracy build`. Only the folder
+            and the folder that holds it are looked in; a compiled file
+            elsewhere is not found, but is out of date all the same.
     """
 
     texts: tuple[str, ...]
     moved: tuple[str, ...]
     written: bool
+    stale: tuple[str, ...] = ()
 
 
 _Anchor = tuple[str, dict[str, Any], dict[str, Any] | None]
@@ -77,17 +83,32 @@ def _anchors(draft: Draft) -> dict[str, list[_Anchor]]:
     return found
 
 
-def _reanchor(text: str, span: dict[str, Any]) -> tuple[int, int] | str:
-    """The new offsets of *span* in *text*, or what keeps it from being found."""
+def _reanchor(
+    text: str, span: dict[str, Any], story: tuple[int, int, int, int] | None = None
+) -> tuple[int, int] | str:
+    """The new offsets of *span* in *text*, or what keeps it from being found.
+
+    A segment is looked for within its *story*'s passage as it now is (old
+    start and end, new start and end), near where it was in the passage:
+    a short sentence that the text repeats elsewhere is still found in its
+    own story.
+    """
     begins, ends = span.get("begins"), span.get("ends")
     if not isinstance(begins, str) or not isinstance(ends, str):
         return "has no 'begins' and 'ends' to find it by; fix its offsets by hand"
-    places = between(text, begins, ends)
     given = span.get("start")
     old = given if isinstance(given, int) else 0
+    if story is None:
+        places = between(text, begins, ends)
+    else:
+        old_start, _, new_start, new_end = story
+        passage = text[new_start:new_end]
+        places = [(s + new_start, e + new_start) for s, e in between(passage, begins, ends)]
+        old += new_start - old_start
     found = nearest(places, old)
     if found is None:
-        return f"no passage from {begins!r} to {ends!r} is left in the text"
+        where = "the text" if story is None else "its story's passage"
+        return f"no passage from {begins!r} to {ends!r} is left in {where}"
     ties = [p for p in places if p != found and abs(p[0] - old) == abs(found[0] - old)]
     if ties:
         return f"the words fit two places equally near: {describe_places(text, [found, *ties])}"
@@ -129,9 +150,10 @@ def _repair_source(
     stories: dict[int, tuple[int, int, int, int]] = {}  # by id() of a story's span
     for where, span, story in anchors:
         before = (span.get("start"), span.get("end"))
-        found: tuple[int, int] | str | None = _reanchor(text, span)
+        moved_story = stories.get(id(story)) if story is not None else None
+        found: tuple[int, int] | str | None = _reanchor(text, span, moved_story)
         if isinstance(found, str) and story is not None and "begins" not in span:
-            found = _shifted(span, stories[id(story)]) if id(story) in stories else None
+            found = _shifted(span, moved_story) if moved_story is not None else None
             found = found or "has no 'begins' and 'ends', and its story's passage changed length"
         if found is None or isinstance(found, str):
             lost.append(f"{where} [{before[0]}, {before[1]}): {found}")
@@ -157,6 +179,8 @@ def repair(folder: str | os.PathLike[str], *, write: bool = True) -> RepairRepor
     *write*) only if every one was found and the whole corpus is then
     valid; otherwise `CorpusError` lists what
     could not be re-anchored, or what else is wrong, and nothing changes.
+    The report names the compiled files found beside the folder that were
+    built from it, and are out of date once it is repaired.
     """
     draft = Draft.open(folder)
     moved: list[str] = []
@@ -178,4 +202,59 @@ def repair(folder: str | os.PathLike[str], *, write: bool = True) -> RepairRepor
         draft.save()
     else:
         draft.check()
-    return RepairReport(texts=tuple(texts), moved=tuple(moved), written=write)
+    stale = compiled_from(shown)
+    return RepairReport(texts=tuple(texts), moved=tuple(moved), written=write, stale=stale)
+
+
+#: The most files `compiled_from` opens to read what they were built from.
+MAX_COMPILED_LOOKED_AT = 32
+
+
+def compiled_from(catalog: str) -> tuple[str, ...]:
+    """The compiled files beside the corpus of *catalog* that were built from it.
+
+    `clientocracy build my-stories -o stories.sqlite` puts the file beside
+    the folder, or in it: those two folders are looked in, for files named
+    as compiled corpora are (`*.sqlite`, `*.sqlite3`, `*.db`). A file
+    records the absolute paths of the catalogs it was built from (see
+    `Provenance`); one that names *catalog* is listed. A file that is not a
+    compiled corpus, or is damaged, is passed over: it is not this one's to
+    judge. At most `MAX_COMPILED_LOOKED_AT` files are opened.
+    """
+    from .._stores.compiled import is_compiled
+    from .._stores.sqlite import CompiledStore
+
+    target = os.path.realpath(catalog)
+    folder = os.path.dirname(os.path.abspath(catalog))  # shown as given, not resolved
+    found: list[str] = []
+    for path in _named_compiled(folder, os.path.dirname(folder))[:MAX_COMPILED_LOOKED_AT]:
+        try:
+            if not is_compiled(path):
+                continue
+            store = CompiledStore(path)
+        except (OSError, ValueError, CorpusError):
+            continue
+        try:
+            built_from = {os.path.realpath(named) for named, _ in store.provenance().catalogs}
+        finally:
+            store.close()
+        if target in built_from:
+            found.append(path)
+    return tuple(found)
+
+
+def _named_compiled(*folders: str) -> list[str]:
+    """The files of *folders* (not their sub-folders) named as compiled corpora, sorted."""
+    names: list[str] = []
+    for folder in dict.fromkeys(folders):
+        try:
+            with os.scandir(folder) as entries:
+                names += sorted(
+                    entry.path
+                    for entry in entries
+                    if entry.name.lower().endswith((".sqlite", ".sqlite3", ".db"))
+                    and entry.is_file(follow_symlinks=False)
+                )
+        except OSError:
+            continue
+    return names

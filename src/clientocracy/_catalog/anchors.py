@@ -6,6 +6,10 @@ White space in a quotation matches any run of white space in the text, so
 a quotation copied from a reflowed page still matches. These functions are
 pure: the loader uses them for its hints, the authoring tools (above) to
 place spans and to re-anchor them after an edit.
+
+`anchored` is the one place that decides which words a catalog quotes for
+a span: the authoring tools and `Corpus.save` write the same ones, so that
+`repair` can find every span and segment again, however it was written.
 """
 
 from __future__ import annotations
@@ -14,9 +18,15 @@ import bisect
 import itertools
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .._records import Span
 
 __all__ = [
+    "ANCHOR_CHARS",
     "MAX_SHOWN",
+    "anchored",
     "between",
     "describe_places",
     "line_and_column",
@@ -29,6 +39,48 @@ __all__ = [
 #: The most candidates a message lists.
 MAX_SHOWN = 5
 _SPACE = re.compile(r"\s+")
+
+#: How much of a passage's start and end a catalog quotes as `begins` and
+#: `ends`: enough to find it again after the text around it is edited.
+ANCHOR_CHARS = 24
+
+
+def _opening(passage: str) -> str:
+    if len(passage) <= ANCHOR_CHARS:
+        return passage
+    words = passage[:ANCHOR_CHARS]
+    space = words.rfind(" ")
+    # Cut at a word's end where one is near, so that the words read whole.
+    if not passage[ANCHOR_CHARS].isspace() and space > ANCHOR_CHARS // 3:
+        words = words[:space]
+    return words.rstrip() or words
+
+
+def _closing(passage: str) -> str:
+    if len(passage) <= ANCHOR_CHARS:
+        return passage
+    words = passage[-ANCHOR_CHARS:]
+    space = words.find(" ")
+    if not passage[-ANCHOR_CHARS - 1].isspace() and 0 <= space < ANCHOR_CHARS * 2 // 3:
+        words = words[space + 1 :]
+    return words.lstrip() or words
+
+
+def anchored(span: Span, text: str) -> dict[str, Any]:
+    """The catalog form of *span* of *text*: its offsets, and the words it begins and ends with.
+
+    A passage of white space alone has no words to quote, and gets its
+    offsets only.
+    """
+    passage = text[span.start : span.end]
+    if not passage.strip():
+        return {"start": span.start, "end": span.end}
+    return {
+        "start": span.start,
+        "end": span.end,
+        "begins": _opening(passage),
+        "ends": _closing(passage),
+    }
 
 
 def _pattern(words: str) -> re.Pattern[str]:

@@ -7,7 +7,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .._io.files import write_tree
-from .._records import Span, Translation, plain_fields
+from .._records import Translation, plain_fields
+from .anchors import anchored
 from .format import CATALOG_FILE, FORMAT, VERSION
 from .layout import catalog_json
 
@@ -17,20 +18,10 @@ if TYPE_CHECKING:
 
 __all__ = ["catalog_of", "save"]
 
-# How much of a passage's start and end a saved catalog quotes, so that a
-# person editing it can see what each span covers (and the loader can check).
-_QUOTE_CHARS = 24
+# Spans and segments quote the words the authoring tools quote, so that
+# `repair` finds them again after a text is edited, however they were written.
+_span = anchored
 _SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,100}")
-
-
-def _span(span: Span, text: str) -> dict[str, Any]:
-    passage = text[span.start : span.end]
-    return {
-        "start": span.start,
-        "end": span.end,
-        "begins": passage[:_QUOTE_CHARS],
-        "ends": passage[-_QUOTE_CHARS:],
-    }
 
 
 def _translation(translation: Translation, text: str) -> dict[str, Any]:
@@ -40,9 +31,7 @@ def _translation(translation: Translation, text: str) -> dict[str, Any]:
     }
     if translation.review is not None:
         entry["review"] = translation.review
-    entry["segments"] = [
-        {"start": s.span.start, "end": s.span.end, "text": s.text} for s in translation.segments
-    ]
+    entry["segments"] = [{**_span(s.span, text), "text": s.text} for s in translation.segments]
     return entry
 
 

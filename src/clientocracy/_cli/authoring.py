@@ -436,10 +436,23 @@ def cmd_repair(corpus: Corpus, args: argparse.Namespace, out: Output, err: Outpu
         out.line(line)
     if not report.texts:
         out.line(f"{args.folder}: every text is as the catalog says; nothing to repair")
-    elif report.written:
+        return 0
+    if report.written:
         out.line(f"{args.folder}: repaired")
     else:
         out.line(f"{args.folder}: would be repaired so (--dry-run: nothing written)")
+    now = "is now" if report.written else "would be"
+    for path in report.stale:
+        out.line(
+            f"{path}: built from {args.folder}, {now} out of date; "
+            "build it again with 'clientocracy build'"
+        )
+    if not report.stale:
+        # Only the folder and the one holding it were looked in.
+        out.line(
+            f"any compiled file built from {args.folder} ('clientocracy build') {now} out "
+            "of date: build it again"
+        )
     return 0
 
 
