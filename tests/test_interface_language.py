@@ -184,6 +184,62 @@ def test_help_is_still_cheap_in_another_language() -> None:
     assert "использование" in result.stdout
 
 
+def test_show_parallel_quotes_the_story_as_every_message_does() -> None:
+    story = clientocracy.stories(language="ru")[0]
+    english = run("show", "--parallel", story.id, "--in", "ru")
+    assert english.returncode == 2
+    assert f"is the original of {story.id!r}; name another language with --in" in english.stderr
+    for env in (RU, FA):
+        result = run("show", "--parallel", story.id, "--in", "ru", env=env)
+        assert result.returncode == 2
+        assert f"«{story.id}»" in result.stderr
+        assert repr(story.id) not in result.stderr
+
+
+def parser_texts(language: str) -> dict[tuple[str, ...], str]:
+    """Every text of the command line's help in *language*: each command's description,
+    epilog and one-line help, each group's title and each argument's help."""
+    import argparse
+
+    from clientocracy._cli import i18n
+    from clientocracy._cli.parser import build_parser
+
+    i18n.use(language)
+    try:
+        parser = build_parser()
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        texts: dict[tuple[str, ...], str] = {}
+        for choice in commands._choices_actions:
+            texts[("command", choice.dest)] = str(choice.help)
+        for name, command in [("clientocracy", parser), *commands.choices.items()]:
+            texts[(name, "description")] = str(command.description)
+            texts[(name, "epilog")] = str(command.epilog)
+            for index, group in enumerate(command._action_groups):
+                texts[(name, "group", str(index))] = str(group.title)
+            for action in command._actions:
+                if action.help and action.help != argparse.SUPPRESS:
+                    key = action.option_strings[-1] if action.option_strings else action.dest
+                    texts[(name, key)] = action.help
+        return texts
+    finally:
+        i18n.use(None)
+
+
+@pytest.mark.parametrize(("language", "letters"), [("ru", "[а-яё]"), ("fa", "[\u0600-\u06ff]")])
+def test_the_help_of_every_command_and_option_is_translated(language: str, letters: str) -> None:
+    english, translated = parser_texts("en"), parser_texts(language)
+    assert english.keys() == translated.keys()
+    # Every command and every option, found in the parser: a new one arrives checked.
+    assert ("command", "import-csv") in english
+    assert ("export", "--partition-by") in english
+    untranslated = [
+        (key, text)
+        for key, text in translated.items()
+        if text == english[key] or not re.search(letters, text, re.IGNORECASE)
+    ]
+    assert not untranslated, untranslated
+
+
 # -- the catalogs ------------------------------------------------------------------
 
 

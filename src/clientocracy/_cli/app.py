@@ -27,7 +27,7 @@ from .common import (
     stdout_output,
     warn,
 )
-from .i18n import N_, _, current, listed
+from .i18n import N_, _, current, listed, quoted
 from .parser import build_parser
 
 # typing is left unimported at run time: `--version` and `--help` start faster.
@@ -226,9 +226,9 @@ def _help(topic: str | None) -> int:
     from .._normalize import close_matches
 
     close = close_matches(topic or "", command_names(), 1)
-    message = _("there is no command {name}.").format(name=repr(topic))
+    message = _("there is no command {name}.").format(name=quoted(topic or ""))
     if close:
-        message += " " + _("Did you mean {names}?").format(names=repr(close[0]))
+        message += " " + _("Did you mean {names}?").format(names=quoted(close[0]))
     see = _("Run '{command}' to see them all.").format(command=f"{PROG} help")
     return fail(stderr_output(), f"{message}\n{see}")
 
@@ -269,7 +269,7 @@ def _run(args: argparse.Namespace, err: Output) -> int:
     # first line written reports it.
     reorder = _reorders(args) and sys.stdout is not None
     if getattr(args, "output", None) == "":
-        return fail(err, "-o/--output needs a file name, not an empty string")
+        return fail(err, _("-o/--output needs a file name, not an empty string"))
     try:
         corpus = _corpus(args, err)
         with paged(page), bidi_display(reorder, args.fit_width):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from .i18n import N_, _
+
 # typing is left unimported at run time: `--version` and `--help` start faster.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,37 +39,50 @@ __all__ = [
 ]
 
 EXAMPLES = {
-    "new": """\
+    "new": N_(
+        """\
 examples:
   clientocracy new my-stories
-""",
-    "add-language": """\
+"""
+    ),
+    "add-language": N_(
+        """\
 examples:
   clientocracy add-language my-stories de --name German --native-name Deutsch
-""",
-    "add-company": """\
+"""
+    ),
+    "add-company": N_(
+        """\
 examples:
   clientocracy add-company my-stories acme --name Acme --industry retail --country GB
-""",
-    "add-source": """\
+"""
+    ),
+    "add-source": N_(
+        """\
 examples:
   clientocracy add-source my-stories blog.txt --id acme-blog --language English \\
       --title en "Notes from the Acme shop" --origin "Our own blog."
-""",
-    "add-principle": """\
+"""
+    ),
+    "add-principle": N_(
+        """\
 examples:
   clientocracy add-principle my-stories keep-what-is-lost --name en "Keep what is lost" \\
       --definition en "What a customer leaves behind is kept safe." \\
       --source acme-blog --quote "We keep everything a customer leaves behind"
-""",
-    "add-story": """\
+"""
+    ),
+    "add-story": N_(
+        """\
 examples:
   clientocracy add-story my-stories acme-umbrella --source acme-blog \\
       --begins "One rainy evening" --ends "to her house." --company Acme \\
       --principle "small things matter" --title en "The umbrella" \\
       --summary en "The shop drove a forgotten umbrella home."
-""",
-    "align": """\
+"""
+    ),
+    "align": N_(
+        """\
 examples:
   clientocracy align my-stories acme-umbrella --language German umbrella.de.txt -o pairs.txt
 
@@ -75,15 +90,19 @@ Pairs the story's sentences with the translation's and writes them as a
 pairs sheet: '<' lines the story's, '>' lines the translation's, a blank
 line between pairs. Delete a blank line to merge two pairs, then add the
 translation with 'clientocracy add-translation … --pairs pairs.txt'.
-""",
-    "add-translation": """\
+"""
+    ),
+    "add-translation": N_(
+        """\
 examples:
   clientocracy add-translation my-stories acme-umbrella --language de umbrella.de.txt \\
       --translator "Acme staff" --title "Der Regenschirm" --summary "…"
   clientocracy add-translation my-stories acme-umbrella --language de --pairs pairs.txt \\
       --translator "Acme staff" --title "Der Regenschirm" --summary "…"
-""",
-    "repair": """\
+"""
+    ),
+    "repair": N_(
+        """\
 examples:
   clientocracy repair my-stories --dry-run
   clientocracy repair my-stories
@@ -91,8 +110,10 @@ examples:
 Finds every span and segment into an edited text again by the words it
 begins and ends with, and updates the offsets and the text's SHA-256.
 Nothing is written unless every one is found and the corpus is valid.
-""",
-    "import-csv": """\
+"""
+    ),
+    "import-csv": N_(
+        """\
 examples:
   clientocracy import-csv stories.csv my-stories
 
@@ -100,12 +121,13 @@ Columns: company, title, text, principles (separated by ';'), language;
 optionally id, summary, channel, origin, translator, industry and
 country (for a new company), and title_<tag>, summary_<tag> and
 translation_<tag> for other languages.
-""",
+"""
+    ),
 }
 
 
 def _folder(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("folder", metavar="FOLDER", help="the corpus folder")
+    parser.add_argument("folder", metavar="FOLDER", help=_("the corpus folder"))
 
 
 def _texts(parser: argparse.ArgumentParser, flag: str, what: str, required: bool = True) -> None:
@@ -115,131 +137,147 @@ def _texts(parser: argparse.ArgumentParser, flag: str, what: str, required: bool
         action="append",
         metavar=("LANGUAGE", "TEXT"),
         required=required,
-        help=f"{what} in LANGUAGE (a tag or name; repeatable)",
+        help=_("{what} in LANGUAGE (a tag or name; repeatable)").format(what=_(what)),
     )
 
 
 def _passage(parser: argparse.ArgumentParser, what: str) -> None:
-    group = parser.add_argument_group(f"the passage of {what} (a quotation, or begins and ends)")
-    group.add_argument("--quote", metavar="WORDS", help="the whole passage, quoted")
-    group.add_argument("--begins", metavar="WORDS", help="the words the passage begins with")
-    group.add_argument("--ends", metavar="WORDS", help="the words the passage ends with")
+    group = parser.add_argument_group(_(what))
+    group.add_argument("--quote", metavar="WORDS", help=_("the whole passage, quoted"))
+    group.add_argument("--begins", metavar="WORDS", help=_("the words the passage begins with"))
+    group.add_argument("--ends", metavar="WORDS", help=_("the words the passage ends with"))
 
 
 def _aliases(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--alias", action="append", default=[], metavar="NAME", help="another name (repeatable)"
+        "--alias", action="append", default=[], metavar="NAME", help=_("another name (repeatable)")
     )
 
 
 def _language_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
-    sub.add_argument("new_id", metavar="TAG", help="the language's BCP 47 tag, such as de")
-    sub.add_argument("--name", required=True, help="its English name")
-    sub.add_argument("--native-name", required=True, help="its name in the language itself")
-    sub.add_argument("--direction", choices=("ltr", "rtl"), default="ltr")
+    sub.add_argument("new_id", metavar="TAG", help=_("the language's BCP 47 tag, such as de"))
+    sub.add_argument("--name", required=True, help=_("its English name"))
+    sub.add_argument("--native-name", required=True, help=_("its name in the language itself"))
+    sub.add_argument(
+        "--direction",
+        choices=("ltr", "rtl"),
+        default="ltr",
+        help=_("the direction of its script: ltr (the default) or rtl, right to left"),
+    )
     _aliases(sub)
 
 
 def _company_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
-    sub.add_argument("new_id", metavar="ID", help="the company's id, such as acme")
-    sub.add_argument("--name", required=True, help="its name")
-    sub.add_argument("--industry", required=True, help="such as retail")
-    sub.add_argument("--country", required=True, help="ISO 3166-1 alpha-2, such as GB")
+    sub.add_argument("new_id", metavar="ID", help=_("the company's id, such as acme"))
+    sub.add_argument("--name", required=True, help=_("its name"))
+    sub.add_argument("--industry", required=True, help=_("its industry, such as retail"))
+    sub.add_argument(
+        "--country", required=True, help=_("its country's ISO 3166-1 alpha-2 code, such as GB")
+    )
     _aliases(sub)
 
 
 def _source_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
-    sub.add_argument("file", metavar="FILE", help="the UTF-8 text file, copied into the corpus")
-    sub.add_argument("--id", dest="new_id", help="the source's id (default: the file's name)")
-    sub.add_argument("--language", required=True, help="the text's language")
-    _texts(sub, "title", "the source's title (its own language and English)")
-    sub.add_argument("--origin", required=True, help="where the text comes from")
-    sub.add_argument("--origin-url", metavar="URL", help="where it was published")
+    sub.add_argument("file", metavar="FILE", help=_("the UTF-8 text file, copied into the corpus"))
+    sub.add_argument("--id", dest="new_id", help=_("the source's id (default: the file's name)"))
+    sub.add_argument("--language", required=True, help=_("the text's language"))
+    _texts(sub, "title", N_("the source's title (its own language and English)"))
+    sub.add_argument("--origin", required=True, help=_("where the text comes from"))
+    sub.add_argument("--origin-url", metavar="URL", help=_("where it was published"))
 
 
 def _principle_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
-    sub.add_argument("new_id", metavar="ID", help="the principle's id")
-    _texts(sub, "name", "the principle's name")
-    _texts(sub, "definition", "what it means (English required)")
-    sub.add_argument("--source", required=True, metavar="ID", help="the source quoted")
-    _passage(sub, "its statement")
+    sub.add_argument("new_id", metavar="ID", help=_("the principle's id"))
+    _texts(sub, "name", N_("the principle's name"))
+    _texts(sub, "definition", N_("what it means (English required)"))
+    sub.add_argument("--source", required=True, metavar="ID", help=_("the source quoted"))
+    _passage(sub, N_("the passage of its statement (a quotation, or begins and ends)"))
     _aliases(sub)
 
 
 def _story_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
-    sub.add_argument("new_id", metavar="ID", help="the story's id")
-    sub.add_argument("--source", required=True, metavar="ID", help="the source it is in")
-    _passage(sub, "the story")
-    sub.add_argument("--company", required=True, metavar="NAME", help="the company, by name")
+    sub.add_argument("new_id", metavar="ID", help=_("the story's id"))
+    sub.add_argument("--source", required=True, metavar="ID", help=_("the source it is in"))
+    _passage(sub, N_("the passage of the story (a quotation, or begins and ends)"))
+    sub.add_argument("--company", required=True, metavar="NAME", help=_("the company, by name"))
     sub.add_argument(
         "--principle",
         action="append",
         required=True,
         metavar="NAME",
-        help="a principle, by any of its names (repeatable)",
+        help=_("a principle, by any of its names (repeatable)"),
     )
-    _texts(sub, "title", "the title (its own language and English)")
-    _texts(sub, "summary", "the summary (English required)")
-    sub.add_argument("--channel", help="social-media, phone, letter, message or in-person")
+    _texts(sub, "title", N_("the title (its own language and English)"))
+    _texts(sub, "summary", N_("the summary (English required)"))
+    sub.add_argument(
+        "--channel",
+        help=_(
+            "how the story reached the company: social-media, phone, letter, message or in-person"
+        ),
+    )
 
 
 def _translation_file(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
-    sub.add_argument("story", metavar="STORY", help="the story's id")
-    sub.add_argument("file", metavar="FILE", help="the translation: plain text, or pairs")
-    sub.add_argument("--language", required=True, help="the translation's language")
+    sub.add_argument("story", metavar="STORY", help=_("the story's id"))
+    sub.add_argument("file", metavar="FILE", help=_("the translation: plain text, or pairs"))
+    sub.add_argument("--language", required=True, help=_("the translation's language"))
 
 
 def _align_arguments(sub: argparse.ArgumentParser) -> None:
     _translation_file(sub)
     sub.add_argument(
-        "-o", "--output", metavar="FILE", help="write the pairs sheet to FILE, not stdout"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=_("write the pairs sheet to FILE, not standard output"),
     )
 
 
 def _translation_arguments(sub: argparse.ArgumentParser) -> None:
     _translation_file(sub)
-    sub.add_argument("--pairs", action="store_true", help="FILE is an edited pairs sheet")
-    sub.add_argument("--translator", required=True, help="who translated it")
-    sub.add_argument("--review", help="how the translation was checked")
-    sub.add_argument("--title", required=True, help="the story's title in the language")
-    sub.add_argument("--summary", required=True, help="the story's summary in the language")
+    sub.add_argument("--pairs", action="store_true", help=_("FILE is an edited pairs sheet"))
+    sub.add_argument("--translator", required=True, help=_("who translated it"))
+    sub.add_argument("--review", help=_("how the translation was checked"))
+    sub.add_argument("--title", required=True, help=_("the story's title in the language"))
+    sub.add_argument("--summary", required=True, help=_("the story's summary in the language"))
 
 
 def _repair_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
     sub.add_argument(
-        "--dry-run", action="store_true", help="report what would change, and write nothing"
+        "--dry-run", action="store_true", help=_("report what would change, and write nothing")
     )
 
 
 def _import_arguments(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("csv", metavar="CSV", help="the CSV file of stories")
+    sub.add_argument("csv", metavar="CSV", help=_("the CSV file of stories"))
     _folder(sub)
 
 
 #: Each authoring command: its name, its one-line help, and what adds its arguments.
 TABLE: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...] = (
-    ("new", "start an empty corpus folder", _folder),
-    ("add-language", "add a language to a corpus", _language_arguments),
-    ("add-company", "add a company to a corpus", _company_arguments),
-    ("add-source", "add a source text to a corpus; its SHA-256 is computed", _source_arguments),
-    ("add-principle", "add a principle, its statement quoted from a source",
+    ("new", N_("start an empty corpus folder"), _folder),
+    ("add-language", N_("add a language to a corpus"), _language_arguments),
+    ("add-company", N_("add a company to a corpus"), _company_arguments),
+    ("add-source", N_("add a source text to a corpus; its SHA-256 is computed"),
+     _source_arguments),
+    ("add-principle", N_("add a principle, its statement quoted from a source"),
      _principle_arguments),
-    ("add-story", "add a story, its passage named by its words, not by offsets",
+    ("add-story", N_("add a story, its passage named by its words, not by offsets"),
      _story_arguments),
-    ("align", "pair a translation's sentences with a story's, as a sheet to edit",
+    ("align", N_("pair a translation's sentences with a story's, as a sheet to edit"),
      _align_arguments),
-    ("add-translation", "add a translation of a story, from plain text or a pairs sheet",
+    ("add-translation", N_("add a translation of a story, from plain text or a pairs sheet"),
      _translation_arguments),
-    ("repair", "re-anchor spans and update hashes after a source text was edited",
+    ("repair", N_("re-anchor spans and update hashes after a source text was edited"),
      _repair_arguments),
-    ("import-csv", "import the stories of a CSV file, one row a story", _import_arguments),
+    ("import-csv", N_("import the stories of a CSV file, one row a story"), _import_arguments),
 )  # fmt: skip
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "listed",
     "ngettext",
     "number",
+    "quoted",
     "use",
 ]
 
@@ -202,6 +203,14 @@ _LANGUAGE_NAMES = (N_("Russian"), N_("Persian"), N_("English"))
 def language_name(language: Language) -> str:
     """*language*'s name in the interface language (its English name if unknown)."""
     return _(language.name) if language.name in _LANGUAGE_NAMES else language.name
+
+
+def quoted(value: str) -> str:
+    """*value* quoted as the interface quotes a name: `'id'` in English, «id» otherwise.
+
+    English keeps Python's quotes, as the library's own messages have them.
+    """
+    return repr(value) if current() == "en" else f"«{value}»"
 
 
 def comma() -> str:
