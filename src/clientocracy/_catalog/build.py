@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._errors import CorpusError
+from .._messages import N_, Message
 from .._records import (
     CHANNELS,
     MAX_TRANSLATIONS,
@@ -66,7 +67,7 @@ class Resolver:
                 known += [r.id for r in getattr(self.base, _PLURAL[facet])() if r.id not in local]
             shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "") or "none"
             self.known[(facet, len(local))] = shown
-        self.problems.add(where, f"field {field!r}: no {facet} has id {ident!r} (known: {shown})")
+        self.problems.add(where, Message(_NO_SUCH[facet], field=field, ident=ident, known=shown))
         return None
 
     def _borrow(self, facet: str, record: Any) -> None:
@@ -95,6 +96,14 @@ class Resolver:
             if language.id == tag:
                 self._borrow("language", language)
 
+
+# A reference to nothing, by the facet referred to.
+_NO_SUCH = {
+    "language": N_("field {field!r}: no language has id {ident!r} (known: {known})"),
+    "company": N_("field {field!r}: no company has id {ident!r} (known: {known})"),
+    "principle": N_("field {field!r}: no principle has id {ident!r} (known: {known})"),
+    "source": N_("field {field!r}: no source has id {ident!r} (known: {known})"),
+}
 
 _PLURAL = {
     "language": "languages",
@@ -146,7 +155,11 @@ class Build:
         if missing:
             self.problems.add(
                 where,
-                f"field {field!r}: needs a text in {', '.join(map(repr, missing))}",
+                Message(
+                    N_("field {field!r}: needs a text in {tags}"),
+                    field=field,
+                    tags=", ".join(map(repr, missing)),
+                ),
             )
             ok = False
         return tuple(value.items()) if ok else None
@@ -209,7 +222,14 @@ def build_sources(items: Good, build: Build, read_file: ReadFile, *, verify_hash
             problems.lines.extend(error.problems)
             continue
         except OSError as error:
-            problems.add(label, f"field 'file': cannot read {file!r}: {error.strerror or error}")
+            problems.add(
+                label,
+                Message(
+                    N_("field 'file': cannot read {file!r}: {reason}"),
+                    file=file,
+                    reason=error.strerror or str(error),
+                ),
+            )
             continue
         text = decode_text(content, file, problems)
         if text is None or language is None or titles is None:
@@ -258,16 +278,30 @@ def _checked_digest(
     if not _SHA256.fullmatch(declared):
         problems.add(
             label,
-            f"field 'sha256': expected 64 lowercase hexadecimal digits, got "
-            f"{short(declared)!r}; {file!r} has SHA-256 {_hash(content)}",
+            Message(
+                N_(
+                    "field 'sha256': expected 64 lowercase hexadecimal digits, got "
+                    "{declared!r}; {file!r} has SHA-256 {actual}"
+                ),
+                declared=short(declared),
+                file=file,
+                actual=_hash(content),
+            ),
         )
         return None
     digest = _hash(content) if verify_hashes else declared
     if digest != declared:
         problems.add(
             label,
-            f"field 'sha256': {file!r} has SHA-256 {digest}, not the {declared} "
-            "the catalog declares; restore the file or update the hash",
+            Message(
+                N_(
+                    "field 'sha256': {file!r} has SHA-256 {actual}, not the {declared} "
+                    "the catalog declares; restore the file or update the hash"
+                ),
+                file=file,
+                actual=digest,
+                declared=declared,
+            ),
         )
         return None
     return str(digest)
@@ -322,12 +356,17 @@ def build_stories(items: Good, build: Build) -> None:
         ]
         refs_ok = source is not None and company is not None and None not in story_principles
         if len(set(item["principles"])) != len(item["principles"]):
-            problems.add(label, "field 'principles': lists a principle twice")
+            problems.add(label, Message(N_("field 'principles': lists a principle twice")))
             refs_ok = False
         channel = item.get("channel")
         if channel is not None and channel not in CHANNELS:
             problems.add(
-                label, f"field 'channel': expected one of {', '.join(CHANNELS)}, got {channel!r}"
+                label,
+                Message(
+                    N_("field 'channel': expected one of {channels}, got {value!r}"),
+                    channels=", ".join(CHANNELS),
+                    value=channel,
+                ),
             )
             refs_ok = False
         if not refs_ok:

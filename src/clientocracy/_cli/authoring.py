@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from .i18n import N_, _
+from .i18n import N_, _, figures, number, said
 
 # typing is left unimported at run time: `--version` and `--help` start faster.
 TYPE_CHECKING = False
@@ -291,11 +291,19 @@ def _read_text(path: str) -> str:
     with open(path, "rb") as file:
         data = file.read(MAX_TEXT_BYTES + 1)
     if len(data) > MAX_TEXT_BYTES:
-        raise ValueError(f"{path}: over the limit of {MAX_TEXT_BYTES:,} bytes for a text")
+        raise ValueError(
+            _("{file}: over the limit of {limit} bytes for a text").format(
+                file=path, limit=figures(f"{MAX_TEXT_BYTES:,}")
+            )
+        )
     try:
         return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ValueError(f"{path}: byte {error.start}: not valid UTF-8; save it as UTF-8") from None
+        raise ValueError(
+            _("{file}: byte {offset}: not valid UTF-8; save it as UTF-8").format(
+                file=path, offset=number(error.start)
+            )
+        ) from None
 
 
 def _open(corpus: Corpus, args: argparse.Namespace) -> Draft:
@@ -319,7 +327,7 @@ def _shown(text: str, span: Span) -> str:
 
 def _named_passage(args: argparse.Namespace) -> None:
     if args.quote is None and args.begins is None and args.ends is None:
-        raise ValueError("name the passage: --quote WORDS, or --begins WORDS and --ends WORDS")
+        raise ValueError(_("name the passage: --quote WORDS, or --begins WORDS and --ends WORDS"))
 
 
 def _saved(draft: Draft, out: Output, what: str) -> int:
@@ -419,10 +427,12 @@ def cmd_align(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output
     sheet = draft.pairs(args.story, translation, language=args.language)
     try:
         draft.align(args.story, translation, language=args.language)
-        note = "they pair one to one: add the translation from the text as it is"
+        note = _("they pair one to one: add the translation from the text as it is")
     except AlignmentError as error:
         note = (
-            error.problems[0].rstrip(":") + ": merge pairs in the sheet, then add it with --pairs"
+            said(error.problems[0]).rstrip(":")
+            + ": "
+            + _("merge pairs in the sheet, then add it with --pairs")
         )
     if args.output is None:
         out.write(sheet)
@@ -443,11 +453,11 @@ def cmd_add_translation(corpus: Corpus, args: argparse.Namespace, out: Output, e
         else:
             alignment = draft.align(args.story, given, language=args.language)
     except AlignmentError as error:
-        hint = "" if args.pairs else (
-            "\nWrite the pairs with 'clientocracy align … -o pairs.txt', merge them, "
+        hint = "" if args.pairs else "\n" + _(
+            "Write the pairs with 'clientocracy align … -o pairs.txt', merge them, "
             "and add the translation with --pairs pairs.txt."
         )  # fmt: skip
-        raise ValueError("\n".join(error.problems) + hint) from None
+        raise ValueError("\n".join(map(said, error.problems)) + hint) from None
     draft.add_translation(
         args.story, alignment, translator=args.translator, title=args.title,
         summary=args.summary, review=args.review,
