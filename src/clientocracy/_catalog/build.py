@@ -65,7 +65,9 @@ class Resolver:
             known = sorted(local)
             if self.base is not None:
                 known += [r.id for r in getattr(self.base, _PLURAL[facet])() if r.id not in local]
-            shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "") or "none"
+            shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "") or Message(
+                N_("none")
+            )
             self.known[(facet, len(local))] = shown
         self.problems.add(where, Message(_NO_SUCH[facet], field=field, ident=ident, known=shown))
         return None
