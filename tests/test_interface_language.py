@@ -254,9 +254,12 @@ def test_authoring_errors_speak_the_interface_language(tmp_path: Path) -> None:
     assert "получено «gb»" in bad_country.stderr
     text = tmp_path / "blog.txt"
     text.write_text("One rainy evening a customer left her umbrella.\n", encoding="utf-8")
-    assert run(*company, "--country", "GB").returncode == 0
+    added = run(*company, "--country", "GB", env=FA)
+    assert added.stdout == f"{folder}: شرکت «acme» افزوده شد\n"
     source = ("add-source", str(folder), str(text), "--id", "blog", "--language", "English")
-    assert run(*source, "--title", "en", "Blog", "--origin", "Ours.").returncode == 0
+    added = run(*source, "--title", "en", "Blog", "--origin", "Ours.", env=RU)
+    # 48 characters, counted in the plural form Russian gives 5 to 20 and 8.
+    assert added.stdout == f"{folder}: добавлен источник «blog» (48 символов)\n"
     story = (
         "add-story", str(folder), "umbrella", "--source", "blog", "--company", "Acme",
         "--principle", "small things matter", "--title", "en", "T", "--summary", "en", "S",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from .i18n import N_, _, figures, number, said
+from .i18n import N_, _, figures, ngettext, number, quoted, said
 
 # typing is left unimported at run time: `--version` and `--help` start faster.
 TYPE_CHECKING = False
@@ -322,7 +322,7 @@ def _shown(text: str, span: Span) -> str:
     passage = " ".join(text[span.slice()].split())
     if len(passage) > 60:
         passage = passage[:28] + " … " + passage[-28:]
-    return one_line(repr(passage))
+    return one_line(quoted(passage))
 
 
 def _named_passage(args: argparse.Namespace) -> None:
@@ -339,7 +339,7 @@ def _saved(draft: Draft, out: Output, what: str) -> int:
 def cmd_new(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     from .._authoring.draft import Draft
 
-    return _saved(Draft.create(args.folder, base=corpus), out, "a new, empty corpus")
+    return _saved(Draft.create(args.folder, base=corpus), out, _("a new, empty corpus"))
 
 
 def cmd_add_language(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
@@ -351,7 +351,7 @@ def cmd_add_language(corpus: Corpus, args: argparse.Namespace, out: Output, err:
         direction=args.direction,
         aliases=args.alias,
     )
-    return _saved(draft, out, f"added the language {args.new_id!r}")
+    return _saved(draft, out, _("added the language {id}").format(id=quoted(args.new_id)))
 
 
 def cmd_add_company(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
@@ -363,7 +363,7 @@ def cmd_add_company(corpus: Corpus, args: argparse.Namespace, out: Output, err: 
         country=args.country,
         aliases=args.alias,
     )
-    return _saved(draft, out, f"added the company {args.new_id!r}")
+    return _saved(draft, out, _("added the company {id}").format(id=quoted(args.new_id)))
 
 
 def cmd_add_source(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
@@ -378,7 +378,12 @@ def cmd_add_source(corpus: Corpus, args: argparse.Namespace, out: Output, err: O
         origin=args.origin,
         origin_url=args.origin_url,
     )
-    return _saved(draft, out, f"added the source {ident!r} ({len(text):,} characters)")
+    added = ngettext(
+        "added the source {id} ({count} character)",
+        "added the source {id} ({count} characters)",
+        len(text),
+    ).format(id=quoted(ident), count=figures(f"{len(text):,}"))
+    return _saved(draft, out, added)
 
 
 def cmd_add_principle(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
@@ -395,7 +400,8 @@ def cmd_add_principle(corpus: Corpus, args: argparse.Namespace, out: Output, err
         aliases=args.alias,
     )
     statement = _shown(draft.text(args.source), span)
-    return _saved(draft, out, f"added the principle {args.new_id!r}, stated by {statement}")
+    added = _("added the principle {id}, stated by {statement}")
+    return _saved(draft, out, added.format(id=quoted(args.new_id), statement=statement))
 
 
 def cmd_add_story(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
@@ -414,8 +420,14 @@ def cmd_add_story(corpus: Corpus, args: argparse.Namespace, out: Output, err: Ou
         channel=args.channel,
     )
     passage = _shown(draft.text(args.source), span)
-    where = f"[{span.start}, {span.end}) of {args.source!r}"
-    return _saved(draft, out, f"added the story {args.new_id!r}: {where}, {passage}")
+    added = _("added the story {id}: [{start}, {end}) of {source}, {passage}").format(
+        id=quoted(args.new_id),
+        start=number(span.start),
+        end=number(span.end),
+        source=quoted(args.source),
+        passage=passage,
+    )
+    return _saved(draft, out, added)
 
 
 def cmd_align(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
@@ -463,7 +475,12 @@ def cmd_add_translation(corpus: Corpus, args: argparse.Namespace, out: Output, e
         summary=args.summary, review=args.review,
     )  # fmt: skip
     count = len(alignment.segments)
-    return _saved(draft, out, f"added the translation of {args.story!r}: {count} segments")
+    added = ngettext(
+        "added the translation of {story}: {count} segment",
+        "added the translation of {story}: {count} segments",
+        count,
+    ).format(story=quoted(args.story), count=number(count))
+    return _saved(draft, out, added)
 
 
 def cmd_repair(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
@@ -473,11 +490,11 @@ def cmd_repair(corpus: Corpus, args: argparse.Namespace, out: Output, err: Outpu
     for line in (*report.texts, *report.moved):
         out.line(line)
     if not report.texts:
-        out.line(f"{args.folder}: every text is as the catalog says; nothing to repair")
+        out.line(f"{args.folder}: " + _("every text is as the catalog says; nothing to repair"))
     elif report.written:
-        out.line(f"{args.folder}: repaired")
+        out.line(f"{args.folder}: " + _("repaired"))
     else:
-        out.line(f"{args.folder}: would be repaired so (--dry-run: nothing written)")
+        out.line(f"{args.folder}: " + _("would be repaired so (--dry-run: nothing written)"))
     return 0
 
 
@@ -486,5 +503,8 @@ def cmd_import_csv(corpus: Corpus, args: argparse.Namespace, out: Output, err: O
 
     imported = import_csv(args.csv, args.folder, base=corpus)
     count = len(imported.stories())
-    out.line(f"{args.folder}: imported; it has {count} {'story' if count == 1 else 'stories'}")
+    imported_line = ngettext(
+        "imported; it has {count} story", "imported; it has {count} stories", count
+    ).format(count=number(count))
+    out.line(f"{args.folder}: {imported_line}")
     return 0
