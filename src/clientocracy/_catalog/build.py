@@ -174,9 +174,16 @@ class Build:
             if tag not in allowed:
                 self.problems.add(
                     where,
-                    f"field {field!r}: a text in {tag!r}, which the story is neither told "
-                    f"nor translated in; it may use {', '.join(map(repr, allowed))} "
-                    f"(add a translation into {tag!r} first)",
+                    Message(
+                        N_(
+                            "field {field!r}: a text in {tag!r}, which the story is neither "
+                            "told nor translated in; it may use {allowed} (add a translation "
+                            "into {tag!r} first)"
+                        ),
+                        field=field,
+                        tag=tag,
+                        allowed=", ".join(map(repr, allowed)),
+                    ),
                 )
                 ok = False
         return ok
@@ -419,8 +426,14 @@ def build_translations(
     if len(items) > MAX_TRANSLATIONS:
         problems.add(
             where,
-            f"{len(items)} translations, over the limit of {MAX_TRANSLATIONS} for one story "
-            "(search numbers a story's texts in one byte); keep the most useful ones",
+            Message(
+                N_(
+                    "{count} translations, over the limit of {limit} for one story "
+                    "(search numbers a story's texts in one byte); keep the most useful ones"
+                ),
+                count=len(items),
+                limit=MAX_TRANSLATIONS,
+            ),
         )
         return None
     translations: list[Translation] = []
@@ -440,13 +453,24 @@ def build_translations(
         if language.id == source.language.id:
             problems.add(
                 place,
-                f"field 'language': {language.id!r} is the story's own language; "
-                "the original is the story's text, not a translation",
+                Message(
+                    N_(
+                        "field 'language': {language!r} is the story's own language; "
+                        "the original is the story's text, not a translation"
+                    ),
+                    language=language.id,
+                ),
             )
             ok = False
             continue
         if language.id in seen:
-            problems.add(place, f"field 'language': a second translation into {language.id!r}")
+            problems.add(
+                place,
+                Message(
+                    N_("field 'language': a second translation into {language!r}"),
+                    language=language.id,
+                ),
+            )
             ok = False
             continue
         seen.add(language.id)
@@ -470,7 +494,7 @@ def build_segments(
 ) -> tuple[Segment, ...] | None:
     """Check that segments are well formed, in order, and cover the passage exactly."""
     if not items:
-        problems.add(where, "field 'segments': must list at least one segment")
+        problems.add(where, Message(N_("field 'segments': must list at least one segment")))
         return None
     plain = _plain_segments(items, text, span)
     if plain is not None:
@@ -487,23 +511,44 @@ def build_segments(
         if not span.start <= start < end <= span.end:
             problems.add(
                 place,
-                f"[{start}, {end}) must be non-empty and within the story's span "
-                f"[{span.start}, {span.end})",
+                Message(
+                    N_(
+                        "[{start}, {end}) must be non-empty and within the story's span "
+                        "[{first}, {last})"
+                    ),
+                    start=start,
+                    end=end,
+                    first=span.start,
+                    last=span.end,
+                ),
             )
             ok = False
             continue
         if start < covered:
             problems.add(
                 place,
-                f"starts at {start}, inside the previous segment (which ends at {covered}); "
-                "segments must be in order and must not overlap",
+                Message(
+                    N_(
+                        "starts at {start}, inside the previous segment (which ends at "
+                        "{covered}); segments must be in order and must not overlap"
+                    ),
+                    start=start,
+                    covered=covered,
+                ),
             )
             ok = False
         elif text[covered:start].strip():
             problems.add(
                 place,
-                f"leaves [{covered}, {start}) of the passage untranslated "
-                f"({short(text[covered:start].strip())!r}); extend a segment over it",
+                Message(
+                    N_(
+                        "leaves [{covered}, {start}) of the passage untranslated "
+                        "({gap!r}); extend a segment over it"
+                    ),
+                    covered=covered,
+                    start=start,
+                    gap=short(text[covered:start].strip()),
+                ),
             )
             ok = False
         checked = check_span(item, text, place, "span", problems)
@@ -522,8 +567,14 @@ def build_segments(
     if ok and text[covered : span.end].strip():
         problems.add(
             where,
-            f"field 'segments': [{covered}, {span.end}) at the end of the passage is "
-            "untranslated; extend the last segment over it",
+            Message(
+                N_(
+                    "field 'segments': [{covered}, {end}) at the end of the passage is "
+                    "untranslated; extend the last segment over it"
+                ),
+                covered=covered,
+                end=span.end,
+            ),
         )
         ok = False
     return tuple(segments) if ok else None
