@@ -9,6 +9,7 @@ keeps its English text.
 from __future__ import annotations
 
 from .._errors import CorpusError, UnknownValueError
+from .._messages import Message
 from .i18n import N_, N_plural, _, counted, current, listed, quoted, said
 
 __all__ = ["described", "problems_of", "unknown_value"]
@@ -58,6 +59,6 @@ def described(error: BaseException) -> str:
     problems = getattr(error, "problems", None)
     if isinstance(problems, tuple) and problems and str(error) == "\n".join(problems):
         return "\n".join(said(problem) for problem in problems)  # AlignmentError
-    if len(error.args) == 1 and isinstance(error.args[0], str):
+    if len(error.args) == 1 and isinstance(error.args[0], Message):
         return said(error.args[0])
-    return str(error)
+    return str(error)  # a KeyError's str() is its key quoted: not its argument
