@@ -66,3 +66,13 @@ def test_errors_keep_their_messages_through_pickle() -> None:
     problem = again.problems[0]
     assert isinstance(problem, Message)
     assert render(problem, russian, guillemets) == "a.json: поле «x»: элементов 1, больше предела 2"
+
+
+def test_an_unknown_value_is_said_in_english_and_can_be_translated() -> None:
+    from clientocracy import UnknownValueError
+
+    error = UnknownValueError("company", "Zap", ["Zappos", "Zara", "Zeta"])
+    assert error.brief == "unknown company: 'Zap'. Did you mean 'Zappos', 'Zara' or 'Zeta'?"
+    assert str(error).startswith(error.brief + " See clientocracy.companies()")
+    shown = render(error.brief, lambda template: template, guillemets)
+    assert shown == "unknown company: «Zap». Did you mean «Zappos», «Zara» or «Zeta»?"

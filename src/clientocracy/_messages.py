@@ -68,13 +68,19 @@ def at(place: str, problem: str) -> Message:
 
 
 def joined(items: Sequence[str], separator: str = "; ") -> Message:
-    """*items* (messages or not) one after the other, *separator* between them."""
-    template = (
-        separator.replace("{", "{{")
-        .replace("}", "}}")
-        .join(f"{{item{index}}}" for index in range(len(items)))
+    """*items* (messages or not) one after the other, *separator* between them.
+
+    The separators `"; "` and `", "` are translated too: Persian writes «؛ » and «، ».
+    """
+    template = "{separator}".join(f"{{item{index}}}" for index in range(len(items)))
+    separator = Message(_SEPARATORS.get(separator, separator.replace("{", "{{").replace("}", "}}")))
+    return Message(
+        template, separator=separator, **{f"item{index}": item for index, item in enumerate(items)}
     )
-    return Message(template, **{f"item{index}": item for index, item in enumerate(items)})
+
+
+# Translators: the separators between the items of a list.
+_SEPARATORS = {"; ": N_("; "), ", ": N_(", ")}
 
 
 class _Renderer(string.Formatter):

@@ -110,6 +110,14 @@ class AlignmentError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
+def without_colon(problem: str) -> str:
+    """*problem* without the colon that introduces what follows it in an `AlignmentError`."""
+    if isinstance(problem, Message) and problem.template == "{reason}:":
+        reason: str = problem.args["reason"]
+        return reason
+    return problem.rstrip(":")
+
+
 def align(text: str, span: Span, own: str, translation: str, language: str) -> Alignment:
     """Pair the sentences of *translation* one to one with those of passage *span* of *text*.
 
@@ -132,13 +140,18 @@ def align(text: str, span: Span, own: str, translation: str, language: str) -> A
     sheet = write_pairs(text, originals, translated, own, language)
     raise AlignmentError(
         [
+            # The reason, then a colon before the pairs: a reason that can be
+            # quoted alone (see without_colon).
             Message(
-                N_(
-                    "the passage has {originals} sentences and the translation {translated}, "
-                    "so they do not pair one to one:"
+                "{reason}:",
+                reason=Message(
+                    N_(
+                        "the passage has {originals} sentences and the translation "
+                        "{translated}, so they do not pair one to one"
+                    ),
+                    originals=len(originals),
+                    translated=len(translated),
                 ),
-                originals=len(originals),
-                translated=len(translated),
             ),
             *_side_by_side([_one_line(text[s.slice()]) for s in originals], translated),
             Message(

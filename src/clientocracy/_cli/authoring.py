@@ -431,7 +431,7 @@ def cmd_add_story(corpus: Corpus, args: argparse.Namespace, out: Output, err: Ou
 
 
 def cmd_align(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    from .._authoring.align import AlignmentError
+    from .._authoring.align import AlignmentError, without_colon
     from .._io.files import write_atomically
 
     draft = _open(corpus, args)
@@ -442,7 +442,7 @@ def cmd_align(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output
         note = _("they pair one to one: add the translation from the text as it is")
     except AlignmentError as error:
         note = (
-            said(error.problems[0]).rstrip(":")
+            said(without_colon(error.problems[0]))
             + ": "
             + _("merge pairs in the sheet, then add it with --pairs")
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .._errors import CorpusError, UnknownValueError
 from .._messages import Message
-from .i18n import N_, N_plural, _, counted, current, listed, quoted, said
+from .i18n import N_plural, counted, current, said
 
 __all__ = ["described", "problems_of", "unknown_value"]
 
@@ -28,26 +28,9 @@ def problems_of(error: CorpusError) -> str:
     return "\n".join(lines)
 
 
-# How the interface names each kind of record, in "unknown company: …".
-_FACETS = {
-    "company": N_("unknown company: {value}."),
-    "principle": N_("unknown principle: {value}."),
-    "language": N_("unknown language: {value}."),
-    "source": N_("unknown source: {value}."),
-    "story": N_("unknown story: {value}."),
-}
-
-
 def unknown_value(error: UnknownValueError) -> str:
     """The error's brief message (without the API's listing function), in the interface language."""
-    if current() == "en" or error.facet not in _FACETS:
-        return error.brief
-    value = error.value if len(error.value) <= 120 else error.value[:120] + "…"
-    message = _(_FACETS[error.facet]).format(value=quoted(value))
-    if error.suggestions:
-        names = listed([quoted(name) for name in error.suggestions], _("or"))
-        message += " " + _("Did you mean {names}?").format(names=names)
-    return message
+    return said(error.brief)
 
 
 def described(error: BaseException) -> str:
