@@ -18,6 +18,7 @@ import attrs
 
 from .._catalog.anchors import between, describe_places, nearest, spelled
 from .._errors import CorpusError
+from .._messages import N_, Message, at
 from .._public import public
 from .draft import Draft
 
@@ -81,16 +82,23 @@ def _reanchor(text: str, span: dict[str, Any]) -> tuple[int, int] | str:
     """The new offsets of *span* in *text*, or what keeps it from being found."""
     begins, ends = span.get("begins"), span.get("ends")
     if not isinstance(begins, str) or not isinstance(ends, str):
-        return "has no 'begins' and 'ends' to find it by; fix its offsets by hand"
+        return Message(N_("has no 'begins' and 'ends' to find it by; fix its offsets by hand"))
     places = between(text, begins, ends)
     given = span.get("start")
     old = given if isinstance(given, int) else 0
     found = nearest(places, old)
     if found is None:
-        return f"no passage from {begins!r} to {ends!r} is left in the text"
+        return Message(
+            N_("no passage from {begins!r} to {ends!r} is left in the text"),
+            begins=begins,
+            ends=ends,
+        )
     ties = [p for p in places if p != found and abs(p[0] - old) == abs(found[0] - old)]
     if ties:
-        return f"the words fit two places equally near: {describe_places(text, [found, *ties])}"
+        return Message(
+            N_("the words fit two places equally near: {places}"),
+            places=describe_places(text, [found, *ties]),
+        )
     return found
 
 
@@ -132,9 +140,19 @@ def _repair_source(
         found: tuple[int, int] | str | None = _reanchor(text, span)
         if isinstance(found, str) and story is not None and "begins" not in span:
             found = _shifted(span, stories[id(story)]) if id(story) in stories else None
-            found = found or "has no 'begins' and 'ends', and its story's passage changed length"
+            found = found or Message(
+                N_("has no 'begins' and 'ends', and its story's passage changed length")
+            )
         if found is None or isinstance(found, str):
-            lost.append(f"{where} [{before[0]}, {before[1]}): {found}")
+            lost.append(
+                Message(
+                    "{where} [{start}, {end}): {problem}",
+                    where=where,
+                    start=before[0],
+                    end=before[1],
+                    problem=found,
+                )
+            )
             continue
         if before != found:
             moved.append(f"{where}: [{before[0]}, {before[1]}) → [{found[0]}, {found[1]})")
@@ -170,7 +188,7 @@ def repair(folder: str | os.PathLike[str], *, write: bool = True) -> RepairRepor
             texts.append(change)
     shown = os.path.join(draft.folder, "catalog.json")
     if lost:
-        raise CorpusError([f"{shown}: {line}" for line in lost])
+        raise CorpusError([at(shown, line) for line in lost])
     if not texts:
         draft.check()
         return RepairReport(texts=(), moved=(), written=False)
