@@ -1,6 +1,7 @@
 """Bring the interface's translations up to date with the code, and compile them.
 
-Run after changing any message of the command line (in `src/clientocracy/_cli/`):
+Run after changing any message of the command line (in `src/clientocracy/_cli/`) or
+any message template of the library (marked with `N_`, see `_messages.py`):
 
     python scripts/update_translations.py
 
@@ -22,12 +23,13 @@ import io
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ROOT / "src" / "clientocracy" / "_cli"
+#: Every module: the library's error messages are translated on the command line too.
+SOURCES = ROOT / "src" / "clientocracy"
 LOCALE = ROOT / "src" / "clientocracy" / "locale"
 DOMAIN = "clientocracy"
 LANGUAGES = ("ru", "fa")
@@ -36,12 +38,15 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "N_plural": (1, 2)}
 
 
 def template() -> Catalog:
-    """Every message the command line's code marks, in a catalog without translations."""
+    """Every message the code marks, in a catalog without translations."""
     catalog = Catalog(domain=DOMAIN, project="clientocracy", fuzzy=False)
-    for _file, _line, message, comments, context in extract_from_dir(
-        str(SOURCES), keywords=KEYWORDS, comment_tags=("Translators:",)
-    ):
-        catalog.add(message, None, auto_comments=comments, context=context)
+    # File by file: extract_from_dir skips folders whose names start with
+    # "_", which every subpackage's does.
+    for path in sorted(SOURCES.rglob("*.py")):
+        for _line, message, comments, context in extract_from_file(
+            "python", str(path), keywords=KEYWORDS, comment_tags=("Translators:",)
+        ):
+            catalog.add(message, None, auto_comments=comments, context=context)
     return catalog
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ._messages import N_, Message, joined
 from ._public import public
 
 __all__ = ["CorpusError", "UnknownValueError", "install_command"]
@@ -49,12 +50,18 @@ class UnknownValueError(LookupError):
         A value of more than 120 characters is shown by its start.
         """
         value = self.value if len(self.value) <= 120 else self.value[:120] + "…"
-        message = f"unknown {self.facet}: {value!r}."
-        if self.suggestions:
-            quoted = [repr(s) for s in self.suggestions]
-            either = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
-            message += f" Did you mean {either}?"
-        return message
+        template = _UNKNOWN.get(self.facet, N_("unknown {facet}: {value!r}."))
+        message = Message(template, facet=self.facet, value=value)
+        if not self.suggestions:
+            return message
+        names = [Message("{name!r}", name=name) for name in self.suggestions]
+        either = names[0]
+        if len(names) > 1:
+            either = Message(
+                N_("{names} or {last}"), names=joined(names[:-1], ", "), last=names[-1]
+            )
+        hint = Message(N_("Did you mean {names}?"), names=either)
+        return Message("{message} {hint}", message=message, hint=hint)
 
     def _message(self) -> str:
         listing = _LISTINGS.get(self.facet, "the corpus")
@@ -63,6 +70,15 @@ class UnknownValueError(LookupError):
     def __reduce__(self) -> tuple[type[UnknownValueError], tuple[str, str, tuple[str, ...]]]:
         return (type(self), (self.facet, self.value, self.suggestions))
 
+
+# The message of each facet, for a front end to translate.
+_UNKNOWN = {
+    "company": N_("unknown company: {value!r}."),
+    "principle": N_("unknown principle: {value!r}."),
+    "language": N_("unknown language: {value!r}."),
+    "source": N_("unknown source: {value!r}."),
+    "story": N_("unknown story: {value!r}."),
+}
 
 _LISTINGS = {
     "company": "clientocracy.companies()",

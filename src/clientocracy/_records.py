@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import attrs
 
+from ._messages import N_, Message
 from ._public import public
 
 __all__ = [
@@ -539,10 +540,18 @@ class Story:
         for translation in self.translations:
             if translation.language.id == tag:
                 return translation
-        available = ", ".join(t.language.id for t in self.translations) or "none"
+        available = ", ".join(t.language.id for t in self.translations) or Message(N_("none"))
         raise LookupError(
-            f"story {self.id!r} has no translation into {_language_id(language)!r} "
-            f"(it was told in {self.language.id!r}; translations: {available})"
+            Message(
+                N_(
+                    "story {story!r} has no translation into {language!r} "
+                    "(it was told in {told!r}; translations: {available})"
+                ),
+                story=self.id,
+                language=_language_id(language),
+                told=self.language.id,
+                available=available,
+            )
         )
 
     def __repr__(self) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ._messages import N_, Message
+
 __all__ = ["MAX_LICENSE_CHARS", "expression_problem"]
 
 #: The longest licence expression a source may carry; real ones are short.
@@ -34,7 +36,9 @@ def expression_problem(value: str) -> str | None:
         "operators are written in capitals: 'or' should be 'OR'"
     """
     if len(value) > MAX_LICENSE_CHARS:
-        return f"a licence expression has at most {MAX_LICENSE_CHARS} characters"
+        return Message(
+            N_("a licence expression has at most {limit} characters"), limit=MAX_LICENSE_CHARS
+        )
     words, problem = _tokens(value)
     if problem:
         return problem
@@ -49,9 +53,12 @@ def _tokens(value: str) -> tuple[list[str], str | None]:
         match = _TOKEN.match(value, position)
         if match is None:
             bad = value[position:].lstrip()[:1]
-            return words, (
-                f"{bad!r} cannot appear in a licence expression; use SPDX identifiers"
-                " (such as 'CC-BY-4.0'), LicenseRef-… names, AND, OR, WITH and parentheses"
+            return words, Message(
+                N_(
+                    "{bad!r} cannot appear in a licence expression; use SPDX identifiers"
+                    " (such as 'CC-BY-4.0'), LicenseRef-… names, AND, OR, WITH and parentheses"
+                ),
+                bad=bad,
             )
         words.append(match.group().strip())
         position = match.end()
@@ -60,29 +67,35 @@ def _tokens(value: str) -> tuple[list[str], str | None]:
 
 def _grammar_problem(words: list[str]) -> str | None:
     if not words:
-        return "must not be empty"
+        return Message(N_("must not be empty"))
     depth = 0
     expect_operand = True
     for word in words:
         if word.lower() in {"and", "or", "with"} and word not in _OPERATORS:
-            return f"operators are written in capitals: {word!r} should be {word.upper()!r}"
+            return Message(
+                N_("operators are written in capitals: {word!r} should be {upper!r}"),
+                word=word,
+                upper=word.upper(),
+            )
         if expect_operand:
             if word == "(":
                 depth += 1
             elif word == ")" or word in _OPERATORS:
-                return f"expected a licence identifier before {word!r}"
+                return Message(N_("expected a licence identifier before {word!r}"), word=word)
             else:
                 expect_operand = False
         elif word == ")":
             depth -= 1
             if depth < 0:
-                return "a ')' closes nothing"
+                return Message(N_("a ')' closes nothing"))
         elif word in _OPERATORS:
             expect_operand = True
         else:
-            return f"expected AND, OR or WITH between licences, before {word!r}"
+            return Message(
+                N_("expected AND, OR or WITH between licences, before {word!r}"), word=word
+            )
     if expect_operand:
-        return "the expression ends with an operator"
+        return Message(N_("the expression ends with an operator"))
     if depth:
-        return "a '(' is not closed"
+        return Message(N_("a '(' is not closed"))
     return None

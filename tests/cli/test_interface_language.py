@@ -184,6 +184,140 @@ def test_help_is_still_cheap_in_another_language() -> None:
     assert "использование" in result.stdout
 
 
+def test_show_parallel_quotes_the_story_as_every_message_does() -> None:
+    story = clientocracy.stories(language="ru")[0]
+    english = run("show", "--parallel", story.id, "--in", "ru")
+    assert english.returncode == 2
+    assert f"is the original of {story.id!r}; name another language with --in" in english.stderr
+    for env in (RU, FA):
+        result = run("show", "--parallel", story.id, "--in", "ru", env=env)
+        assert result.returncode == 2
+        assert f"«{story.id}»" in result.stderr
+        assert repr(story.id) not in result.stderr
+
+
+def bad_catalog(tmp_path: Path) -> Path:
+    """A corpus folder whose catalog has the wrong format and no sections."""
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "catalog.json").write_text('{"format": "x", "version": 2}', encoding="utf-8")
+    return folder
+
+
+def test_library_errors_keep_their_english_text_on_an_english_command_line(
+    tmp_path: Path,
+) -> None:
+    folder = bad_catalog(tmp_path)
+    with pytest.raises(clientocracy.CorpusError) as raised:
+        clientocracy.load(folder)
+    result = run("--corpus", str(folder), "list")
+    assert result.returncode == 2
+    assert result.stderr == f"clientocracy: error: {raised.value}\n"
+    assert "field 'format': expected 'clientocracy-catalog', got 'x'" in result.stderr
+
+
+def test_an_invalid_corpus_is_reported_in_russian(tmp_path: Path) -> None:
+    folder = bad_catalog(tmp_path)
+    result = run("validate", str(folder), env=RU)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    # Five sections are missing and the format is wrong: six problems, Russian plural.
+    assert lines[0] == "корпус некорректен (6 проблем):"
+    assert "поле «format»: ожидалось «clientocracy-catalog», получено «x»" in lines[1]
+    assert lines[2].endswith("верхний уровень: нет поля «languages» (списка, возможно пустого)")
+    missing = run("--corpus", str(tmp_path / "nowhere"), "list", env=RU)
+    assert missing.returncode == 2
+    assert "нет такой папки корпуса или файла каталога" in missing.stderr
+    assert "(1 проблема)" in missing.stderr
+
+
+def test_an_invalid_corpus_is_reported_in_persian(tmp_path: Path) -> None:
+    not_json = tmp_path / "catalog.json"
+    not_json.write_text("hello", encoding="utf-8")
+    result = run("--corpus", str(not_json), "list", env=FA)
+    assert result.returncode == 2
+    assert "پیکره معتبر نیست (۱ مشکل):" in result.stderr
+    assert "سطر ۱، ستون ۱: JSON معتبر نیست" in result.stderr
+    fake = tmp_path / "fake.sqlite"
+    fake.write_bytes(b"not a database")
+    refused = run("--corpus", str(fake), "list", env=FA)
+    assert "پیکرهٔ کامپایل‌شده نیست (پایگاه دادهٔ SQLite نیست)" in refused.stderr
+
+
+def test_authoring_errors_speak_the_interface_language(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    assert run("new", str(folder)).returncode == 0
+    company = ("add-company", str(folder), "acme", "--name", "Acme", "--industry", "retail")
+    bad_country = run(*company, "--country", "gb", env=RU)
+    assert bad_country.returncode == 2
+    assert "поле «country»: ожидался код ISO 3166-1 alpha-2" in bad_country.stderr
+    assert "получено «gb»" in bad_country.stderr
+    text = tmp_path / "blog.txt"
+    text.write_text("One rainy evening a customer left her umbrella.\n", encoding="utf-8")
+    added = run(*company, "--country", "GB", env=FA)
+    assert added.stdout == f"{folder}: شرکت «acme» افزوده شد\n"
+    source = ("add-source", str(folder), str(text), "--id", "blog", "--language", "English")
+    added = run(*source, "--title", "en", "Blog", "--origin", "Ours.", env=RU)
+    # 48 characters, counted in the plural form Russian gives 5 to 20 and 8.
+    assert added.stdout == f"{folder}: добавлен источник «blog» (48 символов)\n"
+    story = (
+        "add-story", str(folder), "umbrella", "--source", "blog", "--company", "Acme",
+        "--principle", "small things matter", "--title", "en", "T", "--summary", "en", "S",
+    )  # fmt: skip
+    absent = run(*story, "--quote", "a sunny morning", env=FA)
+    assert absent.returncode == 2
+    assert "«a sunny morning» در متن نیست" in absent.stderr
+    twice = run(*story, "--quote", "e", env=RU)
+    assert "«e» встречается несколько раз" in twice.stderr
+    assert "строка 1, столбец" in twice.stderr
+    english = run(*story, "--quote", "e")
+    assert "'e' occurs" in english.stderr
+
+
+def parser_texts(language: str) -> dict[tuple[str, ...], str]:
+    """Every text of the command line's help in *language*: each command's description,
+    epilog and one-line help, each group's title and each argument's help."""
+    import argparse
+
+    from clientocracy._cli import i18n
+    from clientocracy._cli.parser import build_parser
+
+    i18n.use(language)
+    try:
+        parser = build_parser()
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        texts: dict[tuple[str, ...], str] = {}
+        for choice in commands._choices_actions:
+            texts[("command", choice.dest)] = str(choice.help)
+        for name, command in [("clientocracy", parser), *commands.choices.items()]:
+            texts[(name, "description")] = str(command.description)
+            texts[(name, "epilog")] = str(command.epilog)
+            for index, group in enumerate(command._action_groups):
+                texts[(name, "group", str(index))] = str(group.title)
+            for action in command._actions:
+                if action.help and action.help != argparse.SUPPRESS:
+                    key = action.option_strings[-1] if action.option_strings else action.dest
+                    texts[(name, key)] = action.help
+        return texts
+    finally:
+        i18n.use(None)
+
+
+@pytest.mark.parametrize(("language", "letters"), [("ru", "[а-яё]"), ("fa", "[\u0600-\u06ff]")])
+def test_the_help_of_every_command_and_option_is_translated(language: str, letters: str) -> None:
+    english, translated = parser_texts("en"), parser_texts(language)
+    assert english.keys() == translated.keys()
+    # Every command and every option, found in the parser: a new one arrives checked.
+    assert ("command", "import-csv") in english
+    assert ("export", "--partition-by") in english
+    untranslated = [
+        (key, text)
+        for key, text in translated.items()
+        if text == english[key] or not re.search(letters, text, re.IGNORECASE)
+    ]
+    assert not untranslated, untranslated
+
+
 # -- the catalogs ------------------------------------------------------------------
 
 
@@ -232,7 +366,8 @@ def test_the_compiled_catalogs_are_the_sources_compiled() -> None:
 
 
 def placeholders(text: str) -> list[str]:
-    return sorted(re.findall(r"\{\w+\}|%\(\w+\)[sr]|%s", text))
+    # A field keeps its conversion and format: {name!r} is quoted, {count:,} grouped.
+    return sorted(re.findall(r"\{\w+(?:![rsa])?(?::[^{}]*)?\}|%\(\w+\)[sr]|%s", text))
 
 
 def test_translations_keep_every_placeholder_and_follow_the_orthography() -> None:

@@ -29,6 +29,7 @@ from clientocracy import Corpus, StoryCollection, UnknownValueError
         ("Trader Joe’s", "trader-joes"),
         ("trader joes", "trader-joes"),
         ("  Trader   Joe's ", "trader-joes"),
+        ("نوردستروم", "nordstrom"),
         ("نورد استورم", "nordstrom"),
         ("نورم استورم", "nordstrom"),
         ("gaylord-opryland", "gaylord-opryland"),

@@ -22,6 +22,7 @@ from typing import Any
 
 import attrs
 
+from .._messages import N_, Message
 from .._public import public
 from .._records import Span
 
@@ -109,6 +110,14 @@ class AlignmentError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
+def without_colon(problem: str) -> str:
+    """*problem* without the colon that introduces what follows it in an `AlignmentError`."""
+    if isinstance(problem, Message) and problem.template == "{reason}:":
+        reason: str = problem.args["reason"]
+        return reason
+    return problem.rstrip(":")
+
+
 def align(text: str, span: Span, own: str, translation: str, language: str) -> Alignment:
     """Pair the sentences of *translation* one to one with those of passage *span* of *text*.
 
@@ -119,7 +128,7 @@ def align(text: str, span: Span, own: str, translation: str, language: str) -> A
     originals = sentences(text, own, span)
     translated = [translation[s.slice()] for s in sentences(translation, language)]
     if not translated:
-        raise AlignmentError(["the translation is empty"])
+        raise AlignmentError([Message(N_("the translation is empty"))])
     if len(originals) == len(translated):
         return Alignment(
             language=language,
@@ -131,10 +140,23 @@ def align(text: str, span: Span, own: str, translation: str, language: str) -> A
     sheet = write_pairs(text, originals, translated, own, language)
     raise AlignmentError(
         [
-            f"the passage has {len(originals)} sentences and the translation "
-            f"{len(translated)}, so they do not pair one to one:",
+            # The reason, then a colon before the pairs: a reason that can be
+            # quoted alone (see without_colon).
+            Message(
+                "{reason}:",
+                reason=Message(
+                    N_(
+                        "the passage has {originals} sentences and the translation "
+                        "{translated}, so they do not pair one to one"
+                    ),
+                    originals=len(originals),
+                    translated=len(translated),
+                ),
+            ),
             *_side_by_side([_one_line(text[s.slice()]) for s in originals], translated),
-            "merge the pairs that render each other in the pairs sheet, and read it back",
+            Message(
+                N_("merge the pairs that render each other in the pairs sheet, and read it back")
+            ),
         ],
         sheet,
     )
@@ -211,7 +233,10 @@ def read_pairs(sheet: str, text: str, span: Span, own: str, language: str) -> Al
         left = [(n, line[1:].strip()) for n, line in block if line.startswith("<")]
         right = [line[1:].strip() for n, line in block if line.startswith(">")]
         problems += [
-            f"line {n}: start the line with '<' (the original) or '>' (the translation)"
+            Message(
+                N_("line {line}: start the line with '<' (the original) or '>' (the translation)"),
+                line=n,
+            )
             for n, line in block
             if not line.startswith(("<", ">"))
         ]
@@ -219,29 +244,45 @@ def read_pairs(sheet: str, text: str, span: Span, own: str, language: str) -> Al
             expected = _one_line(text[originals[cursor].slice()]) if cursor < len(originals) else ""
             if _one_line(sentence) != expected:
                 problems.append(
-                    f"line {number}: expected the original's sentence {cursor + 1}, "
-                    f"{_cell(expected)!r}; keep the '<' lines as they were written"
+                    Message(
+                        N_(
+                            "line {line}: expected the original's sentence {index}, "
+                            "{sentence!r}; keep the '<' lines as they were written"
+                        ),
+                        line=number,
+                        index=cursor + 1,
+                        sentence=_cell(expected),
+                    )
                     if expected
-                    else f"line {number}: the passage has no more sentences"
+                    else Message(N_("line {line}: the passage has no more sentences"), line=number)
                 )
             cursor += 1
         if not left or not any(right):
             what = (
-                "a translation with no original"
+                N_(
+                    "line {line}: a translation with no original; merge this pair with the one "
+                    "before or after it by deleting the blank line between them"
+                )
                 if left == []
-                else "an original with no translation"
+                else N_(
+                    "line {line}: an original with no translation; merge this pair with the one "
+                    "before or after it by deleting the blank line between them"
+                )
             )
-            problems.append(
-                f"line {first}: {what}; merge this pair with the one before or after it "
-                "by deleting the blank line between them"
-            )
+            problems.append(Message(what, line=first))
             continue
         start = cursor - len(left)
         groups.append((originals[start:cursor], " ".join(r for r in right if r)))
     if not problems and cursor < len(originals):
         problems.append(
-            f"the sheet ends at the original's sentence {cursor}, but the passage has "
-            f"{len(originals)}; add the rest"
+            Message(
+                N_(
+                    "the sheet ends at the original's sentence {index}, but the passage has "
+                    "{count}; add the rest"
+                ),
+                index=cursor,
+                count=len(originals),
+            )
         )
     if problems:
         raise AlignmentError(problems)

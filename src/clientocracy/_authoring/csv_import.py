@@ -32,9 +32,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from .._errors import CorpusError, UnknownValueError
+from .._messages import N_, Message, at
 from .._normalize import name_key
 from .._records import Span
-from .align import AlignmentError
+from .align import AlignmentError, without_colon
 from .draft import Draft
 
 if TYPE_CHECKING:
@@ -56,8 +57,12 @@ class _Rows:
         self.problems: list[str] = []
 
     def add(self, row: int, column: str | None, message: str) -> None:
-        where = f"row {row}" + (f", column {column!r}" if column else "")
-        self.problems.append(f"{self.shown}: {where}: {message}")
+        where = (
+            Message(N_("row {row}, column {column!r}"), row=row, column=column)
+            if column
+            else Message(N_("row {row}"), row=row)
+        )
+        self.problems.append(at(self.shown, at(where, message)))
 
 
 # Russian letters in ids, as the common passport-style transliteration spells them.
@@ -164,16 +169,38 @@ def _read(path: str) -> tuple[list[str], list[dict[str, str]]]:
     with open(path, "rb") as file:
         data = file.read(MAX_TEXT_BYTES + 1)
     if len(data) > MAX_TEXT_BYTES:
-        raise CorpusError([f"{path}: over the limit of {MAX_TEXT_BYTES:,} bytes"])
+        raise CorpusError(
+            [at(path, Message(N_("over the limit of {limit:,} bytes"), limit=MAX_TEXT_BYTES))]
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise CorpusError([f"{path}: byte {error.start}: not valid UTF-8; save as UTF-8"]) from None
+        raise CorpusError(
+            [
+                at(
+                    path,
+                    Message(
+                        N_("byte {offset}: not valid UTF-8; save as UTF-8"), offset=error.start
+                    ),
+                )
+            ]
+        ) from None
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""), restkey="\0extra")
         rows = list(reader)
     except csv.Error as error:
-        raise CorpusError([f"{path}: line {reader.line_num}: not valid CSV: {error}"]) from None
+        raise CorpusError(
+            [
+                at(
+                    path,
+                    Message(
+                        N_("line {line}: not valid CSV: {reason}"),
+                        line=reader.line_num,
+                        reason=str(error),
+                    ),
+                )
+            ]
+        ) from None
     header = [name.strip().lower() for name in reader.fieldnames or ()]
     return header, [
         {
@@ -240,7 +267,7 @@ def _with_row(problem: str, story_rows: Mapping[str, int]) -> str:
     """A problem of the whole corpus, with the CSV row of the story it names."""
     for ident, row in story_rows.items():
         if f"({ident!r})" in problem:
-            return f"row {row}: {problem}"
+            return Message(N_("row {row}: {problem}"), row=row, problem=problem)
     return problem
 
 
@@ -275,8 +302,13 @@ class _Import:
             self.rows.add(
                 row,
                 "company",
-                f"no company is named {name!r}; give 'industry' and 'country' to create it, "
-                "or use a known company's name",
+                Message(
+                    N_(
+                        "no company is named {name!r}; give 'industry' and 'country' to create "
+                        "it, or use a known company's name"
+                    ),
+                    name=name,
+                ),
             )
             return None
         ident = _slug(name) or _fallback_id("company", name)
@@ -308,8 +340,14 @@ class _Import:
                 self.rows.add(
                     row,
                     column,
-                    f"the story has no text in {tag!r}: fill in 'translation_{suffix}', "
-                    "or leave this cell empty",
+                    Message(
+                        N_(
+                            "the story has no text in {tag!r}: fill in {column!r}, "
+                            "or leave this cell empty"
+                        ),
+                        tag=tag,
+                        column=f"translation_{suffix}",
+                    ),
                 )
 
     def story_id(
@@ -336,10 +374,10 @@ class _Import:
         """Add one row's source and story; return the story's id, or None after noting problems."""
         before = len(self.rows.problems)
         if "\0extra" in record:
-            self.rows.add(row, None, "more cells than the header names columns")
+            self.rows.add(row, None, Message(N_("more cells than the header names columns")))
         for column in REQUIRED_COLUMNS:
             if not record.get(column, "").strip():
-                self.rows.add(row, column, "empty; every story needs one")
+                self.rows.add(row, column, Message(N_("empty; every story needs one")))
         language = self.resolve("language", record.get("language", "").strip(), row, "language")
         company = self.company(record, row)
         principles = [
@@ -349,7 +387,13 @@ class _Import:
         ]
         ident, column = self.story_id(record, row, language)
         if self.draft.has("stories", ident):
-            self.rows.add(row, column, f"the story id {ident!r} is taken; give an 'id' of its own")
+            self.rows.add(
+                row,
+                column,
+                Message(
+                    N_("the story id {ident!r} is taken; give an 'id' of its own"), ident=ident
+                ),
+            )
         self.untranslated(record, row, language)
         if len(self.rows.problems) > before or language is None or company is None:
             return None
@@ -409,7 +453,11 @@ class _Import:
             return
         translator = record.get("translator", "").strip()
         if not translator:
-            self.rows.add(row, "translator", f"needed for {column!r}: who translated it")
+            self.rows.add(
+                row,
+                "translator",
+                Message(N_("needed for {column!r}: who translated it"), column=column),
+            )
             return
         try:
             alignment = self.draft.align(story, text, language=tag)
@@ -417,8 +465,13 @@ class _Import:
             self.rows.add(
                 row,
                 column,
-                f"{error.problems[0].rstrip(':')}; import the story without it and add the "
-                "translation with a pairs sheet",
+                Message(
+                    N_(
+                        "{problem}; import the story without it and add the translation "
+                        "with a pairs sheet"
+                    ),
+                    problem=without_colon(error.problems[0]),
+                ),
             )
             return
         suffix = column.split("_", 1)[1]
@@ -426,7 +479,11 @@ class _Import:
         record_summary = record.get(f"summary_{suffix}", "").strip()
         for what, value in (("title", record_title), ("summary", record_summary)):
             if not value:
-                self.rows.add(row, f"{what}_{suffix}", f"needed for the translation in {column!r}")
+                self.rows.add(
+                    row,
+                    f"{what}_{suffix}",
+                    Message(N_("needed for the translation in {column!r}"), column=column),
+                )
         if record_title and record_summary:
             self.draft.add_translation(
                 story, alignment, translator=translator, title=record_title, summary=record_summary

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._catalog.anchors import ANCHOR_CHARS, anchored
 from .._errors import CorpusError, UnknownValueError
+from .._messages import N_, Message
 from .._normalize import name_key
 from .._public import public
 from .._records import Span
@@ -63,6 +64,16 @@ def _names_of(facet: str, record: Mapping[str, Any]) -> list[str]:
         names += list(record["names"].values())
     names += list(record.get("aliases") or ())
     return [name for name in names if isinstance(name, str)]
+
+
+# An id already taken, by the kind of record.
+_TAKEN = {
+    "language": N_("this corpus already has a language {ident!r}; choose another id"),
+    "company": N_("this corpus already has a company {ident!r}; choose another id"),
+    "source": N_("this corpus already has a source {ident!r}; choose another id"),
+    "principle": N_("this corpus already has a principle {ident!r}; choose another id"),
+    "story": N_("this corpus already has a story {ident!r}; choose another id"),
+}
 
 
 @public
@@ -277,7 +288,7 @@ class Draft:
                 "starting with a letter or digit"
             )
         if self._own(section, ident) is not None:
-            raise ValueError(f"this corpus already has a {what} {ident!r}; choose another id")
+            raise ValueError(Message(_TAKEN[what], ident=ident))
 
     # -- adding records ----------------------------------------------------------
 
@@ -335,7 +346,14 @@ class Draft:
         if license is not None:
             problem = expression_problem(license)
             if problem:
-                raise ValueError(f"source {id!r}: license {license!r}: {problem}")
+                raise ValueError(
+                    Message(
+                        N_("source {id!r}: license {license!r}: {problem}"),
+                        id=id,
+                        license=license,
+                        problem=problem,
+                    )
+                )
         import hashlib
 
         tag = self.resolve("language", language)
@@ -525,7 +543,13 @@ class Draft:
         text, span, _ = self.passage(story)
         language = self.resolve("language", alignment.language)
         if any(t.get("language") == language for t in record.get("translations") or ()):
-            raise ValueError(f"story {story!r} already has a translation into {language!r}")
+            raise ValueError(
+                Message(
+                    N_("story {story!r} already has a translation into {language!r}"),
+                    story=story,
+                    language=language,
+                )
+            )
         if alignment.span != span:
             raise ValueError(
                 f"the alignment is of {alignment.span}, not of story {story!r}'s {span}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .._catalog.anchors import between, describe_places, occurrences, quotations
+from .._messages import N_, Message
 from .._public import public
 from .._records import Span
 
@@ -71,7 +72,8 @@ def find_passage(
     if quote is not None:
         if begins is not None or ends is not None:
             raise ValueError("name a passage by a quotation or by begins and ends, not both")
-        what, places = repr(quote), quotations(text, quote)
+        what: str = Message("{quote!r}", quote=quote)
+        places = quotations(text, quote)
     elif begins is not None or ends is not None:
         opening, closing = begins or ends or "", ends or begins or ""
         what = _between_words(begins, ends)
@@ -84,16 +86,28 @@ def find_passage(
     spans = [Span(start=start, end=end) for start, end in places]
     if places:
         raise QuoteError(
-            f"{what} occurs {len(places)} times: {describe_places(text, places)}; "
-            "quote more words to name one of them",
+            Message(
+                N_("{what} occurs {count} times: {places}; quote more words to name one of them"),
+                what=what,
+                count=len(places),
+                places=describe_places(text, places),
+            ),
             candidates=spans,
         )
     if quote is None and begins is not None and ends is not None:
         opened = occurrences(text, begins)
         if opened:
             raise QuoteError(
-                f"{what}: the text has {begins!r} at {describe_places(text, opened)}, "
-                f"but {ends!r} does not follow it",
+                Message(
+                    N_(
+                        "{what}: the text has {begins!r} at {places}, "
+                        "but {ends!r} does not follow it"
+                    ),
+                    what=what,
+                    begins=begins,
+                    places=describe_places(text, opened),
+                    ends=ends,
+                ),
                 partial=[Span(start=s, end=e) for s, e in opened],
             )
     raise _absent(text, what, quote if quote is not None else (begins or ends or ""))
@@ -101,8 +115,8 @@ def find_passage(
 
 def _between_words(begins: str | None, ends: str | None) -> str:
     if begins is not None and ends is not None:
-        return f"a passage from {begins!r} to {ends!r}"
-    return repr(begins if begins is not None else ends)
+        return Message(N_("a passage from {begins!r} to {ends!r}"), begins=begins, ends=ends)
+    return Message("{words!r}", words=begins if begins is not None else ends)
 
 
 def _absent(text: str, what: str, words: str) -> QuoteError:
@@ -113,8 +127,15 @@ def _absent(text: str, what: str, words: str) -> QuoteError:
         places = occurrences(text, start_words)
         if places:
             return QuoteError(
-                f"{what} is not in the text; its start {start_words!r} is, at "
-                f"{describe_places(text, places)}: check what follows it",
+                Message(
+                    N_(
+                        "{what} is not in the text; its start {start!r} is, at {places}: "
+                        "check what follows it"
+                    ),
+                    what=what,
+                    start=start_words,
+                    places=describe_places(text, places),
+                ),
                 partial=[Span(start=s, end=e) for s, e in places],
             )
-    return QuoteError(f"{what} is not in the text, nor is its first word")
+    return QuoteError(Message(N_("{what} is not in the text, nor is its first word"), what=what))

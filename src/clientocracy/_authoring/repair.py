@@ -18,6 +18,7 @@ import attrs
 
 from .._catalog.anchors import between, describe_places, nearest, spelled
 from .._errors import CorpusError
+from .._messages import N_, Message, at
 from .._public import public
 from .draft import Draft
 
@@ -95,7 +96,7 @@ def _reanchor(
     """
     begins, ends = span.get("begins"), span.get("ends")
     if not isinstance(begins, str) or not isinstance(ends, str):
-        return "has no 'begins' and 'ends' to find it by; fix its offsets by hand"
+        return Message(N_("has no 'begins' and 'ends' to find it by; fix its offsets by hand"))
     given = span.get("start")
     old = given if isinstance(given, int) else 0
     if story is None:
@@ -107,11 +108,23 @@ def _reanchor(
         old += new_start - old_start
     found = nearest(places, old)
     if found is None:
-        where = "the text" if story is None else "its story's passage"
-        return f"no passage from {begins!r} to {ends!r} is left in {where}"
+        if story is None:
+            return Message(
+                N_("no passage from {begins!r} to {ends!r} is left in the text"),
+                begins=begins,
+                ends=ends,
+            )
+        return Message(
+            N_("no passage from {begins!r} to {ends!r} is left in its story's passage"),
+            begins=begins,
+            ends=ends,
+        )
     ties = [p for p in places if p != found and abs(p[0] - old) == abs(found[0] - old)]
     if ties:
-        return f"the words fit two places equally near: {describe_places(text, [found, *ties])}"
+        return Message(
+            N_("the words fit two places equally near: {places}"),
+            places=describe_places(text, [found, *ties]),
+        )
     return found
 
 
@@ -154,9 +167,19 @@ def _repair_source(
         found: tuple[int, int] | str | None = _reanchor(text, span, moved_story)
         if isinstance(found, str) and story is not None and "begins" not in span:
             found = _shifted(span, moved_story) if moved_story is not None else None
-            found = found or "has no 'begins' and 'ends', and its story's passage changed length"
+            found = found or Message(
+                N_("has no 'begins' and 'ends', and its story's passage changed length")
+            )
         if found is None or isinstance(found, str):
-            lost.append(f"{where} [{before[0]}, {before[1]}): {found}")
+            lost.append(
+                Message(
+                    "{where} [{start}, {end}): {problem}",
+                    where=where,
+                    start=before[0],
+                    end=before[1],
+                    problem=found,
+                )
+            )
             continue
         if before != found:
             moved.append(f"{where}: [{before[0]}, {before[1]}) → [{found[0]}, {found[1]})")
@@ -194,7 +217,7 @@ def repair(folder: str | os.PathLike[str], *, write: bool = True) -> RepairRepor
             texts.append(change)
     shown = os.path.join(draft.folder, "catalog.json")
     if lost:
-        raise CorpusError([f"{shown}: {line}" for line in lost])
+        raise CorpusError([at(shown, line) for line in lost])
     if not texts:
         draft.check()
         return RepairReport(texts=(), moved=(), written=False)

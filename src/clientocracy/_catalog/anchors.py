@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .._records import Span
 
+from .._messages import N_, Message, joined
+
 __all__ = [
     "ANCHOR_CHARS",
     "MAX_SHOWN",
@@ -155,14 +157,23 @@ def _context(text: str, start: int, end: int, width: int = 30) -> str:
 
 def describe_places(text: str, places: Sequence[tuple[int, int]]) -> str:
     """*places* as `line L, column C ([start, end): 'text')`, the first few of them."""
-    shown = []
+    shown: list[str] = []
     for start, end in places[:MAX_SHOWN]:
         line, column = line_and_column(text, start)
         shown.append(
-            f"line {line}, column {column} ([{start}, {end}): {_context(text, start, end)!r})"
+            Message(
+                N_("line {line}, column {column} ([{start}, {end}): {context!r})"),
+                line=line,
+                column=column,
+                start=start,
+                end=end,
+                context=_context(text, start, end),
+            )
         )
     more = len(places) - MAX_SHOWN
-    return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+    if more > 0:
+        shown.append(Message(N_("and {count} more"), count=more))
+    return joined(shown)
 
 
 def nearest(places: Sequence[tuple[int, int]], offset: int) -> tuple[int, int] | None:

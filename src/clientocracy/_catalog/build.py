@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._errors import CorpusError
+from .._messages import N_, Message
 from .._records import (
     CHANNELS,
     MAX_TRANSLATIONS,
@@ -64,9 +65,11 @@ class Resolver:
             known = sorted(local)
             if self.base is not None:
                 known += [r.id for r in getattr(self.base, _PLURAL[facet])() if r.id not in local]
-            shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "") or "none"
+            shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "") or Message(
+                N_("none")
+            )
             self.known[(facet, len(local))] = shown
-        self.problems.add(where, f"field {field!r}: no {facet} has id {ident!r} (known: {shown})")
+        self.problems.add(where, Message(_NO_SUCH[facet], field=field, ident=ident, known=shown))
         return None
 
     def _borrow(self, facet: str, record: Any) -> None:
@@ -95,6 +98,14 @@ class Resolver:
             if language.id == tag:
                 self._borrow("language", language)
 
+
+# A reference to nothing, by the facet referred to.
+_NO_SUCH = {
+    "language": N_("field {field!r}: no language has id {ident!r} (known: {known})"),
+    "company": N_("field {field!r}: no company has id {ident!r} (known: {known})"),
+    "principle": N_("field {field!r}: no principle has id {ident!r} (known: {known})"),
+    "source": N_("field {field!r}: no source has id {ident!r} (known: {known})"),
+}
 
 _PLURAL = {
     "language": "languages",
@@ -146,7 +157,11 @@ class Build:
         if missing:
             self.problems.add(
                 where,
-                f"field {field!r}: needs a text in {', '.join(map(repr, missing))}",
+                Message(
+                    N_("field {field!r}: needs a text in {tags}"),
+                    field=field,
+                    tags=", ".join(map(repr, missing)),
+                ),
             )
             ok = False
         return tuple(value.items()) if ok else None
@@ -159,9 +174,16 @@ class Build:
             if tag not in allowed:
                 self.problems.add(
                     where,
-                    f"field {field!r}: a text in {tag!r}, which the story is neither told "
-                    f"nor translated in; it may use {', '.join(map(repr, allowed))} "
-                    f"(add a translation into {tag!r} first)",
+                    Message(
+                        N_(
+                            "field {field!r}: a text in {tag!r}, which the story is neither "
+                            "told nor translated in; it may use {allowed} (add a translation "
+                            "into {tag!r} first)"
+                        ),
+                        field=field,
+                        tag=tag,
+                        allowed=", ".join(map(repr, allowed)),
+                    ),
                 )
                 ok = False
         return ok
@@ -209,7 +231,14 @@ def build_sources(items: Good, build: Build, read_file: ReadFile, *, verify_hash
             problems.lines.extend(error.problems)
             continue
         except OSError as error:
-            problems.add(label, f"field 'file': cannot read {file!r}: {error.strerror or error}")
+            problems.add(
+                label,
+                Message(
+                    N_("field 'file': cannot read {file!r}: {reason}"),
+                    file=file,
+                    reason=error.strerror or str(error),
+                ),
+            )
             continue
         text = decode_text(content, file, problems)
         if text is None or language is None or titles is None:
@@ -260,16 +289,30 @@ def _checked_digest(
     if not _SHA256.fullmatch(declared):
         problems.add(
             label,
-            f"field 'sha256': expected 64 lowercase hexadecimal digits, got "
-            f"{short(declared)!r}; {file!r} has SHA-256 {_hash(content)}",
+            Message(
+                N_(
+                    "field 'sha256': expected 64 lowercase hexadecimal digits, got "
+                    "{declared!r}; {file!r} has SHA-256 {actual}"
+                ),
+                declared=short(declared),
+                file=file,
+                actual=_hash(content),
+            ),
         )
         return None
     digest = _hash(content) if verify_hashes else declared
     if digest != declared:
         problems.add(
             label,
-            f"field 'sha256': {file!r} has SHA-256 {digest}, not the {declared} "
-            "the catalog declares; restore the file or update the hash",
+            Message(
+                N_(
+                    "field 'sha256': {file!r} has SHA-256 {actual}, not the {declared} "
+                    "the catalog declares; restore the file or update the hash"
+                ),
+                file=file,
+                actual=digest,
+                declared=declared,
+            ),
         )
         return None
     return str(digest)
@@ -324,12 +367,17 @@ def build_stories(items: Good, build: Build) -> None:
         ]
         refs_ok = source is not None and company is not None and None not in story_principles
         if len(set(item["principles"])) != len(item["principles"]):
-            problems.add(label, "field 'principles': lists a principle twice")
+            problems.add(label, Message(N_("field 'principles': lists a principle twice")))
             refs_ok = False
         channel = item.get("channel")
         if channel is not None and channel not in CHANNELS:
             problems.add(
-                label, f"field 'channel': expected one of {', '.join(CHANNELS)}, got {channel!r}"
+                label,
+                Message(
+                    N_("field 'channel': expected one of {channels}, got {value!r}"),
+                    channels=", ".join(CHANNELS),
+                    value=channel,
+                ),
             )
             refs_ok = False
         if not refs_ok:
@@ -380,8 +428,14 @@ def build_translations(
     if len(items) > MAX_TRANSLATIONS:
         problems.add(
             where,
-            f"{len(items)} translations, over the limit of {MAX_TRANSLATIONS} for one story "
-            "(search numbers a story's texts in one byte); keep the most useful ones",
+            Message(
+                N_(
+                    "{count} translations, over the limit of {limit} for one story "
+                    "(search numbers a story's texts in one byte); keep the most useful ones"
+                ),
+                count=len(items),
+                limit=MAX_TRANSLATIONS,
+            ),
         )
         return None
     translations: list[Translation] = []
@@ -401,13 +455,24 @@ def build_translations(
         if language.id == source.language.id:
             problems.add(
                 place,
-                f"field 'language': {language.id!r} is the story's own language; "
-                "the original is the story's text, not a translation",
+                Message(
+                    N_(
+                        "field 'language': {language!r} is the story's own language; "
+                        "the original is the story's text, not a translation"
+                    ),
+                    language=language.id,
+                ),
             )
             ok = False
             continue
         if language.id in seen:
-            problems.add(place, f"field 'language': a second translation into {language.id!r}")
+            problems.add(
+                place,
+                Message(
+                    N_("field 'language': a second translation into {language!r}"),
+                    language=language.id,
+                ),
+            )
             ok = False
             continue
         seen.add(language.id)
@@ -431,7 +496,7 @@ def build_segments(
 ) -> tuple[Segment, ...] | None:
     """Check that segments are well formed, in order, and cover the passage exactly."""
     if not items:
-        problems.add(where, "field 'segments': must list at least one segment")
+        problems.add(where, Message(N_("field 'segments': must list at least one segment")))
         return None
     plain = _plain_segments(items, text, span)
     if plain is not None:
@@ -448,23 +513,44 @@ def build_segments(
         if not span.start <= start < end <= span.end:
             problems.add(
                 place,
-                f"[{start}, {end}) must be non-empty and within the story's span "
-                f"[{span.start}, {span.end})",
+                Message(
+                    N_(
+                        "[{start}, {end}) must be non-empty and within the story's span "
+                        "[{first}, {last})"
+                    ),
+                    start=start,
+                    end=end,
+                    first=span.start,
+                    last=span.end,
+                ),
             )
             ok = False
             continue
         if start < covered:
             problems.add(
                 place,
-                f"starts at {start}, inside the previous segment (which ends at {covered}); "
-                "segments must be in order and must not overlap",
+                Message(
+                    N_(
+                        "starts at {start}, inside the previous segment (which ends at "
+                        "{covered}); segments must be in order and must not overlap"
+                    ),
+                    start=start,
+                    covered=covered,
+                ),
             )
             ok = False
         elif text[covered:start].strip():
             problems.add(
                 place,
-                f"leaves [{covered}, {start}) of the passage untranslated "
-                f"({short(text[covered:start].strip())!r}); extend a segment over it",
+                Message(
+                    N_(
+                        "leaves [{covered}, {start}) of the passage untranslated "
+                        "({gap!r}); extend a segment over it"
+                    ),
+                    covered=covered,
+                    start=start,
+                    gap=short(text[covered:start].strip()),
+                ),
             )
             ok = False
         checked = check_span(item, text, place, "span", problems)
@@ -483,8 +569,14 @@ def build_segments(
     if ok and text[covered : span.end].strip():
         problems.add(
             where,
-            f"field 'segments': [{covered}, {span.end}) at the end of the passage is "
-            "untranslated; extend the last segment over it",
+            Message(
+                N_(
+                    "field 'segments': [{covered}, {end}) at the end of the passage is "
+                    "untranslated; extend the last segment over it"
+                ),
+                covered=covered,
+                end=span.end,
+            ),
         )
         ok = False
     return tuple(segments) if ok else None

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._messages import N_, Message, at
 from .._normalize import name_key
 from .._records import (
     Span,
@@ -30,22 +31,37 @@ class Problems:
         self.hints_left = 20
 
     def add(self, where: str, message: str, *, file: str | None = None) -> None:
-        self.lines.append(f"{file or self.catalog}: {where}: {message}")
+        # A Message, so that a front end can say it in another language.
+        self.lines.append(at(file or self.catalog, at(where, message)))
 
     def __bool__(self) -> bool:
         return bool(self.lines)
 
 
+_KINDS = {
+    dict: N_("an object"),
+    list: N_("a list"),
+    str: N_("a string"),
+    bool: N_("a boolean"),
+    int: N_("a number"),
+    float: N_("a number"),
+    type(None): "null",
+}
+
+
 def describe(value: object) -> str:
-    return {
-        dict: "an object",
-        list: "a list",
-        str: "a string",
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        type(None): "null",
-    }.get(type(value), type(value).__name__)
+    """What kind of JSON value *value* is, as a message says it: `a list`."""
+    kind = _KINDS.get(type(value))
+    return type(value).__name__ if kind is None else Message(kind)
+
+
+#: Where a problem of the catalog as a whole is.
+TOP_LEVEL = Message(N_("top level"))
+
+
+def field(name: str) -> str:
+    """Where a problem is: `field 'name'`."""
+    return Message(N_("field {name!r}"), name=name)
 
 
 def is_int(value: object) -> bool:
@@ -69,82 +85,107 @@ def check_value(kind: str, value: object) -> str | None:
 
 def _check_text(kind: str, value: object) -> str | None:
     if not isinstance(value, str):
-        return f"expected a string, got {describe(value)}"
+        return Message(N_("expected a string, got {kind}"), kind=describe(value))
     if not value.strip():
-        return "must not be empty"
+        return Message(N_("must not be empty"))
     if kind == "id" and _SPACE.search(value):
-        return f"an id must have no spaces, got {value!r}"
+        return Message(N_("an id must have no spaces, got {value!r}"), value=value)
     return None
 
 
 def _check_texts(kind: str, value: object) -> str | None:
     if not isinstance(value, list):
-        return f"expected a list of strings, got {describe(value)}"
+        return Message(N_("expected a list of strings, got {kind}"), kind=describe(value))
     for index, item in enumerate(value):
         problem = _check_text(kind[:-1], item)
         if problem:
-            return f"item {index}: {problem}"
+            return Message(N_("item {index}: {problem}"), index=index, problem=problem)
     if kind == "ids" and not value:
-        return "must list at least one id"
+        return Message(N_("must list at least one id"))
     return None
 
 
 def _check_int(kind: str, value: object) -> str | None:
-    return None if is_int(value) else f"expected a whole number, got {describe(value)}"
+    if is_int(value):
+        return None
+    return Message(N_("expected a whole number, got {kind}"), kind=describe(value))
 
 
 def _check_list(kind: str, value: object) -> str | None:
-    return None if isinstance(value, list) else f"expected a list, got {describe(value)}"
+    if isinstance(value, list):
+        return None
+    return Message(N_("expected a list, got {kind}"), kind=describe(value))
 
 
 def _check_direction(kind: str, value: object) -> str | None:
-    return None if value in ("ltr", "rtl") else f"expected 'ltr' or 'rtl', got {value!r}"
+    if value in ("ltr", "rtl"):
+        return None
+    return Message(N_("expected 'ltr' or 'rtl', got {value!r}"), value=value)
 
 
 def _check_country(kind: str, value: object) -> str | None:
     ok = isinstance(value, str) and len(value) == 2 and value.isascii() and value.isupper()
-    return None if ok else f"expected an ISO 3166-1 alpha-2 code such as 'US', got {value!r}"
+    if ok:
+        return None
+    return Message(
+        N_("expected an ISO 3166-1 alpha-2 code such as 'US', got {value!r}"), value=value
+    )
 
 
 def _check_sha256(kind: str, value: object) -> str | None:
     # Any string passes here: its shape is checked where the file is read
     # (build_sources), so that the message can give the hash that would fit.
-    return None if isinstance(value, str) else f"expected a string, got {describe(value)}"
+    if isinstance(value, str):
+        return None
+    return Message(N_("expected a string, got {kind}"), kind=describe(value))
 
 
 def _check_license(kind: str, value: object) -> str | None:
     if not isinstance(value, str):
-        return f"expected an SPDX licence expression as a string, got {describe(value)}"
+        return Message(
+            N_("expected an SPDX licence expression as a string, got {kind}"),
+            kind=describe(value),
+        )
     return expression_problem(value)
 
 
 def _check_names_object(kind: str, value: object) -> str | None:
     if not isinstance(value, dict) or not value:
-        return f"expected an object of language id to name, got {describe(value)}"
+        return Message(
+            N_("expected an object of language id to name, got {kind}"), kind=describe(value)
+        )
     for key, name in value.items():
         if not isinstance(name, str) or not name.strip():
-            return f"the name for {key!r} must be a non-empty string"
+            return Message(N_("the name for {key!r} must be a non-empty string"), key=key)
     return None
 
 
 def _check_span_object(kind: str, value: object) -> str | None:
     if not isinstance(value, dict):
-        return f"expected an object, got {describe(value)}"
+        return Message(N_("expected an object, got {kind}"), kind=describe(value))
     fields = QUOTE_FIELDS if kind == "quote" else SPAN_FIELDS
     unknown = sorted(set(value) - set(fields))
     if unknown:
-        return f"unknown field(s) {', '.join(unknown)}; expected {', '.join(fields)}"
+        return Message(
+            N_("unknown field(s) {names}; expected {fields}"),
+            names=", ".join(unknown),
+            fields=", ".join(fields),
+        )
     for name, required in fields.items():
         if name not in value:
             if required:
-                return f"missing field {name!r}"
+                return Message(N_("missing field {name!r}"), name=name)
             continue
         item = value[name]
         if name in ("start", "end"):
             if not is_int(item):
-                return f"{name!r} must be a whole number, got {describe(item)}"
+                return Message(
+                    N_("{name!r} must be a whole number, got {kind}"),
+                    name=name,
+                    kind=describe(item),
+                )
         elif not isinstance(item, str) or not item:
-            return f"{name!r} must be a non-empty string"
+            return Message(N_("{name!r} must be a non-empty string"), name=name)
     return None
 
 
@@ -196,23 +237,38 @@ def check_records(
         items = catalog.get(section)
         good[section] = []
         if section not in catalog:
-            problems.add("top level", f"missing field {section!r} (a list, possibly empty)")
+            problems.add(
+                TOP_LEVEL,
+                Message(N_("missing field {name!r} (a list, possibly empty)"), name=section),
+            )
             continue
         if not isinstance(items, list):
-            problems.add(section, f"expected a list of records, got {describe(items)}")
+            problems.add(
+                section,
+                Message(N_("expected a list of records, got {kind}"), kind=describe(items)),
+            )
             continue
         seen: dict[str, int] = {}
         for index, item in enumerate(items):
             if not isinstance(item, dict):
-                problems.add(f"{section}[{index}]", f"expected an object, got {describe(item)}")
+                problems.add(
+                    f"{section}[{index}]",
+                    Message(N_("expected an object, got {kind}"), kind=describe(item)),
+                )
                 continue
             label = record_label(section, index, item)
             ok = check_fields(item, fields, label, problems)
             ident = item.get("id")
             if isinstance(ident, str):
                 if ident in seen:
+                    first = f"{section}[{seen[ident]}]"
                     problems.add(
-                        label, f"duplicate id {ident!r}, first used by {section}[{seen[ident]}]"
+                        label,
+                        Message(
+                            N_("duplicate id {ident!r}, first used by {first}"),
+                            ident=ident,
+                            first=first,
+                        ),
                     )
                     ok = False
                 else:
@@ -231,13 +287,13 @@ def decode_text(data: bytes, file: str, problems: Problems) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         problems.add(
-            f"byte {error.start}",
-            "not valid UTF-8; save the file as UTF-8",
+            Message(N_("byte {offset}"), offset=error.start),
+            Message(N_("not valid UTF-8; save the file as UTF-8")),
             file=file,
         )
         return None
     if not text.strip():
-        problems.add("text", "the file is empty", file=file)
+        problems.add(Message(N_("text")), Message(N_("the file is empty")), file=file)
         return None
     return text
 
@@ -249,8 +305,16 @@ def check_span(
     if not 0 <= start < end <= len(text):
         problems.add(
             where,
-            f"field {field!r}: span [{start}, {end}) must be non-empty and within the "
-            f"text's {len(text)} characters",
+            Message(
+                N_(
+                    "field {field!r}: span [{start}, {end}) must be non-empty and within the "
+                    "text's {length} characters"
+                ),
+                field=field,
+                start=start,
+                end=end,
+                length=len(text),
+            ),
         )
         return None
     passage = text[start:end]
@@ -258,15 +322,31 @@ def check_span(
     if begins is not None and not passage.startswith(begins):
         problems.add(
             where,
-            f"field {field!r}: the passage begins {passage[: len(begins)]!r}, "
-            f"but the catalog says it begins {begins!r}{_nearest_hint(text, value, problems)}",
+            Message(
+                N_(
+                    "field {field!r}: the passage begins {found!r}, "
+                    "but the catalog says it begins {begins!r}{hint}"
+                ),
+                field=field,
+                found=passage[: len(begins)],
+                begins=begins,
+                hint=_nearest_hint(text, value, problems),
+            ),
         )
         return None
     if ends is not None and not passage.endswith(ends):
         problems.add(
             where,
-            f"field {field!r}: the passage ends {passage[-len(ends) :]!r}, "
-            f"but the catalog says it ends {ends!r}{_nearest_hint(text, value, problems)}",
+            Message(
+                N_(
+                    "field {field!r}: the passage ends {found!r}, "
+                    "but the catalog says it ends {ends!r}{hint}"
+                ),
+                field=field,
+                found=passage[-len(ends) :],
+                ends=ends,
+                hint=_nearest_hint(text, value, problems),
+            ),
         )
         return None
     return Span(start=start, end=end)
@@ -281,12 +361,18 @@ def _nearest_hint(text: str, value: Mapping[str, Any], problems: Problems) -> st
     places = between(text, begins, ends) if ends is not None else occurrences(text, begins)
     found = nearest(places, value["start"])
     if found is None:
-        return f"; the text has no passage that begins {begins!r}" + (
-            f" and ends {ends!r}" if ends is not None else ""
+        if ends is None:
+            return Message(N_("; the text has no passage that begins {begins!r}"), begins=begins)
+        return Message(
+            N_("; the text has no passage that begins {begins!r} and ends {ends!r}"),
+            begins=begins,
+            ends=ends,
         )
     if ends is None:
-        return f"; the nearest place it does begins at {found[0]}"
-    return f"; the nearest passage that does is [{found[0]}, {found[1]})"
+        return Message(N_("; the nearest place it does begins at {start}"), start=found[0])
+    return Message(
+        N_("; the nearest passage that does is [{start}, {end})"), start=found[0], end=found[1]
+    )
 
 
 def _check_names(
@@ -300,15 +386,26 @@ def _check_names(
         for name in names:
             key = name_key(name)
             if not key:
-                problems.add(label, f"the name {name!r} is empty once normalized")
+                problems.add(
+                    label, Message(N_("the name {name!r} is empty once normalized"), name=name)
+                )
                 continue
             owner = owners.setdefault(key, ident)
             if owner != ident:
-                problems.add(
-                    label,
-                    f"the name {name!r} already names the {facet} {owner!r}; "
-                    "a name must resolve to one record",
-                )
+                problems.add(label, Message(_NAMED_TWICE[facet], name=name, owner=owner))
+
+
+_NAMED_TWICE = {
+    "language": N_(
+        "the name {name!r} already names the language {owner!r}; a name must resolve to one record"
+    ),
+    "company": N_(
+        "the name {name!r} already names the company {owner!r}; a name must resolve to one record"
+    ),
+    "principle": N_(
+        "the name {name!r} already names the principle {owner!r}; a name must resolve to one record"
+    ),
+}
 
 
 def check_names(store: Store, problems: Problems) -> None:
@@ -373,7 +470,7 @@ def check_fields(
 ) -> bool:
     """Check that *item* is an object whose fields are *fields*, reporting every problem."""
     if not isinstance(item, dict):
-        p.add(place, f"expected an object, got {describe(item)}")
+        p.add(place, Message(N_("expected an object, got {kind}"), kind=describe(item)))
         return False
     if item.keys() <= fields.keys() and all(
         plainly_valid(kind, item[name]) if name in item else not required
@@ -382,17 +479,22 @@ def check_fields(
         return True
     ok = True
     for name in sorted(set(item) - set(fields)):
-        p.add(place, f"unknown field {name!r}; expected {', '.join(fields)}")
+        p.add(
+            place,
+            Message(
+                N_("unknown field {name!r}; expected {fields}"), name=name, fields=", ".join(fields)
+            ),
+        )
         ok = False
     for name, (kind, required) in fields.items():
         if name not in item:
             if required:
-                p.add(place, f"missing field {name!r}")
+                p.add(place, Message(N_("missing field {name!r}"), name=name))
                 ok = False
             continue
         problem = check_value(kind, item[name])
         if problem:
-            p.add(place, f"field {name!r}: {problem}")
+            p.add(place, Message(N_("field {name!r}: {problem}"), name=name, problem=problem))
             ok = False
     return ok
 

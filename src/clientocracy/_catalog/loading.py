@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .._errors import CorpusError
 from .._io.files import open_corpus
 from .._io.strict_json import decode_catalog
+from .._messages import N_, Message
 from .._stores.memory import MemoryStore
 from .build import (
     Build,
@@ -26,7 +27,7 @@ from .build import (
     build_sources,
     build_stories,
 )
-from .checks import Problems, check_names, check_records, describe
+from .checks import TOP_LEVEL, Problems, check_names, check_records, describe, field
 from .format import (
     CATALOG_FILE,
     FORMAT,
@@ -148,7 +149,7 @@ def _parse_json(catalog_bytes: bytes, catalog: str, problems: Problems) -> dict[
     """Decode the catalog file into its top-level object, or raise `CorpusError`."""
     data = decode_catalog(catalog_bytes, catalog=catalog)
     if not isinstance(data, dict):
-        problems.add("top level", f"expected an object, got {describe(data)}")
+        problems.add(TOP_LEVEL, Message(N_("expected an object, got {kind}"), kind=describe(data)))
         raise CorpusError(problems.lines)
     return data
 
@@ -156,18 +157,27 @@ def _parse_json(catalog_bytes: bytes, catalog: str, problems: Problems) -> dict[
 def _check_top_level(data: Mapping[str, Any], problems: Problems) -> int:
     """Check the format and version fields; return the version to read the rest as."""
     if data.get("format") != FORMAT:
-        problems.add("field 'format'", f"expected {FORMAT!r}, got {data.get('format')!r}")
+        problems.add(
+            field("format"),
+            Message(
+                N_("expected {wanted!r}, got {value!r}"), wanted=FORMAT, value=data.get("format")
+            ),
+        )
     version = data.get("version")
     if type(version) is not int or version not in SUPPORTED_VERSIONS:
-        readable = " and ".join(map(str, SUPPORTED_VERSIONS))
         problems.add(
-            "field 'version'",
-            f"this release reads versions {readable}, got {version!r}",
+            field("version"),
+            Message(
+                N_("this release reads versions {first} and {last}, got {value!r}"),
+                first=SUPPORTED_VERSIONS[0],
+                last=SUPPORTED_VERSIONS[-1],
+                value=version,
+            ),
         )
         # Read the rest as the newest version, to report its problems too.
         version = VERSION
     for name in sorted(set(data) - {"format", "version", *SECTIONS}):
-        problems.add("top level", f"unknown field {name!r}")
+        problems.add(TOP_LEVEL, Message(N_("unknown field {name!r}"), name=name))
     return int(version)
 
 

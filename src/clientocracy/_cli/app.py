@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from .._errors import CorpusError, UnknownValueError
+from .._errors import UnknownValueError
 from .common import (
     EXIT_BROKEN_PIPE,
     EXIT_BUG,
@@ -27,7 +27,8 @@ from .common import (
     stdout_output,
     warn,
 )
-from .i18n import N_, _, current, listed
+from .errors import described
+from .i18n import _, listed, quoted
 from .parser import build_parser
 
 # typing is left unimported at run time: `--version` and `--help` start faster.
@@ -226,9 +227,9 @@ def _help(topic: str | None) -> int:
     from .._normalize import close_matches
 
     close = close_matches(topic or "", command_names(), 1)
-    message = _("there is no command {name}.").format(name=repr(topic))
+    message = _("there is no command {name}.").format(name=quoted(topic or ""))
     if close:
-        message += " " + _("Did you mean {names}?").format(names=repr(close[0]))
+        message += " " + _("Did you mean {names}?").format(names=quoted(close[0]))
     see = _("Run '{command}' to see them all.").format(command=f"{PROG} help")
     return fail(stderr_output(), f"{message}\n{see}")
 
@@ -269,7 +270,7 @@ def _run(args: argparse.Namespace, err: Output) -> int:
     # first line written reports it.
     reorder = _reorders(args) and sys.stdout is not None
     if getattr(args, "output", None) == "":
-        return fail(err, "-o/--output needs a file name, not an empty string")
+        return fail(err, _("-o/--output needs a file name, not an empty string"))
     try:
         corpus = _corpus(args, err)
         with paged(page), bidi_display(reorder, args.fit_width):
@@ -280,40 +281,16 @@ def _run(args: argparse.Namespace, err: Output) -> int:
     except UnknownValueError as error:
         listing = _LISTING_COMMANDS.get(error.facet, f"{PROG} --help")
         see = _("Run '{command}' to see them all.").format(command=listing)
-        return fail(err, f"{one_line(_unknown(error))}\n{see}")
-    except LookupError as error:  # a story has no text in the language asked for
-        return fail(err, str(error))
-    except CorpusError as error:
-        return fail(err, str(error))
-    except ValueError as error:  # a value the library refuses, such as an overlong query
-        return fail(err, str(error))
+        return fail(err, f"{one_line(described(error))}\n{see}")
+    # A story without text in the language asked for, an invalid corpus, a
+    # value the library refuses (an overlong query): the library's message.
+    except (LookupError, ValueError) as error:
+        return fail(err, described(error))
     except BrokenPipeError:
         raise
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
         return fail(err, f"{error.strerror or error}{where}")
-
-
-# How the interface names each kind of record, in "unknown company: …".
-_FACETS = {
-    "company": N_("unknown company: {value}."),
-    "principle": N_("unknown principle: {value}."),
-    "language": N_("unknown language: {value}."),
-    "source": N_("unknown source: {value}."),
-    "story": N_("unknown story: {value}."),
-}
-
-
-def _unknown(error: UnknownValueError) -> str:
-    """The error's brief message, in the interface language."""
-    if current() == "en" or error.facet not in _FACETS:
-        return error.brief
-    value = error.value if len(error.value) <= 120 else error.value[:120] + "…"
-    message = _(_FACETS[error.facet]).format(value=f"«{value}»")
-    if error.suggestions:
-        names = listed([f"«{name}»" for name in error.suggestions], _("or"))
-        message += " " + _("Did you mean {names}?").format(names=names)
-    return message
 
 
 def _abandon_stdout(status: int) -> int:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from .i18n import N_, _, figures, ngettext, number, quoted, said
+
 # typing is left unimported at run time: `--version` and `--help` start faster.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,37 +39,50 @@ __all__ = [
 ]
 
 EXAMPLES = {
-    "new": """\
+    "new": N_(
+        """\
 examples:
   clientocracy new my-stories
-""",
-    "add-language": """\
+"""
+    ),
+    "add-language": N_(
+        """\
 examples:
   clientocracy add-language my-stories de --name German --native-name Deutsch
-""",
-    "add-company": """\
+"""
+    ),
+    "add-company": N_(
+        """\
 examples:
   clientocracy add-company my-stories acme --name Acme --industry retail --country GB
-""",
-    "add-source": """\
+"""
+    ),
+    "add-source": N_(
+        """\
 examples:
   clientocracy add-source my-stories blog.txt --id acme-blog --language English \\
       --title en "Notes from the Acme shop" --origin "Our own blog."
-""",
-    "add-principle": """\
+"""
+    ),
+    "add-principle": N_(
+        """\
 examples:
   clientocracy add-principle my-stories keep-what-is-lost --name en "Keep what is lost" \\
       --definition en "What a customer leaves behind is kept safe." \\
       --source acme-blog --quote "We keep everything a customer leaves behind"
-""",
-    "add-story": """\
+"""
+    ),
+    "add-story": N_(
+        """\
 examples:
   clientocracy add-story my-stories acme-umbrella --source acme-blog \\
       --begins "One rainy evening" --ends "to her house." --company Acme \\
       --principle "small things matter" --title en "The umbrella" \\
       --summary en "The shop drove a forgotten umbrella home."
-""",
-    "align": """\
+"""
+    ),
+    "align": N_(
+        """\
 examples:
   clientocracy align my-stories acme-umbrella --language German umbrella.de.txt -o pairs.txt
 
@@ -75,15 +90,19 @@ Pairs the story's sentences with the translation's and writes them as a
 pairs sheet: '<' lines the story's, '>' lines the translation's, a blank
 line between pairs. Delete a blank line to merge two pairs, then add the
 translation with 'clientocracy add-translation … --pairs pairs.txt'.
-""",
-    "add-translation": """\
+"""
+    ),
+    "add-translation": N_(
+        """\
 examples:
   clientocracy add-translation my-stories acme-umbrella --language de umbrella.de.txt \\
       --translator "Acme staff" --title "Der Regenschirm" --summary "…"
   clientocracy add-translation my-stories acme-umbrella --language de --pairs pairs.txt \\
       --translator "Acme staff" --title "Der Regenschirm" --summary "…"
-""",
-    "repair": """\
+"""
+    ),
+    "repair": N_(
+        """\
 examples:
   clientocracy repair my-stories --dry-run
   clientocracy repair my-stories
@@ -91,8 +110,10 @@ examples:
 Finds every span and segment into an edited text again by the words it
 begins and ends with, and updates the offsets and the text's SHA-256.
 Nothing is written unless every one is found and the corpus is valid.
-""",
-    "import-csv": """\
+"""
+    ),
+    "import-csv": N_(
+        """\
 examples:
   clientocracy import-csv stories.csv my-stories
 
@@ -100,12 +121,13 @@ Columns: company, title, text, principles (separated by ';'), language;
 optionally id, summary, channel, origin, translator, industry and
 country (for a new company), and title_<tag>, summary_<tag> and
 translation_<tag> for other languages.
-""",
+"""
+    ),
 }
 
 
 def _folder(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("folder", metavar="FOLDER", help="the corpus folder")
+    parser.add_argument("folder", metavar="FOLDER", help=_("the corpus folder"))
 
 
 def _texts(parser: argparse.ArgumentParser, flag: str, what: str, required: bool = True) -> None:
@@ -115,139 +137,155 @@ def _texts(parser: argparse.ArgumentParser, flag: str, what: str, required: bool
         action="append",
         metavar=("LANGUAGE", "TEXT"),
         required=required,
-        help=f"{what} in LANGUAGE (a tag or name; repeatable)",
+        help=_("{what} in LANGUAGE (a tag or name; repeatable)").format(what=_(what)),
     )
 
 
 def _passage(parser: argparse.ArgumentParser, what: str) -> None:
-    group = parser.add_argument_group(f"the passage of {what} (a quotation, or begins and ends)")
-    group.add_argument("--quote", metavar="WORDS", help="the whole passage, quoted")
-    group.add_argument("--begins", metavar="WORDS", help="the words the passage begins with")
-    group.add_argument("--ends", metavar="WORDS", help="the words the passage ends with")
+    group = parser.add_argument_group(_(what))
+    group.add_argument("--quote", metavar="WORDS", help=_("the whole passage, quoted"))
+    group.add_argument("--begins", metavar="WORDS", help=_("the words the passage begins with"))
+    group.add_argument("--ends", metavar="WORDS", help=_("the words the passage ends with"))
 
 
 def _aliases(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--alias", action="append", default=[], metavar="NAME", help="another name (repeatable)"
+        "--alias", action="append", default=[], metavar="NAME", help=_("another name (repeatable)")
     )
 
 
 def _language_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
-    sub.add_argument("new_id", metavar="TAG", help="the language's BCP 47 tag, such as de")
-    sub.add_argument("--name", required=True, help="its English name")
-    sub.add_argument("--native-name", required=True, help="its name in the language itself")
-    sub.add_argument("--direction", choices=("ltr", "rtl"), default="ltr")
+    sub.add_argument("new_id", metavar="TAG", help=_("the language's BCP 47 tag, such as de"))
+    sub.add_argument("--name", required=True, help=_("its English name"))
+    sub.add_argument("--native-name", required=True, help=_("its name in the language itself"))
+    sub.add_argument(
+        "--direction",
+        choices=("ltr", "rtl"),
+        default="ltr",
+        help=_("the direction of its script: ltr (the default) or rtl, right to left"),
+    )
     _aliases(sub)
 
 
 def _company_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
-    sub.add_argument("new_id", metavar="ID", help="the company's id, such as acme")
-    sub.add_argument("--name", required=True, help="its name")
-    sub.add_argument("--industry", required=True, help="such as retail")
-    sub.add_argument("--country", required=True, help="ISO 3166-1 alpha-2, such as GB")
+    sub.add_argument("new_id", metavar="ID", help=_("the company's id, such as acme"))
+    sub.add_argument("--name", required=True, help=_("its name"))
+    sub.add_argument("--industry", required=True, help=_("its industry, such as retail"))
+    sub.add_argument(
+        "--country", required=True, help=_("its country's ISO 3166-1 alpha-2 code, such as GB")
+    )
     _aliases(sub)
 
 
 def _source_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
-    sub.add_argument("file", metavar="FILE", help="the UTF-8 text file, copied into the corpus")
-    sub.add_argument("--id", dest="new_id", help="the source's id (default: the file's name)")
-    sub.add_argument("--language", required=True, help="the text's language")
-    _texts(sub, "title", "the source's title (its own language and English)")
-    sub.add_argument("--origin", required=True, help="where the text comes from")
-    sub.add_argument("--origin-url", metavar="URL", help="where it was published")
+    sub.add_argument("file", metavar="FILE", help=_("the UTF-8 text file, copied into the corpus"))
+    sub.add_argument("--id", dest="new_id", help=_("the source's id (default: the file's name)"))
+    sub.add_argument("--language", required=True, help=_("the text's language"))
+    _texts(sub, "title", N_("the source's title (its own language and English)"))
+    sub.add_argument("--origin", required=True, help=_("where the text comes from"))
+    sub.add_argument("--origin-url", metavar="URL", help=_("where it was published"))
     sub.add_argument(
         "--license",
         metavar="EXPRESSION",
-        help="the text's SPDX licence expression, such as CC-BY-4.0",
+        help=_("the text's SPDX licence expression, such as CC-BY-4.0"),
     )
     sub.add_argument(
-        "--rights", metavar="TEXT", help="who holds the rights, and how to credit them"
+        "--rights", metavar="TEXT", help=_("who holds the rights, and how to credit them")
     )
 
 
 def _principle_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
-    sub.add_argument("new_id", metavar="ID", help="the principle's id")
-    _texts(sub, "name", "the principle's name")
-    _texts(sub, "definition", "what it means (English required)")
-    sub.add_argument("--source", required=True, metavar="ID", help="the source quoted")
-    _passage(sub, "its statement")
+    sub.add_argument("new_id", metavar="ID", help=_("the principle's id"))
+    _texts(sub, "name", N_("the principle's name"))
+    _texts(sub, "definition", N_("what it means (English required)"))
+    sub.add_argument("--source", required=True, metavar="ID", help=_("the source quoted"))
+    _passage(sub, N_("the passage of its statement (a quotation, or begins and ends)"))
     _aliases(sub)
 
 
 def _story_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
-    sub.add_argument("new_id", metavar="ID", help="the story's id")
-    sub.add_argument("--source", required=True, metavar="ID", help="the source it is in")
-    _passage(sub, "the story")
-    sub.add_argument("--company", required=True, metavar="NAME", help="the company, by name")
+    sub.add_argument("new_id", metavar="ID", help=_("the story's id"))
+    sub.add_argument("--source", required=True, metavar="ID", help=_("the source it is in"))
+    _passage(sub, N_("the passage of the story (a quotation, or begins and ends)"))
+    sub.add_argument("--company", required=True, metavar="NAME", help=_("the company, by name"))
     sub.add_argument(
         "--principle",
         action="append",
         required=True,
         metavar="NAME",
-        help="a principle, by any of its names (repeatable)",
+        help=_("a principle, by any of its names (repeatable)"),
     )
-    _texts(sub, "title", "the title (its own language and English)")
-    _texts(sub, "summary", "the summary (English required)")
-    sub.add_argument("--channel", help="social-media, phone, letter, message or in-person")
+    _texts(sub, "title", N_("the title (its own language and English)"))
+    _texts(sub, "summary", N_("the summary (English required)"))
+    sub.add_argument(
+        "--channel",
+        help=_(
+            "how the story reached the company: social-media, phone, letter, message or in-person"
+        ),
+    )
 
 
 def _translation_file(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
-    sub.add_argument("story", metavar="STORY", help="the story's id")
-    sub.add_argument("file", metavar="FILE", help="the translation: plain text, or pairs")
-    sub.add_argument("--language", required=True, help="the translation's language")
+    sub.add_argument("story", metavar="STORY", help=_("the story's id"))
+    sub.add_argument("file", metavar="FILE", help=_("the translation: plain text, or pairs"))
+    sub.add_argument("--language", required=True, help=_("the translation's language"))
 
 
 def _align_arguments(sub: argparse.ArgumentParser) -> None:
     _translation_file(sub)
     sub.add_argument(
-        "-o", "--output", metavar="FILE", help="write the pairs sheet to FILE, not stdout"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=_("write the pairs sheet to FILE, not standard output"),
     )
 
 
 def _translation_arguments(sub: argparse.ArgumentParser) -> None:
     _translation_file(sub)
-    sub.add_argument("--pairs", action="store_true", help="FILE is an edited pairs sheet")
-    sub.add_argument("--translator", required=True, help="who translated it")
-    sub.add_argument("--review", help="how the translation was checked")
-    sub.add_argument("--title", required=True, help="the story's title in the language")
-    sub.add_argument("--summary", required=True, help="the story's summary in the language")
+    sub.add_argument("--pairs", action="store_true", help=_("FILE is an edited pairs sheet"))
+    sub.add_argument("--translator", required=True, help=_("who translated it"))
+    sub.add_argument("--review", help=_("how the translation was checked"))
+    sub.add_argument("--title", required=True, help=_("the story's title in the language"))
+    sub.add_argument("--summary", required=True, help=_("the story's summary in the language"))
 
 
 def _repair_arguments(sub: argparse.ArgumentParser) -> None:
     _folder(sub)
     sub.add_argument(
-        "--dry-run", action="store_true", help="report what would change, and write nothing"
+        "--dry-run", action="store_true", help=_("report what would change, and write nothing")
     )
 
 
 def _import_arguments(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("csv", metavar="CSV", help="the CSV file of stories")
+    sub.add_argument("csv", metavar="CSV", help=_("the CSV file of stories"))
     _folder(sub)
 
 
 #: Each authoring command: its name, its one-line help, and what adds its arguments.
 TABLE: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...] = (
-    ("new", "start an empty corpus folder", _folder),
-    ("add-language", "add a language to a corpus", _language_arguments),
-    ("add-company", "add a company to a corpus", _company_arguments),
-    ("add-source", "add a source text to a corpus; its SHA-256 is computed", _source_arguments),
-    ("add-principle", "add a principle, its statement quoted from a source",
+    ("new", N_("start an empty corpus folder"), _folder),
+    ("add-language", N_("add a language to a corpus"), _language_arguments),
+    ("add-company", N_("add a company to a corpus"), _company_arguments),
+    ("add-source", N_("add a source text to a corpus; its SHA-256 is computed"),
+     _source_arguments),
+    ("add-principle", N_("add a principle, its statement quoted from a source"),
      _principle_arguments),
-    ("add-story", "add a story, its passage named by its words, not by offsets",
+    ("add-story", N_("add a story, its passage named by its words, not by offsets"),
      _story_arguments),
-    ("align", "pair a translation's sentences with a story's, as a sheet to edit",
+    ("align", N_("pair a translation's sentences with a story's, as a sheet to edit"),
      _align_arguments),
-    ("add-translation", "add a translation of a story, from plain text or a pairs sheet",
+    ("add-translation", N_("add a translation of a story, from plain text or a pairs sheet"),
      _translation_arguments),
-    ("repair", "re-anchor spans and update hashes after a source text was edited",
+    ("repair", N_("re-anchor spans and update hashes after a source text was edited"),
      _repair_arguments),
-    ("import-csv", "import the stories of a CSV file, one row a story", _import_arguments),
+    ("import-csv", N_("import the stories of a CSV file, one row a story"), _import_arguments),
 )  # fmt: skip
 
 
@@ -261,11 +299,19 @@ def _read_text(path: str) -> str:
     with open(path, "rb") as file:
         data = file.read(MAX_TEXT_BYTES + 1)
     if len(data) > MAX_TEXT_BYTES:
-        raise ValueError(f"{path}: over the limit of {MAX_TEXT_BYTES:,} bytes for a text")
+        raise ValueError(
+            _("{file}: over the limit of {limit} bytes for a text").format(
+                file=path, limit=figures(f"{MAX_TEXT_BYTES:,}")
+            )
+        )
     try:
         return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ValueError(f"{path}: byte {error.start}: not valid UTF-8; save it as UTF-8") from None
+        raise ValueError(
+            _("{file}: byte {offset}: not valid UTF-8; save it as UTF-8").format(
+                file=path, offset=number(error.start)
+            )
+        ) from None
 
 
 def _open(corpus: Corpus, args: argparse.Namespace) -> Draft:
@@ -284,12 +330,12 @@ def _shown(text: str, span: Span) -> str:
     passage = " ".join(text[span.slice()].split())
     if len(passage) > 60:
         passage = passage[:28] + " … " + passage[-28:]
-    return one_line(repr(passage))
+    return one_line(quoted(passage))
 
 
 def _named_passage(args: argparse.Namespace) -> None:
     if args.quote is None and args.begins is None and args.ends is None:
-        raise ValueError("name the passage: --quote WORDS, or --begins WORDS and --ends WORDS")
+        raise ValueError(_("name the passage: --quote WORDS, or --begins WORDS and --ends WORDS"))
 
 
 def _saved(draft: Draft, out: Output, what: str) -> int:
@@ -301,7 +347,7 @@ def _saved(draft: Draft, out: Output, what: str) -> int:
 def cmd_new(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
     from .._authoring.draft import Draft
 
-    return _saved(Draft.create(args.folder, base=corpus), out, "a new, empty corpus")
+    return _saved(Draft.create(args.folder, base=corpus), out, _("a new, empty corpus"))
 
 
 def cmd_add_language(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
@@ -313,7 +359,7 @@ def cmd_add_language(corpus: Corpus, args: argparse.Namespace, out: Output, err:
         direction=args.direction,
         aliases=args.alias,
     )
-    return _saved(draft, out, f"added the language {args.new_id!r}")
+    return _saved(draft, out, _("added the language {id}").format(id=quoted(args.new_id)))
 
 
 def cmd_add_company(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
@@ -325,7 +371,7 @@ def cmd_add_company(corpus: Corpus, args: argparse.Namespace, out: Output, err: 
         country=args.country,
         aliases=args.alias,
     )
-    return _saved(draft, out, f"added the company {args.new_id!r}")
+    return _saved(draft, out, _("added the company {id}").format(id=quoted(args.new_id)))
 
 
 def cmd_add_source(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
@@ -342,7 +388,12 @@ def cmd_add_source(corpus: Corpus, args: argparse.Namespace, out: Output, err: O
         license=args.license,
         rights=args.rights,
     )
-    return _saved(draft, out, f"added the source {ident!r} ({len(text):,} characters)")
+    added = ngettext(
+        "added the source {id} ({count} character)",
+        "added the source {id} ({count} characters)",
+        len(text),
+    ).format(id=quoted(ident), count=figures(f"{len(text):,}"))
+    return _saved(draft, out, added)
 
 
 def cmd_add_principle(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
@@ -359,7 +410,8 @@ def cmd_add_principle(corpus: Corpus, args: argparse.Namespace, out: Output, err
         aliases=args.alias,
     )
     statement = _shown(draft.text(args.source), span)
-    return _saved(draft, out, f"added the principle {args.new_id!r}, stated by {statement}")
+    added = _("added the principle {id}, stated by {statement}")
+    return _saved(draft, out, added.format(id=quoted(args.new_id), statement=statement))
 
 
 def cmd_add_story(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
@@ -378,12 +430,18 @@ def cmd_add_story(corpus: Corpus, args: argparse.Namespace, out: Output, err: Ou
         channel=args.channel,
     )
     passage = _shown(draft.text(args.source), span)
-    where = f"[{span.start}, {span.end}) of {args.source!r}"
-    return _saved(draft, out, f"added the story {args.new_id!r}: {where}, {passage}")
+    added = _("added the story {id}: [{start}, {end}) of {source}, {passage}").format(
+        id=quoted(args.new_id),
+        start=number(span.start),
+        end=number(span.end),
+        source=quoted(args.source),
+        passage=passage,
+    )
+    return _saved(draft, out, added)
 
 
 def cmd_align(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    from .._authoring.align import AlignmentError
+    from .._authoring.align import AlignmentError, without_colon
     from .._io.files import write_atomically
 
     draft = _open(corpus, args)
@@ -391,10 +449,12 @@ def cmd_align(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output
     sheet = draft.pairs(args.story, translation, language=args.language)
     try:
         draft.align(args.story, translation, language=args.language)
-        note = "they pair one to one: add the translation from the text as it is"
+        note = _("they pair one to one: add the translation from the text as it is")
     except AlignmentError as error:
         note = (
-            error.problems[0].rstrip(":") + ": merge pairs in the sheet, then add it with --pairs"
+            said(without_colon(error.problems[0]))
+            + ": "
+            + _("merge pairs in the sheet, then add it with --pairs")
         )
     if args.output is None:
         out.write(sheet)
@@ -415,17 +475,22 @@ def cmd_add_translation(corpus: Corpus, args: argparse.Namespace, out: Output, e
         else:
             alignment = draft.align(args.story, given, language=args.language)
     except AlignmentError as error:
-        hint = "" if args.pairs else (
-            "\nWrite the pairs with 'clientocracy align … -o pairs.txt', merge them, "
+        hint = "" if args.pairs else "\n" + _(
+            "Write the pairs with 'clientocracy align … -o pairs.txt', merge them, "
             "and add the translation with --pairs pairs.txt."
         )  # fmt: skip
-        raise ValueError("\n".join(error.problems) + hint) from None
+        raise ValueError("\n".join(map(said, error.problems)) + hint) from None
     draft.add_translation(
         args.story, alignment, translator=args.translator, title=args.title,
         summary=args.summary, review=args.review,
     )  # fmt: skip
     count = len(alignment.segments)
-    return _saved(draft, out, f"added the translation of {args.story!r}: {count} segments")
+    added = ngettext(
+        "added the translation of {story}: {count} segment",
+        "added the translation of {story}: {count} segments",
+        count,
+    ).format(story=quoted(args.story), count=number(count))
+    return _saved(draft, out, added)
 
 
 def cmd_repair(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
@@ -435,24 +500,36 @@ def cmd_repair(corpus: Corpus, args: argparse.Namespace, out: Output, err: Outpu
     for line in (*report.texts, *report.moved):
         out.line(line)
     if not report.texts:
-        out.line(f"{args.folder}: every text is as the catalog says; nothing to repair")
+        out.line(f"{args.folder}: " + _("every text is as the catalog says; nothing to repair"))
         return 0
     if report.written:
-        out.line(f"{args.folder}: repaired")
+        out.line(f"{args.folder}: " + _("repaired"))
     else:
-        out.line(f"{args.folder}: would be repaired so (--dry-run: nothing written)")
-    now = "is now" if report.written else "would be"
+        out.line(f"{args.folder}: " + _("would be repaired so (--dry-run: nothing written)"))
     for path in report.stale:
-        out.line(
-            f"{path}: built from {args.folder}, {now} out of date; "
-            "build it again with 'clientocracy build'"
+        stale = (
+            _("built from {folder}, is now out of date; build it again with 'clientocracy build'")
+            if report.written
+            else _(
+                "built from {folder}, would be out of date; build it again with "
+                "'clientocracy build'"
+            )
         )
+        out.line(f"{path}: " + stale.format(folder=args.folder))
     if not report.stale:
         # Only the folder and the one holding it were looked in.
-        out.line(
-            f"any compiled file built from {args.folder} ('clientocracy build') {now} out "
-            "of date: build it again"
+        anywhere = (
+            _(
+                "any compiled file built from {folder} ('clientocracy build') is now out of "
+                "date: build it again"
+            )
+            if report.written
+            else _(
+                "any compiled file built from {folder} ('clientocracy build') would be out "
+                "of date: build it again"
+            )
         )
+        out.line(anywhere.format(folder=args.folder))
     return 0
 
 
@@ -461,5 +538,8 @@ def cmd_import_csv(corpus: Corpus, args: argparse.Namespace, out: Output, err: O
 
     imported = import_csv(args.csv, args.folder, base=corpus)
     count = len(imported.stories())
-    out.line(f"{args.folder}: imported; it has {count} {'story' if count == 1 else 'stories'}")
+    imported_line = ngettext(
+        "imported; it has {count} story", "imported; it has {count} stories", count
+    ).format(count=number(count))
+    out.line(f"{args.folder}: {imported_line}")
     return 0

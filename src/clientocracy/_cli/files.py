@@ -137,7 +137,9 @@ def cmd_validate(corpus: Corpus, args: argparse.Namespace, out: Output, err: Out
         else:
             loaded = Corpus.load(args.path, base=corpus)
     except CorpusError as error:
-        out.line(str(error))
+        from .errors import problems_of
+
+        out.line(problems_of(error))
         return EXIT_NO_MATCH
     out.line(f"{args.path}: " + _("valid.") + f" {_defines_and_borrows(loaded, corpus)}")
     return EXIT_OK

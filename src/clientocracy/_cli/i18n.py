@@ -31,11 +31,14 @@ __all__ = [
     "comma",
     "counted",
     "current",
+    "figures",
     "interface_language",
     "language_name",
     "listed",
     "ngettext",
     "number",
+    "quoted",
+    "said",
     "use",
 ]
 
@@ -202,6 +205,30 @@ _LANGUAGE_NAMES = (N_("Russian"), N_("Persian"), N_("English"))
 def language_name(language: Language) -> str:
     """*language*'s name in the interface language (its English name if unknown)."""
     return _(language.name) if language.name in _LANGUAGE_NAMES else language.name
+
+
+def quoted(value: str) -> str:
+    """*value* quoted as the interface quotes a name: `'id'` in English, «id» otherwise.
+
+    English keeps Python's quotes, as the library's own messages have them.
+    """
+    return repr(value) if current() == "en" else f"«{value}»"
+
+
+def said(text: str) -> str:
+    """A message of the library (a `Message`) in the interface language; other text as it is."""
+    if current() == "en":
+        return str(text)
+    from .._messages import render
+
+    return render(text, _, quoted, figures)
+
+
+def figures(text: str) -> str:
+    """A formatted number (`12,345`) as the interface language writes it in running text."""
+    if current() == "fa":
+        return number(text.replace(",", "\u066c"))
+    return text.replace(",", "\u00a0")  # Russian groups thousands with a space
 
 
 def comma() -> str:

@@ -11,7 +11,7 @@ from .._version import __version__
 from .authoring import EXAMPLES as _AUTHORING_EXAMPLES
 from .authoring import TABLE as _AUTHORING_TABLE
 from .common import EXIT_USAGE, FILE_FORMATS, PROG, stderr_output, stdout_output
-from .i18n import N_, _, current, ngettext
+from .i18n import N_, _, current, ngettext, number, quoted
 
 # typing is left unimported at run time: `--version` and `--help` start faster.
 TYPE_CHECKING = False
@@ -322,32 +322,36 @@ def _export_arguments(export: argparse.ArgumentParser) -> None:
     export.add_argument(
         "--bom",
         action="store_true",
-        help="csv: start with a byte order mark, which Excel needs to read Cyrillic "
-        "and Persian right",
+        help=_(
+            "csv: start with a byte order mark, which Excel needs to read Cyrillic "
+            "and Persian right"
+        ),
     )
-    files = export.add_argument_group("parquet and hf")
+    files = export.add_argument_group(_("parquet and hf"))
     files.add_argument(
         "--partition-by",
         choices=("language",),
-        help="parquet: write a folder of Hive-style partitions, language=TAG/, instead of one file",
+        help=_(
+            "parquet: write a folder of Hive-style partitions, language=TAG/, instead of one file"
+        ),
     )
     files.add_argument(
         "--row-group-size",
         type=_positive,
         default=10_000,
         metavar="N",
-        help="at most N rows a row group (default 10000; a group also ends at about 64 MB)",
+        help=_("at most N rows a row group (default 10000; a group also ends at about 64 MB)"),
     )
     files.add_argument(
         "--shard-rows",
         type=_positive,
         metavar="N",
-        help="hf: at most N rows a shard (default: a shard ends at about 256 MB of data)",
+        help=_("hf: at most N rows a shard (default: a shard ends at about 256 MB of data)"),
     )
     files.add_argument(
         "--language-configs",
         action="store_true",
-        help="hf: shards by language, under data/TAG/, and a config for each language",
+        help=_("hf: shards by language, under data/TAG/, and a config for each language"),
     )
 
 
@@ -355,9 +359,13 @@ def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("expected a whole number, not {value}").format(value=quoted(text))
+        ) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+        raise argparse.ArgumentTypeError(
+            _("must be at least 1, not {value}").format(value=number(value))
+        )
     return value
 
 

@@ -21,7 +21,17 @@ from .common import (
     reading_language,
     terminal_width,
 )
-from .i18n import CHANNEL_NAMES, _, comma, current, language_name, listed, ngettext, number
+from .i18n import (
+    CHANNEL_NAMES,
+    _,
+    comma,
+    current,
+    language_name,
+    listed,
+    ngettext,
+    number,
+    quoted,
+)
 
 if TYPE_CHECKING:
     from .._records import Language, SearchHit, Story
@@ -136,12 +146,12 @@ def _no_search_match(corpus: Corpus, query: str, args: argparse.Namespace, err: 
     from .output import one_line
 
     filters = given_filters(args)
-    quoted = f"«{one_line(query)}»" if current() != "en" else repr(one_line(query))
+    shown = quoted(one_line(query))
     if not filters:
-        message = _("no story matches {query}.").format(query=quoted)
+        message = _("no story matches {query}.").format(query=shown)
     else:
         message = _("no story matches {query} with {filters}").format(
-            query=quoted, filters=listed(filters)
+            query=shown, filters=listed(filters)
         )
         # Counted in the index alone: making every hit's snippet to count them
         # cost seconds for a common word.
@@ -318,7 +328,7 @@ def _parallel(
                 _(
                     "--parallel pairs the original with a translation, and {language} "
                     "is the original of {story}; name another language with --in"
-                ).format(language=language_name(language), story=repr(story.id)),
+                ).format(language=language_name(language), story=quoted(story.id)),
             )
         others = [t.language for t in story.translations]
         language = next(
@@ -327,7 +337,7 @@ def _parallel(
     if language.id == story.language.id:
         return fail(
             err,
-            _("story {story} has no translation to show beside it").format(story=repr(story.id)),
+            _("story {story} has no translation to show beside it").format(story=quoted(story.id)),
         )
     story.translation(language)  # a LookupError here names what there is
     if args.json:

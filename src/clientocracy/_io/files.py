@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from typing import BinaryIO, TypeVar
 
 from .._errors import CorpusError
+from .._messages import N_, Message, at
 
 __all__ = [
     "CorpusFolder",
@@ -57,17 +58,23 @@ _LINK_ERRORS = {
     errno.ENOTDIR,
     getattr(errno, "EFTYPE", errno.ELOOP),
 }
+_NOT_REGULAR = N_("not a regular file (a folder, device or pipe)")
 # As many links as the kernel follows in one lookup.
 _MAX_LINKS = 40
 _READ_CHUNK = 1024 * 1024
 
 
+def _refused(shown: str, template: str, **args: object) -> CorpusError:
+    """The error of one problem with the file *shown*: *template* filled with *args*."""
+    return CorpusError([at(shown, Message(template, **args))])
+
+
 def _cannot_read(shown: str, error: OSError) -> CorpusError:
-    return CorpusError([f"{shown}: cannot read: {error.strerror or error}"])
+    return _refused(shown, N_("cannot read: {reason}"), reason=error.strerror or str(error))
 
 
 def _outside(shown: str) -> CorpusError:
-    return CorpusError([f"{shown}: a link that points outside the corpus folder"])
+    return _refused(shown, N_("a link that points outside the corpus folder"))
 
 
 class CorpusFolder:
@@ -144,7 +151,7 @@ class CorpusFolder:
                         raise _cannot_read(shown, error) from None
                     links += 1
                     if links > _MAX_LINKS:
-                        raise CorpusError([f"{shown}: too many links in a row"]) from None
+                        raise _refused(shown, N_("too many links in a row")) from None
                     if os.path.isabs(target):
                         inside = self._relative(target)
                         if inside is None:
@@ -158,7 +165,7 @@ class CorpusFolder:
                 if last:
                     return fd
                 folders.append(fd)
-            raise CorpusError([f"{shown}: not a regular file (a folder, device or pipe)"])
+            raise _refused(shown, _NOT_REGULAR)
         finally:
             for fd in folders[1:]:
                 os.close(fd)
@@ -189,12 +196,12 @@ class CorpusFolder:
 def _parts(name: object, shown: str) -> list[str]:
     """The components of a file name from a catalog, refused if it leaves the folder."""
     if not isinstance(name, str) or not name or "\x00" in name:
-        raise CorpusError([f"{shown}: not a usable file name"])
+        raise _refused(shown, N_("not a usable file name"))
     if os.path.isabs(name) or name.startswith(("/", "\\")) or ":" in name.split("/")[0]:
-        raise CorpusError([f"{shown}: an absolute path; name files relative to the corpus folder"])
+        raise _refused(shown, N_("an absolute path; name files relative to the corpus folder"))
     parts = name.replace("\\", "/").split("/")
     if ".." in parts:
-        raise CorpusError([f"{shown}: '..' leaves the corpus folder; keep files inside it"])
+        raise _refused(shown, N_("'..' leaves the corpus folder; keep files inside it"))
     return parts
 
 
@@ -209,10 +216,13 @@ def _read_fd(fd: int, limit: int, shown: str, left: int | None = None) -> bytes:
     except OSError as error:
         raise _cannot_read(shown, error) from None
     if not stat.S_ISREG(info.st_mode):
-        raise CorpusError([f"{shown}: not a regular file (a folder, device or pipe)"])
+        raise _refused(shown, _NOT_REGULAR)
     if info.st_size > limit:
-        raise CorpusError(
-            [f"{shown}: {info.st_size} bytes, over the limit of {limit} bytes for this file"]
+        raise _refused(
+            shown,
+            N_("{size} bytes, over the limit of {limit} bytes for this file"),
+            size=info.st_size,
+            limit=limit,
         )
     if left is not None and info.st_size > left:
         raise _over_total(shown)
@@ -232,17 +242,18 @@ def _read_fd(fd: int, limit: int, shown: str, left: int | None = None) -> bytes:
         if total > limit:
             if left is not None and limit == left:
                 raise _over_total(shown)
-            raise CorpusError([f"{shown}: over the limit of {limit} bytes for this file"])
+            raise _refused(shown, N_("over the limit of {limit} bytes for this file"), limit=limit)
         chunks.append(chunk)
     return b"".join(chunks)
 
 
 def _over_total(shown: str) -> CorpusError:
-    return CorpusError(
-        [
-            f"{shown}: reading it takes the corpus's files over the limit for one corpus; "
+    return _refused(
+        shown,
+        N_(
+            "reading it takes the corpus's files over the limit for one corpus; "
             "a corpus that names a file many times reads it every time"
-        ]
+        ),
     )
 
 
@@ -262,7 +273,7 @@ def open_corpus(
     except NotADirectoryError:
         pass
     except FileNotFoundError:
-        raise CorpusError([f"{path}: no such corpus folder or catalog file"]) from None
+        raise _refused(path, N_("no such corpus folder or catalog file")) from None
     except OSError as error:
         raise _cannot_read(path, error) from None
     # A file: the catalog. Its folder is the corpus folder.

@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from .._errors import CorpusError
+from .._messages import N_, Message, at
 
 __all__ = [
     "BYTES_PER_CONTAINER",
@@ -127,7 +128,9 @@ def decode_catalog(data: bytes, *, catalog: str) -> Any:
     """
 
     def refuse(where: str, message: str) -> CorpusError:
-        return CorpusError([f"{catalog}: {where}: {message}"])
+        return CorpusError([at(catalog, at(where, message))])
+
+    top_level = Message(N_("top level"))
 
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -145,27 +148,35 @@ def decode_catalog(data: bytes, *, catalog: str) -> Any:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise refuse(f"byte {error.start}", "not valid UTF-8; save the file as UTF-8") from None
+        raise refuse(
+            Message(N_("byte {offset}"), offset=error.start),
+            Message(N_("not valid UTF-8; save the file as UTF-8")),
+        ) from None
     if not text.strip():
-        raise refuse("text", "the file is empty")
+        raise refuse(Message(N_("text")), Message(N_("the file is empty")))
     try:
         decoding = _Decoding()
         hook = decoding.keys_only if _no_long_strings(text) else decoding.object
         value = json.loads(text, object_pairs_hook=hook, parse_constant=decoding.constant)
     except json.JSONDecodeError as error:
         raise refuse(
-            f"line {error.lineno}, column {error.colno}", f"not valid JSON: {error.msg}"
+            Message(N_("line {line}, column {column}"), line=error.lineno, column=error.colno),
+            Message(N_("not valid JSON: {reason}"), reason=error.msg),
         ) from None
     except RecursionError:
-        raise refuse("top level", "nesting is too deep to be a catalog") from None
+        raise refuse(top_level, Message(N_("nesting is too deep to be a catalog"))) from None
     except ValueError as error:  # e.g. an integer with more digits than Python converts
         raise refuse("top level", f"not a usable JSON value: {error}") from None
     if isinstance(value, dict):
         records = sum(len(v) for v in value.values() if isinstance(v, list))
         if records > MAX_RECORDS:
             raise refuse(
-                "top level",
-                f"{records:,} records, over the limit of {MAX_RECORDS:,} for one catalog",
+                top_level,
+                Message(
+                    N_("{records:,} records, over the limit of {limit:,} for one catalog"),
+                    records=records,
+                    limit=MAX_RECORDS,
+                ),
             )
     surrogates = bool(_SURROGATE_ESCAPE.search(data))
     if not (decoding.suspect or surrogates or not isinstance(value, dict)):

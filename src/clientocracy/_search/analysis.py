@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
+from .._messages import N_, Message
 from .._normalize import normalize
 
 if TYPE_CHECKING:
@@ -353,8 +354,14 @@ class Query:
 
 def _too_many(terms: int) -> NoReturn:
     raise ValueError(
-        f"the query has more than {MAX_QUERY_TERMS} words ({terms} so far), the limit; "
-        "search for fewer words: every word must match, so a few distinctive ones find as much"
+        Message(
+            N_(
+                "the query has more than {limit} words ({terms} so far), the limit; search for "
+                "fewer words: every word must match, so a few distinctive ones find as much"
+            ),
+            limit=MAX_QUERY_TERMS,
+            terms=terms,
+        )
     )
 
 

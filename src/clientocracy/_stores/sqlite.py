@@ -25,6 +25,7 @@ import attrs
 
 from .._errors import CorpusError
 from .._io.sqlite_guard import MAX_VALUE_BYTES, GuardedFile
+from .._messages import N_, Message, at
 from .._normalize import close_matches, name_key
 from .._records import (
     MAX_TRANSLATIONS,
@@ -613,36 +614,56 @@ _INSERTS: dict[str, tuple[str, Callable[[Any, int | None, Defined], tuple[object
 
 def _check_header(header: bytes, size: int, shown: str) -> None:
     """Refuse a file that is not a whole compiled corpus of this format version."""
-    rebuild = "rebuild it with `clientocracy build CORPUS -o FILE`"
     if not header.startswith(HEADER) or len(header) < 100:
-        raise CorpusError([f"{shown}: not a compiled corpus (not a SQLite database)"])
+        raise _refused(shown, N_("not a compiled corpus (not a SQLite database)"))
     if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
-        raise CorpusError(
-            [f"{shown}: a SQLite database, but not a compiled clientocracy corpus; {rebuild}"]
+        raise _refused(
+            shown,
+            N_(
+                "a SQLite database, but not a compiled clientocracy corpus; "
+                "rebuild it with `clientocracy build CORPUS -o FILE`"
+            ),
         )
     version = int.from_bytes(header[60:64], "big")
     if version != FORMAT_VERSION:
-        raise CorpusError(
-            [
-                f"{shown}: a compiled corpus of format version {version}; this release of "
-                f"clientocracy ({__version__}) reads version {FORMAT_VERSION}; {rebuild}"
-            ]
+        raise _refused(
+            shown,
+            N_(
+                "a compiled corpus of format version {version}; this release of clientocracy "
+                "({release}) reads version {wanted}; "
+                "rebuild it with `clientocracy build CORPUS -o FILE`"
+            ),
+            version=version,
+            release=__version__,
+            wanted=FORMAT_VERSION,
         )
     if int.from_bytes(header[56:60], "big") != 2:  # UTF-16le, as compile writes
-        raise CorpusError(
-            [f"{shown}: not a compiled corpus of this format (text encoding); {rebuild}"]
+        raise _refused(
+            shown,
+            N_(
+                "not a compiled corpus of this format (text encoding); "
+                "rebuild it with `clientocracy build CORPUS -o FILE`"
+            ),
         )
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     # The page count is valid when the two change counters agree (SQLite ≥ 3.7).
     if header[24:28] == header[92:96] and size < pages * page_size:
-        raise CorpusError(
-            [
-                f"{shown}: damaged: the file has {size} bytes but its header says "
-                f"{pages * page_size}; it was cut short (an interrupted copy?); {rebuild}"
-            ]
+        raise _refused(
+            shown,
+            N_(
+                "damaged: the file has {size} bytes but its header says {expected}; it was cut "
+                "short (an interrupted copy?); rebuild it with `clientocracy build CORPUS -o FILE`"
+            ),
+            size=size,
+            expected=pages * page_size,
         )
+
+
+def _refused(shown: str, template: str, **args: object) -> CorpusError:
+    """The error of one problem with the compiled file *shown*."""
+    return CorpusError([at(shown, Message(template, **args))])
 
 
 _EXPECTED: list[list[tuple[Any, ...]]] = []
@@ -677,7 +698,7 @@ def open_compiled(path: str | os.PathLike[str]) -> CompiledStore:
 
     shown = os.fspath(path)
     if not os.path.lexists(shown):
-        raise CorpusError([f"{shown}: no such compiled corpus file"])
+        raise _refused(shown, N_("no such compiled corpus file"))
     store = CompiledStore(shown)
     changed = store.changed_catalogs()
     if changed:
