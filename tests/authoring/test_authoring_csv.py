@@ -190,6 +190,9 @@ def test_a_title_in_no_script_an_id_can_spell_gets_an_id_from_its_hash(tmp_path:
         ("ایران", "iran"),
         ("خانهٔ مشتری", "khane-mshtri"),
         ("راه کوه", "rah-kuh"),
+        # The tanvin and the silent alef it sits on are "an", typed either way.
+        ("فوراً", "furan"),
+        ("فورًا", "furan"),
         # The Arabic forms of ی and ک, and Persian and Arabic digits.
         ("كيك ۱۰ ساعته", "kik-10-sate"),
         ("٣ روز", "3-ruz"),

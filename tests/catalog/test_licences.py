@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -242,6 +245,28 @@ def test_show_tells_the_licence_and_the_rights(capsys: pytest.CaptureFixture[str
     shown = " ".join(capsys.readouterr().out.split())
     assert f"Licence: {story.source.license}." in shown
     assert " ".join(str(story.source.rights).split()) in shown
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("en_US.UTF-8", "Licence not stated. Acme Ltd."),
+        # «Лицензия» is feminine: not the «не указан» said of a channel.
+        ("ru_RU.UTF-8", "Лицензия не указана. Acme Ltd."),
+        ("fa_IR.UTF-8", "مجوز ذکر نشده است. Acme Ltd."),
+    ],
+)
+def test_show_says_plainly_that_no_licence_is_stated(tmp_path: Path, lang: str, says: str) -> None:
+    folder = corpus_with(tmp_path, rights="Acme Ltd.")
+    script = Path(sys.executable).parent / "clientocracy"
+    clean = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    result = subprocess.run(
+        [str(script), "show", "acme-umbrella", "--corpus", str(folder), "--no-pager"],
+        capture_output=True, text=True, encoding="utf-8", timeout=60,
+        env={**clean, "LANG": lang, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert says in " ".join(result.stdout.split())
 
 
 def test_add_source_takes_a_licence_and_refuses_a_bad_one_plainly(

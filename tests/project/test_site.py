@@ -484,7 +484,8 @@ def _site_lunr(browser_page: Any, site: Path) -> None:
 # Each word, and its stem by the rules in lunr.fa.min.js (those of the package's search).
 _PERSIAN_STEMS = [
     ("کتاب‌ها", "کتاب"),  # the plural, after a ZWNJ
-    ("کتاب‌ها‌ی", "کتاب"),  # and the ezafe after it
+    ("کتاب‌های", "کتاب"),  # the plural with the ezafe
+    ("بزرگ‌ترین‌ها", "بزرگ"),  # the superlative, then the plural
     ("کتابها", "کتاب"),  # the plural typed without a ZWNJ
     ("كتابها", "کتاب"),  # and with the Arabic kaf
     ("سلاح‌هایش", "سلاح"),  # the plural and a possessive

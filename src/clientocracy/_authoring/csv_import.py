@@ -90,6 +90,9 @@ _PERSIAN = {
 # sukun, the hamza above ه) and the tatweel are dropped.
 _PERSIAN_VOWELS = {"\u064e": "a", "\u0650": "e", "\u064f": "o", "\u064b": "an", "\u0670": "a"}
 _MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+# The tanvin of "فوراً" sits on a silent alef (or, typed the Arabic way, just
+# before it): the two together are "an", not the alef's "a" and then "an".
+_TANVIN_ALEF = re.compile("\u0627\u064b|\u064b\u0627")
 _PERSIAN_WORD = re.compile("[\u0621-\u064a\u064b-\u065f\u0670\u0671-\u06d3\u0640]+")
 _ZWNJ = "\u200c"
 _MAX_SLUG = 60
@@ -104,7 +107,8 @@ def _persian(word: str) -> str:
     - ه that ends a word after a letter other than ا, آ or و is "e"
       ("خانه" is "khane", "راه" is "rah").
     """
-    letters = _MARKS.sub(lambda m: _PERSIAN_VOWELS.get(m.group(), ""), word)
+    letters = _TANVIN_ALEF.sub("\u064b", word)
+    letters = _MARKS.sub(lambda m: _PERSIAN_VOWELS.get(m.group(), ""), letters)
     out: list[str] = []
     for index, letter in enumerate(letters):
         before = letters[index - 1] if index else " "

@@ -255,8 +255,13 @@ def _print_source(out: Output, story: Story, width: int) -> None:
     if source.origin_url:
         out.line(one_line(source.origin_url))
     if source.license or source.rights:
-        # The rights statement is data, written in English like the origin.
-        terms = _("Licence: {license}.").format(license=source.license or _("not stated"))
+        # The rights statement is data, written in English like the origin. A
+        # missing licence is a sentence of its own, not "not stated" put in the
+        # slot: that word agrees with its noun, in gender, in Russian.
+        if source.license:
+            terms = _("Licence: {license}.").format(license=source.license)
+        else:
+            terms = _("Licence not stated.")
         out.line(wrap(f"{terms} {source.rights or ''}".rstrip(), width))
 
 

@@ -77,9 +77,10 @@ SNIPPET_SCAN_CHARS = 65_536
 
 # Persian suffixes that writers join to a word with a ZWNJ, a space or
 # nothing. Normalization reads the ZWNJ as a space, so written apart they are
-# words of their own: plural ها, ezafe and indefinite ی/ای, possessive and
-# comparative endings. They carry nothing to search for, so they index as
-# nothing, and «حلقه‌ها», «حلقه ها» and «حلقه» all index as «حلقه».
+# words of their own: plural ها, ezafe and indefinite ی/ای, possessive,
+# comparative and superlative endings. They carry nothing to search for, so
+# they index as nothing, and «حلقه‌ها», «حلقه ها» and «حلقه» all index as
+# «حلقه».
 _PERSIAN_CLITICS = frozenset(
     {
         *("ها", "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان"),
