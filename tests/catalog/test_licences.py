@@ -253,7 +253,7 @@ def test_show_tells_the_licence_and_the_rights(capsys: pytest.CaptureFixture[str
         ("en_US.UTF-8", "Licence not stated. Acme Ltd."),
         # «Лицензия» is feminine: not the «не указан» said of a channel.
         ("ru_RU.UTF-8", "Лицензия не указана. Acme Ltd."),
-        ("fa_IR.UTF-8", "مجوز ذکر نشده است. Acme Ltd."),
+        ("fa_IR.UTF-8", "پروانه ذکر نشده است. Acme Ltd."),
     ],
 )
 def test_show_says_plainly_that_no_licence_is_stated(tmp_path: Path, lang: str, says: str) -> None:
