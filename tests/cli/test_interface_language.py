@@ -419,3 +419,24 @@ def test_persian_and_russian_lines_use_their_own_commas_and_decimal_separators(
     }
     assert re.search(r"، کامپایل در [۰-۹]+٫[۰-۹] ثانیه$", built["fa"].stdout.strip())
     assert re.search(r", скомпилировано за \d+,\d с$", built["ru"].stdout.strip())
+
+
+def test_lists_inside_a_persian_problem_use_persian_commas(tmp_path: Path) -> None:
+    catalog = json.loads(
+        Path(clientocracy.__file__).with_name("data").joinpath("catalog.json").read_text("utf-8")
+    )
+    catalog["stories"][0]["channel"] = "pigeon"
+    catalog["stories"][1]["mood"] = "glad"
+    folder = tmp_path / "corpus"
+    shutil.copytree(Path(clientocracy.__file__).with_name("data") / "texts", folder / "texts")
+    (folder / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False), "utf-8")
+    english = run("validate", str(folder)).stdout
+    assert "expected one of social-media, phone, letter, message, in-person" in english
+    assert "expected id, source, span, company, principles, title, summary, channel" in english
+    persian = run("validate", str(folder), env=FA)
+    assert persian.returncode == 1
+    problems = [line for line in persian.stdout.splitlines() if "channel" in line or "mood" in line]
+    assert len(problems) == 2
+    for line in problems:
+        assert "، " in line
+        assert ", " not in line

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._errors import CorpusError
-from .._messages import N_, Message
+from .._messages import N_, Message, joined
 from .._records import (
     CHANNELS,
     MAX_TRANSLATIONS,
@@ -65,9 +65,8 @@ class Resolver:
             known = sorted(local)
             if self.base is not None:
                 known += [r.id for r in getattr(self.base, _PLURAL[facet])() if r.id not in local]
-            shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "") or Message(
-                N_("none")
-            )
+            listed = [*known[:12], *(["…"] if len(known) > 12 else [])]
+            shown = joined(listed, ", ") if listed else Message(N_("none"))
             self.known[(facet, len(local))] = shown
         self.problems.add(where, Message(_NO_SUCH[facet], field=field, ident=ident, known=shown))
         return None
@@ -375,7 +374,7 @@ def build_stories(items: Good, build: Build) -> None:
                 label,
                 Message(
                     N_("field 'channel': expected one of {channels}, got {value!r}"),
-                    channels=", ".join(CHANNELS),
+                    channels=joined(CHANNELS, ", "),
                     value=channel,
                 ),
             )

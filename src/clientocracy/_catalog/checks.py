@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._messages import N_, Message, at
+from .._messages import N_, Message, at, joined
 from .._normalize import name_key
 from .._records import (
     Span,
@@ -168,8 +168,8 @@ def _check_span_object(kind: str, value: object) -> str | None:
     if unknown:
         return Message(
             N_("unknown field(s) {names}; expected {fields}"),
-            names=", ".join(unknown),
-            fields=", ".join(fields),
+            names=joined(unknown, ", "),
+            fields=joined(list(fields), ", "),
         )
     for name, required in fields.items():
         if name not in value:
@@ -482,7 +482,9 @@ def check_fields(
         p.add(
             place,
             Message(
-                N_("unknown field {name!r}; expected {fields}"), name=name, fields=", ".join(fields)
+                N_("unknown field {name!r}; expected {fields}"),
+                name=name,
+                fields=joined(list(fields), ", "),
             ),
         )
         ok = False
