@@ -20,7 +20,7 @@ import string
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["N_", "Message", "render"]
+__all__ = ["N_", "Message", "joined", "quoted", "render"]
 
 
 def N_(template: str) -> str:
@@ -77,6 +77,11 @@ def joined(items: Sequence[str], separator: str = "; ") -> Message:
     return Message(
         template, separator=separator, **{f"item{index}": item for index, item in enumerate(items)}
     )
+
+
+def quoted(items: Sequence[str], separator: str = ", ") -> Message:
+    """*items* each quoted as a `{x!r}` field is, joined as by `joined`."""
+    return joined([Message("{item!r}", item=item) for item in items], separator)
 
 
 # Translators: the separators between the items of a list.

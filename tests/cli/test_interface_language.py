@@ -440,3 +440,16 @@ def test_lists_inside_a_persian_problem_use_persian_commas(tmp_path: Path) -> No
     for line in problems:
         assert "، " in line
         assert ", " not in line
+
+
+def test_language_tags_listed_in_a_problem_are_quoted_as_the_interface_quotes(
+    tmp_path: Path,
+) -> None:
+    data = Path(clientocracy.__file__).with_name("data")
+    catalog = json.loads((data / "catalog.json").read_text("utf-8"))
+    del catalog["stories"][0]["title"]["en"]
+    folder = tmp_path / "corpus"
+    shutil.copytree(data / "texts", folder / "texts")
+    (folder / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False), "utf-8")
+    assert "field 'title': needs a text in 'en'" in run("validate", str(folder)).stdout
+    assert "поле «title»: нужен текст на «en»" in run("validate", str(folder), env=RU).stdout

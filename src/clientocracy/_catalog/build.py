@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._errors import CorpusError
-from .._messages import N_, Message, joined
+from .._messages import N_, Message, joined, quoted
 from .._records import (
     CHANNELS,
     MAX_TRANSLATIONS,
@@ -159,7 +159,7 @@ class Build:
                 Message(
                     N_("field {field!r}: needs a text in {tags}"),
                     field=field,
-                    tags=", ".join(map(repr, missing)),
+                    tags=quoted(missing),
                 ),
             )
             ok = False
@@ -181,7 +181,7 @@ class Build:
                         ),
                         field=field,
                         tag=tag,
-                        allowed=", ".join(map(repr, allowed)),
+                        allowed=quoted(allowed),
                     ),
                 )
                 ok = False
