@@ -83,6 +83,7 @@ _SEARCH = (
 )
 _COMPILED = ("tests/stores/test_compiled_files.py", "tests/stores/test_compiled.py")
 _EXPORT = ("tests/export/test_exports.py", "tests/export/test_arrow.py", "tests/cli/test_cli.py")
+_LICENCES = ("tests/catalog/test_licences.py",)
 _CLI = ("tests/cli/test_cli_exits.py", "tests/cli/test_cli.py", "tests/cli/test_cli_terminal.py")
 
 
@@ -99,6 +100,47 @@ def _m(
 
 
 MUTATIONS: tuple[Mutation, ...] = (
+    # -- licences ----------------------------------------------------------------
+    _m(
+        "licences",
+        "_spdx.py",
+        '        if word.lower() in {"and", "or", "with"} and word not in _OPERATORS:',
+        "        if False:",
+        "an operator in lower case is taken for a licence name",
+        _LICENCES,
+    ),
+    _m(
+        "licences",
+        "_spdx.py",
+        "    if depth:",
+        "    if depth > 1:",
+        "an expression with one '(' left open is accepted",
+        _LICENCES,
+    ),
+    _m(
+        "licences",
+        "_stores/row_checks.py",
+        "    problem = expression_problem(found)",
+        "    problem = None",
+        "a compiled file's licence is read without checking it",
+        _LICENCES,
+    ),
+    _m(
+        "licences",
+        "_catalog/saving.py",
+        "    if source.license is not None:",
+        "    if source.license is None:",
+        "a saved corpus loses its sources' licences",
+        _LICENCES,
+    ),
+    _m(
+        "licences",
+        "_export/records.py",
+        '        story.source.license or "",',
+        '        "",',
+        "the CSV export leaves the licence column empty",
+        _LICENCES,
+    ),
     # -- loader and catalog checks ------------------------------------------------
     _m(
         "loader",
