@@ -412,6 +412,11 @@ class Translation:
             white space between sentences.
         translator: Who wrote the translation.
         review: How it was checked, if it was.
+        license: What the translation may be used for, as an SPDX licence
+            expression; `None` when the corpus does not say. The bundled
+            translations are `"CC-BY-4.0"`, as is all the dataset's
+            maintainers wrote. It covers the translator's work only: the
+            passage translated stays under its source's `license`.
 
     Examples:
         >>> import clientocracy
@@ -426,6 +431,7 @@ class Translation:
     segments: tuple[Segment, ...]
     translator: str
     review: str | None = None
+    license: str | None = None
 
     @property
     def text(self) -> str:

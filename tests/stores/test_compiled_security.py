@@ -362,7 +362,7 @@ def test_build_from_a_compiled_file_checks_what_it_copies(good: Path, tmp_path: 
 
 
 def test_too_many_translations_are_refused(good: Path, tmp_path: Path) -> None:
-    extra = ", ".join(f"(0, {n}, 'en', 'x', NULL)" for n in range(10, 310))
+    extra = ", ".join(f"(0, {n}, 'en', 'x', NULL, NULL)" for n in range(10, 310))
     path = tampered(good, tmp_path / "bad.sqlite", f"INSERT INTO translations VALUES {extra}")
     assert "position" in refused(path)
 

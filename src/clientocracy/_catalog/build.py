@@ -485,6 +485,7 @@ def build_translations(
                 segments=segments,
                 translator=item["translator"],
                 review=item.get("review"),
+                license=item.get("license"),
             )
         )
     return tuple(translations) if ok else None

@@ -117,6 +117,7 @@ TRANSLATION_FIELDS = {
     "language": ("id", True),
     "translator": ("text", True),
     "review": ("text?", False),
+    "license": ("license?", False),
     "segments": ("list", True),
 }
 

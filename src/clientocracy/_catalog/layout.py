@@ -32,7 +32,7 @@ _RECORDS = {
         "channel", "translations",
     ),
 }  # fmt: skip
-_TRANSLATION = ("language", "translator", "review", "segments")
+_TRANSLATION = ("language", "translator", "review", "license", "segments")
 _SEGMENT = ("start", "end", "begins", "ends", "text")
 _SPANS = ("statement", "origin_span", "span")
 

@@ -31,6 +31,8 @@ def _translation(translation: Translation, text: str) -> dict[str, Any]:
     }
     if translation.review is not None:
         entry["review"] = translation.review
+    if translation.license is not None:
+        entry["license"] = translation.license
     entry["segments"] = [{**_span(s.span, text), "text": s.text} for s in translation.segments]
     return entry
 

@@ -240,6 +240,7 @@ def _translation(translation: Translation) -> dict[str, Any]:
         "language": translation.language.id,
         "translator": translation.translator,
         "review": translation.review,
+        "license": translation.license,
         "text": translation.text,
         "segments": [
             {

@@ -150,6 +150,7 @@ CREATE TABLE translations (
     language TEXT NOT NULL REFERENCES languages (id),
     translator TEXT NOT NULL,
     review TEXT,
+    license TEXT,
     PRIMARY KEY (story, position)
 ) WITHOUT ROWID;
 CREATE TABLE segments (
@@ -376,7 +377,7 @@ class _Writer:
         self.positions: dict[str, list[int]] = {}
         self.translations = 0
         self.principle_rows: list[tuple[int, int, str]] = []
-        self.translation_rows: list[tuple[int, int, str, str, str | None]] = []
+        self.translation_rows: list[tuple[int, int, str, str, str | None, str | None]] = []
         self.segment_rows: list[tuple[int, int, int, int, int, str, str, int]] = []
 
     def defined(self, facet: str, id: str) -> str | None:
@@ -495,6 +496,7 @@ class _Writer:
                     translation.language.id,
                     translation.translator,
                     translation.review,
+                    translation.license,
                 )
             )
             self.segment_rows.extend(
@@ -514,7 +516,7 @@ class _Writer:
     def flush(self) -> None:
         db = self.db
         db.executemany("INSERT INTO story_principles VALUES (?, ?, ?)", self.principle_rows)
-        db.executemany("INSERT INTO translations VALUES (?, ?, ?, ?, ?)", self.translation_rows)
+        db.executemany("INSERT INTO translations VALUES (?, ?, ?, ?, ?, ?)", self.translation_rows)
         db.executemany("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.segment_rows)
         self.principle_rows.clear()
         self.translation_rows.clear()
@@ -1209,8 +1211,8 @@ class CompiledStore(Store):
                     )
                 )
         found: dict[int, list[Translation]] = {}
-        for story, number, language, translator, review in self._rows(
-            "SELECT story, position, language, translator, review FROM translations "
+        for story, number, language, translator, review, license in self._rows(
+            "SELECT story, position, language, translator, review, license FROM translations "
             f"WHERE story {where} ORDER BY story, position",
             parameters,
         ):
@@ -1222,6 +1224,7 @@ class CompiledStore(Store):
                         segments=tuple(segments.get((story, number), ())),
                         translator=check.text(translator, "translator"),
                         review=check.text(review, "review", optional=True),
+                        license=check.license(license, "license"),
                     )
                 )
         return {story: tuple(items) for story, items in found.items()}
