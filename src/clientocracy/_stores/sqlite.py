@@ -15,7 +15,6 @@ import sqlite3
 import stat
 import sys
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC
 from pathlib import Path
@@ -52,7 +51,7 @@ from .compiled import (
     is_compiled,
     read_stamps,
 )
-from .memory import MaskCache, Origin, Store, facet_keys, mask_of
+from .memory import BoundedCache, MaskCache, Origin, Store, facet_keys, mask_of
 
 if TYPE_CHECKING:
     from .._corpus.corpus import Corpus
@@ -706,8 +705,10 @@ class _LazySource(Source):
         try:
             text: str = _TEXT_SLOT.__get__(self, Source)
         except AttributeError:
-            text = self._store.source_text(self.id)
-            _TEXT_SLOT.__set__(self, text)
+            # Not kept in the record: the store's cache of texts is bounded,
+            # where the records a caller holds (every story of an export,
+            # say) are not.
+            return self._store.source_text(self.id)
         return text
 
     @text.setter
@@ -747,8 +748,11 @@ class CompiledStore(Store):
 
     # How many source records to keep made: stories of one source are
     # usually read together (a filter's results are in corpus order). A
-    # source reads its text only when asked for it.
+    # source reads its text only when asked for it, and the texts read are
+    # kept up to TEXT_CACHE bytes in all (as Python strings), so that reading
+    # every story of a large corpus does not end up holding every text.
     SOURCE_CACHE = 256
+    TEXT_CACHE = 32 * 2**20
     MASK_CACHE = 64
     BATCH = 256
 
@@ -769,7 +773,8 @@ class CompiledStore(Store):
         self._vocab: tuple[tuple[Language, ...], tuple[Company, ...], tuple[Principle, ...]] | None
         self._vocab = None
         self._by_id: dict[str, dict[str, Any]] = {}
-        self._sources: OrderedDict[str, Source] = OrderedDict()
+        self._sources = BoundedCache[Source](self.SOURCE_CACHE)
+        self._texts = BoundedCache[str](self.TEXT_CACHE, sys.getsizeof)
         self._masks = MaskCache(self.MASK_CACHE)
         self._search: SearchIndex | None = None
 
@@ -961,20 +966,13 @@ class CompiledStore(Store):
         return language
 
     def source(self, id: str) -> Source | None:
-        with self._lock:
-            found = self._sources.get(id)
-            if found is not None:
-                self._sources.move_to_end(id)
-                return found
+        found = self._sources.get(id)
+        if found is not None:
+            return found
         rows = self._rows(f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE id = ?", (id,))
         if not rows:
             return None
-        source = self._make_source(rows[0])
-        with self._lock:
-            self._sources[id] = source
-            if len(self._sources) > self.SOURCE_CACHE:
-                self._sources.popitem(last=False)
-        return source
+        return self._sources.put(id, self._make_source(rows[0]))
 
     def _make_source(self, row: Sequence[Any]) -> Source:
         id, language_id, titles, chars, sha256, origin, url, start, end, tags = row
@@ -1000,7 +998,13 @@ class CompiledStore(Store):
         return source
 
     def source_text(self, id: str) -> str:
-        """The whole text of source *id*, read from the file and checked."""
+        """The whole text of source *id*, read from the file and checked (or kept from before)."""
+        text = self._texts.get(id)
+        if text is None:
+            text = self._texts.put(id, self._read_text(id))
+        return text
+
+    def _read_text(self, id: str) -> str:
         rows = self._rows("SELECT CAST(text AS BLOB), chars FROM sources WHERE id = ?", (id,))
         with self._row("sources", repr(id)):
             if not rows:
