@@ -93,6 +93,30 @@ def test_persian_zero_width_non_joiners_survive(tmp_path: Path) -> None:
     assert "\u200c" in summary
 
 
+@pytest.mark.parametrize("segments", [False, True])
+def test_an_export_leaves_the_records_strings_as_they_were(segments: bool) -> None:
+    # CPython keeps a UTF-8 copy inside a non-ASCII string once something asks
+    # for one, for as long as the string lives: an export of a corpus held in
+    # memory must not leave such a copy beside every text it wrote.
+    stories = clientocracy.load(ROOT / "src" / "clientocracy" / "data").stories()
+    strings = [
+        text
+        for story in stories
+        for text in (
+            *(t for _, t in story.titles),
+            *(t for _, t in story.summaries),
+            *(s.original for t in story.translations for s in t.segments),
+            *(s.text for t in story.translations for s in t.segments),
+        )
+        if not text.isascii()
+    ]
+    assert len(strings) > 100
+    sizes = [sys.getsizeof(text) for text in strings]
+    table = clientocracy.to_arrow(stories, segments=segments)
+    assert table.num_rows > 0
+    assert [sys.getsizeof(text) for text in strings] == sizes
+
+
 def test_duckdb_answers_as_the_api_does(tmp_path: Path) -> None:
     path = tmp_path / "stories.parquet"
     clientocracy.write_parquet(STORIES, path)

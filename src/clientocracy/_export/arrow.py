@@ -246,11 +246,29 @@ def _story_arrays(pa: Any, stories: list[Story]) -> list[Any]:
         (lambda s: [p.name for p in s.principles], strings),
     )
     return [
-        *(pa.array([value(story) for story in stories], kind) for value, kind in plain),
+        *(
+            _strings(pa, map(value, stories))
+            if kind is string
+            else pa.array([value(story) for story in stories], kind)
+            for value, kind in plain
+        ),
         _texts_array(pa, [s.titles for s in stories]),
         _texts_array(pa, [s.summaries for s in stories]),
         _translations_array(pa, stories),
     ]
+
+
+def _strings(pa: Any, values: Iterable[str | None]) -> Any:
+    """A string array of *values*, encoded here rather than by pyarrow.
+
+    pyarrow reads a `str` through CPython's UTF-8 view of it, which the
+    string then keeps for as long as it lives: exporting a corpus held in
+    memory would leave a UTF-8 copy of every title and segment beside it
+    (hundreds of megabytes for a large corpus), long after the export.
+    The bytes made here go away with the batch.
+    """
+    data = pa.array([None if v is None else v.encode() for v in values], pa.binary())
+    return data.view(pa.string())
 
 
 def _offsets(pa: Any, sizes: Iterable[int]) -> Any:
@@ -262,8 +280,8 @@ def _texts_array(pa: Any, pairs: list[tuple[tuple[str, str], ...]]) -> Any:
     flat = [pair for story in pairs for pair in story]
     values = pa.StructArray.from_arrays(
         [
-            pa.array([tag for tag, _ in flat], pa.string()),
-            pa.array([t for _, t in flat], pa.string()),
+            _strings(pa, [tag for tag, _ in flat]),
+            _strings(pa, [t for _, t in flat]),
         ],
         fields=list(_texts_type(pa)),
     )
@@ -280,8 +298,8 @@ def _translations_array(pa: Any, stories: list[Story]) -> Any:
         [
             pa.array([s.span.start for s in segments], pa.int64()),
             pa.array([s.span.end for s in segments], pa.int64()),
-            pa.array([s.original for s in segments], pa.string()),
-            pa.array([s.text for s in segments], pa.string()),
+            _strings(pa, [s.original for s in segments]),
+            _strings(pa, [s.text for s in segments]),
             pa.array([s.paragraph for s in segments], pa.bool_()),
         ],
         fields=list(_segment_type(pa)),
@@ -293,10 +311,10 @@ def _translations_array(pa: Any, stories: list[Story]) -> Any:
     )
     values = pa.StructArray.from_arrays(
         [
-            pa.array([t.language.id for t in translations], pa.string()),
-            pa.array([t.translator for t in translations], pa.string()),
-            pa.array([t.review for t in translations], pa.string()),
-            pa.array([t.text for t in translations], pa.string()),
+            _strings(pa, [t.language.id for t in translations]),
+            _strings(pa, [t.translator for t in translations]),
+            _strings(pa, [t.review for t in translations]),
+            _strings(pa, [t.text for t in translations]),
             segment_lists,
         ],
         fields=list(_translation_type(pa)),
@@ -316,16 +334,16 @@ def _segment_arrays(pa: Any, stories: list[Story]) -> list[Any]:
         for translation in story.translations
         for number, segment in enumerate(translation.segments)
     ]
-    string, integer = pa.string(), pa.int64()
+    integer = pa.int64()
     return [
-        pa.array([story.id for story, _, _, _ in rows], string),
-        pa.array([story.language.id for story, _, _, _ in rows], string),
-        pa.array([language for _, language, _, _ in rows], string),
+        _strings(pa, [story.id for story, _, _, _ in rows]),
+        _strings(pa, [story.language.id for story, _, _, _ in rows]),
+        _strings(pa, [language for _, language, _, _ in rows]),
         pa.array([number for _, _, number, _ in rows], integer),
         pa.array([segment.span.start for *_, segment in rows], integer),
         pa.array([segment.span.end for *_, segment in rows], integer),
-        pa.array([segment.original for *_, segment in rows], string),
-        pa.array([segment.text for *_, segment in rows], string),
+        _strings(pa, [segment.original for *_, segment in rows]),
+        _strings(pa, [segment.text for *_, segment in rows]),
     ]
 
 
