@@ -7,6 +7,7 @@ call that needs Arrow asks for it.
 
 from __future__ import annotations
 
+import array
 import errno
 import itertools
 import os
@@ -224,55 +225,85 @@ def arrow_batches(
 
 def _story_arrays(pa: Any, stories: list[Story]) -> list[Any]:
     """The columns of ARROW_COLUMNS for *stories*, each made and converted in turn."""
-    string, strings, integer = pa.string(), pa.list_(pa.string()), pa.int64()
-    plain: tuple[tuple[Callable[[Story], Any], Any], ...] = (
-        (lambda s: s.id, string),
-        (lambda s: s.title, string),
-        (lambda s: s.title_en, string),
-        (lambda s: s.summary, string),
-        (lambda s: s.company.id, string),
-        (lambda s: s.company.name, string),
-        (lambda s: [p.id for p in s.principles], strings),
-        (lambda s: s.language.id, string),
-        (lambda s: s.source.id, string),
-        (lambda s: s.span.start, integer),
-        (lambda s: s.span.end, integer),
-        (lambda s: s.channel, string),
-        (lambda s: s.text, string),
-        (lambda s: s.language.name, string),
-        (lambda s: [language.id for language in s.languages], strings),
-        (lambda s: s.company.country, string),
-        (lambda s: s.company.industry, string),
-        (lambda s: [p.name for p in s.principles], strings),
+    strings: tuple[Callable[[Story], str | None], ...] = (
+        lambda s: s.id,
+        lambda s: s.title,
+        lambda s: s.title_en,
+        lambda s: s.summary,
+        lambda s: s.company.id,
+        lambda s: s.company.name,
+    )
+    after: tuple[Callable[[Story], str | None], ...] = (
+        lambda s: s.language.id,
+        lambda s: s.source.id,
     )
     return [
-        *(
-            _strings(pa, map(value, stories))
-            if kind is string
-            else pa.array([value(story) for story in stories], kind)
-            for value, kind in plain
-        ),
+        *(_strings(pa, [value(story) for story in stories]) for value in strings),
+        _string_lists(pa, [[p.id for p in s.principles] for s in stories]),
+        *(_strings(pa, [value(story) for story in stories]) for value in after),
+        _ints(pa, [s.span.start for s in stories]),
+        _ints(pa, [s.span.end for s in stories]),
+        _strings(pa, [s.channel for s in stories]),
+        _strings(pa, [s.text for s in stories]),
+        _strings(pa, [s.language.name for s in stories]),
+        _string_lists(pa, [[language.id for language in s.languages] for s in stories]),
+        _strings(pa, [s.company.country for s in stories]),
+        _strings(pa, [s.company.industry for s in stories]),
+        _string_lists(pa, [[p.name for p in s.principles] for s in stories]),
         _texts_array(pa, [s.titles for s in stories]),
         _texts_array(pa, [s.summaries for s in stories]),
         _translations_array(pa, stories),
     ]
 
 
-def _strings(pa: Any, values: Iterable[str | None]) -> Any:
-    """A string array of *values*, encoded here rather than by pyarrow.
+# The arrays are made from buffers rather than with `pyarrow.array`, for two
+# reasons. pyarrow reads a `str` through CPython's cached UTF-8 view, which
+# then lives as long as the string: exporting a corpus held in memory would
+# leave a UTF-8 copy of every title and segment beside it (hundreds of
+# megabytes for a large corpus) long after the export, where the bytes made
+# here go away with the batch. And `pyarrow.array` imports pandas, where it
+# is installed, to ask whether a list is one of its objects: a second and
+# 50 MB that an export does not need.
 
-    pyarrow reads a `str` through CPython's UTF-8 view of it, which the
-    string then keeps for as long as it lives: exporting a corpus held in
-    memory would leave a UTF-8 copy of every title and segment beside it
-    (hundreds of megabytes for a large corpus), long after the export.
-    The bytes made here go away with the batch.
-    """
-    data = pa.array([None if v is None else v.encode() for v in values], pa.binary())
-    return data.view(pa.string())
+_MAX_OFFSET = 2**31 - 1
+
+
+def _ints(pa: Any, values: list[int]) -> Any:
+    """An int64 array of *values*."""
+    data = pa.py_buffer(array.array("q", values))
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, data])
+
+
+def _bools(pa: Any, values: list[bool]) -> Any:
+    """A boolean array of *values* (Arrow packs booleans in bits; this converts bytes)."""
+    data = pa.py_buffer(bytes(values))
+    return pa.Array.from_buffers(pa.uint8(), len(values), [None, data]).cast(pa.bool_())
 
 
 def _offsets(pa: Any, sizes: Iterable[int]) -> Any:
-    return pa.array(itertools.accumulate(sizes, initial=0), pa.int32())
+    """The int32 offsets of lists of *sizes*: 0, then each running total."""
+    ends = array.array("i", itertools.accumulate(sizes, initial=0))
+    return pa.Array.from_buffers(pa.int32(), len(ends), [None, pa.py_buffer(ends)])
+
+
+def _strings(pa: Any, values: list[str | None]) -> Any:
+    """A string array of *values*, None a null."""
+    encoded = [b"" if v is None else v.encode() for v in values]
+    ends = array.array("q", itertools.accumulate(map(len, encoded), initial=0))
+    if ends[-1] > _MAX_OFFSET:
+        # More than one array's worth: let pyarrow say so, as it always did.
+        return pa.array(values, pa.string())
+    validity = None
+    if None in values:
+        validity = _bools(pa, [v is not None for v in values]).buffers()[1]
+    buffers = [validity, pa.py_buffer(array.array("i", ends)), pa.py_buffer(b"".join(encoded))]
+    return pa.Array.from_buffers(pa.string(), len(values), buffers)
+
+
+def _string_lists(pa: Any, lists: list[list[str]]) -> Any:
+    """A list<string> array of *lists*."""
+    values = _strings(pa, [item for items in lists for item in items])
+    return pa.ListArray.from_arrays(_offsets(pa, map(len, lists)), values)
 
 
 def _texts_array(pa: Any, pairs: list[tuple[tuple[str, str], ...]]) -> Any:
@@ -296,11 +327,11 @@ def _translations_array(pa: Any, stories: list[Story]) -> Any:
     segments = [segment for t in translations for segment in t.segments]
     segment_values = pa.StructArray.from_arrays(
         [
-            pa.array([s.span.start for s in segments], pa.int64()),
-            pa.array([s.span.end for s in segments], pa.int64()),
+            _ints(pa, [s.span.start for s in segments]),
+            _ints(pa, [s.span.end for s in segments]),
             _strings(pa, [s.original for s in segments]),
             _strings(pa, [s.text for s in segments]),
-            pa.array([s.paragraph for s in segments], pa.bool_()),
+            _bools(pa, [s.paragraph for s in segments]),
         ],
         fields=list(_segment_type(pa)),
     )
@@ -334,14 +365,13 @@ def _segment_arrays(pa: Any, stories: list[Story]) -> list[Any]:
         for translation in story.translations
         for number, segment in enumerate(translation.segments)
     ]
-    integer = pa.int64()
     return [
         _strings(pa, [story.id for story, _, _, _ in rows]),
         _strings(pa, [story.language.id for story, _, _, _ in rows]),
         _strings(pa, [language for _, language, _, _ in rows]),
-        pa.array([number for _, _, number, _ in rows], integer),
-        pa.array([segment.span.start for *_, segment in rows], integer),
-        pa.array([segment.span.end for *_, segment in rows], integer),
+        _ints(pa, [number for _, _, number, _ in rows]),
+        _ints(pa, [segment.span.start for *_, segment in rows]),
+        _ints(pa, [segment.span.end for *_, segment in rows]),
         _strings(pa, [segment.original for *_, segment in rows]),
         _strings(pa, [segment.text for *_, segment in rows]),
     ]
