@@ -24,6 +24,7 @@ import attrs
 
 from .._errors import CorpusError
 from .._io.sqlite_guard import MAX_VALUE_BYTES, GuardedFile
+from .._io.strict_json import MAX_STRING_CHARS
 from .._normalize import close_matches, name_key
 from .._records import (
     MAX_TRANSLATIONS,
@@ -36,6 +37,7 @@ from .._records import (
     Span,
     Story,
     Translation,
+    checked_segment,
 )
 from .._version import __version__
 from . import row_checks as check
@@ -1173,17 +1175,12 @@ class CompiledStore(Store):
             f"WHERE story {where} ORDER BY story, translation, position",
             parameters,
         ):
-            with self._row("segments", story, "of the story at position"):
-                if paragraph not in (0, 1):
-                    raise check.RowProblem("column paragraph: expected 0 or 1")
-                segments.setdefault((story, number), []).append(
-                    Segment(
-                        span=_span(start, end, None, "start, end"),
-                        original=check.text(original, "original"),
-                        text=check.text(text, "text"),
-                        paragraph=bool(paragraph),
-                    )
-                )
+            if _plain_segment(start, end, original, text, paragraph):
+                segment = checked_segment(start, end, original, text, paragraph == 1)
+            else:
+                with self._row("segments", story, "of the story at position"):
+                    segment = _segment(start, end, original, text, paragraph)
+            segments.setdefault((story, number), []).append(segment)
         found: dict[int, list[Translation]] = {}
         for story, number, language, translator, review in self._rows(
             "SELECT story, position, language, translator, review FROM translations "
@@ -1345,6 +1342,43 @@ class _RowCheck:
                 "damaged or was not written by `clientocracy build`: rebuild it from its catalog"
             ]
         ) from None
+
+
+def _plain_segment(
+    start: object, end: object, original: object, text: object, paragraph: object
+) -> bool:
+    """Whether a segment's values are plainly good: what `_segment` accepts, checked quickly.
+
+    A file holds millions of segments; anything unusual is left to
+    `_segment`, which says what is wrong.
+    """
+    return (
+        type(start) is int
+        and type(end) is int
+        and 0 <= start <= end <= check.MAX_POSITION
+        and type(original) is str
+        and type(text) is str
+        and 0 < len(original) <= MAX_STRING_CHARS
+        and 0 < len(text) <= MAX_STRING_CHARS
+        and not original.isspace()
+        and not text.isspace()
+        and type(paragraph) is int
+        and paragraph in (0, 1)
+    )
+
+
+def _segment(
+    start: object, end: object, original: object, text: object, paragraph: object
+) -> Segment:
+    """A segment of a row's values, each checked."""
+    if paragraph not in (0, 1):
+        raise check.RowProblem("column paragraph: expected 0 or 1")
+    return Segment(
+        span=_span(start, end, None, "start, end"),
+        original=check.text(original, "original"),
+        text=check.text(text, "text"),
+        paragraph=bool(paragraph),
+    )
 
 
 def _span(start: object, end: object, source: _LazySource | None, column: str) -> Span:
