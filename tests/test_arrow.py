@@ -197,6 +197,33 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stories.parquet"]
 
 
+@pytest.mark.parametrize("partition", [None, "language"])
+def test_a_failure_while_a_group_is_written_is_raised_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, partition: Any
+) -> None:
+    # Row groups are written while the next is made: a failure there must
+    # still reach the caller, and the file or folder must not appear.
+    from clientocracy._export import arrow
+
+    written: list[int] = []
+    real = arrow._GroupWriter._write
+
+    def write_then_fail(self: Any, table: Any, rows: int) -> None:
+        if len(written) == 2:
+            raise OSError(28, "No space left on device")
+        written.append(rows)
+        real(self, table, rows)
+
+    monkeypatch.setattr(arrow._GroupWriter, "_write", write_then_fail)
+    target = tmp_path / "out"
+    with pytest.raises(OSError, match="No space"):
+        clientocracy.write_parquet(
+            list(STORIES) * 10, target, row_group_size=3, partition_by=partition
+        )
+    assert written == [3, 3]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_written_file_gets_the_usual_permissions(tmp_path: Path) -> None:
     path = tmp_path / "stories.parquet"
     clientocracy.write_parquet(STORIES, path)

@@ -18,6 +18,8 @@ from .._records import Story
 from .records import SEGMENT_COLUMNS
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     import pyarrow
 
 __all__ = [
@@ -473,11 +475,21 @@ def write_parquet(
 
 
 class _GroupWriter:
-    """A Parquet writer that gathers batches into row groups of a bounded size."""
+    """A Parquet writer that gathers batches into row groups of a bounded size.
+
+    A full group is encoded and compressed on a thread of its own while the
+    next one is made: pyarrow lets go of the GIL to write, so the two use
+    two cores. One group is written at a time, in order, so memory holds at
+    most the group being written and the one being gathered.
+    """
 
     def __init__(self, pa: Any, file: BinaryIO | str, schema: Any, rows: int) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         self._pa = pa
         self._writer = pa.parquet.ParquetWriter(file, schema, compression="zstd")
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="clientocracy-parquet")
+        self._writing: Future[None] | None = None
         self._schema = schema
         self._rows = rows
         self._pending: list[Any] = []
@@ -501,25 +513,43 @@ class _GroupWriter:
     def flush(self) -> None:
         if self._pending:
             table = self._pa.Table.from_batches(self._pending, schema=self._schema)
-            self._writer.write_table(table, row_group_size=self._count)
+            self._wait()
+            self._writing = self._thread.submit(self._write, table, self._count)
             self.written += self._count
         self._pending, self._count, self._bytes = [], 0, 0
+
+    def _write(self, table: Any, rows: int) -> None:
+        self._writer.write_table(table, row_group_size=rows)
+
+    def _wait(self) -> None:
+        """Wait for the group being written, and raise what writing it raised."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
 
     def __enter__(self) -> _GroupWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if exc[0] is None:
-            self.flush()
-        self._writer.close()
+        try:
+            if exc[0] is None:
+                self.flush()
+                self._wait()
+        finally:
+            # Never close the file under a write: let the thread finish first.
+            self._thread.shutdown(wait=True)
+            self._writer.close()
 
 
 def _write_partitions(pa: Any, batches: Iterable[Any], folder: str, rows: int) -> None:
     """Write *batches* as Hive-style partitions of *folder*, one writer per language."""
+    from contextlib import ExitStack
     from urllib.parse import quote
 
     writers: dict[str, _GroupWriter] = {}
-    try:
+    # Every writer is closed, whatever fails: each one's thread is let go, and
+    # the folder is removed whole by the caller.
+    with ExitStack() as stack:
         for batch in batches:
             column = batch.column("language")
             kept = [name for name in batch.schema.names if name != "language"]
@@ -530,11 +560,9 @@ def _write_partitions(pa: Any, batches: Iterable[Any], folder: str, rows: int) -
                     where = os.path.join(folder, f"language={quote(tag, safe='')}")
                     os.mkdir(where)
                     file = os.path.join(where, "part-00000.parquet")
-                    writer = writers[tag] = _GroupWriter(pa, file, part.schema, rows)
+                    writer = _GroupWriter(pa, file, part.schema, rows)
+                    writers[tag] = stack.enter_context(writer)
                 writer.add(part)
-    finally:
-        for writer in writers.values():
-            writer.__exit__(None, None, None)
 
 
 def _write_folder(path: str | os.PathLike[str], fill: Callable[[str], object]) -> None:
