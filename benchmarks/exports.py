@@ -125,6 +125,9 @@ def worker(case: str, source: str) -> dict[str, Any]:
         out["export_cpu_s"] = round(time.process_time() - cpu, 2)
         out["file_mb"] = round(target.stat().st_size / 2**20, 1)
     out["peak_mb"] = memory_mb().get("VmHWM")
+    # The machine's load over the last minute: wall times on a shared machine
+    # mean little without it.
+    out["load_average"] = round(os.getloadavg()[0], 2)
     out["above_loaded_mb"] = round(out["peak_mb"] - out["rss_mb_loaded"], 1)
     return out
 

@@ -426,9 +426,9 @@ def write_parquet(
     """Write *stories* to the Parquet file *path*: the table of `to_arrow`.
 
     The stories are read and written a batch at a time, so memory holds
-    about one row group, not the corpus (a corpus compiled to a file, see
-    `compile`, reads its stories as they are asked
-    for, but keeps each source text it reads). Row groups hold at most
+    about two row groups (one being written while the next is made), not
+    the corpus (a corpus compiled to a file, see `compile`, reads its
+    stories as they are asked for). Row groups hold at most
     *row_group_size* rows and about 64 MB, so Spark, Dask and DuckDB read a
     large file in parallel. The
     file is written whole or not at all (a temporary file in the same
