@@ -681,3 +681,29 @@ def plain_fields(record: Language | Company) -> dict[str, Any]:
         for field in attrs.fields(type(record))
         for value in (getattr(record, field.name),)
     }
+
+
+# Loading a corpus with translations makes a span and a segment for each of
+# millions of segments, after checking every value itself; attrs' __init__
+# would check the span again and cost twice as much. These fill the slots
+# directly, for callers that have checked what they pass.
+_new = object.__new__
+_SET_START = Span.__dict__["start"].__set__
+_SET_END = Span.__dict__["end"].__set__
+_SET_SPAN = Segment.__dict__["span"].__set__
+_SET_ORIGINAL = Segment.__dict__["original"].__set__
+_SET_TEXT = Segment.__dict__["text"].__set__
+_SET_PARAGRAPH = Segment.__dict__["paragraph"].__set__
+
+
+def checked_segment(start: int, end: int, original: str, text: str, paragraph: bool) -> Segment:
+    """A `Segment` of values the caller has checked (`0 <= start <= end`), made without checks."""
+    span = _new(Span)
+    _SET_START(span, start)
+    _SET_END(span, end)
+    segment = _new(Segment)
+    _SET_SPAN(segment, span)
+    _SET_ORIGINAL(segment, original)
+    _SET_TEXT(segment, text)
+    _SET_PARAGRAPH(segment, paragraph)
+    return segment

@@ -132,3 +132,33 @@ def test_a_company_filter_keeps_exactly_its_stories(value: Any) -> None:
     result = clientocracy.stories(company=value)
     assert all(story.company is company for story in result)
     assert len(result) == sum(story.company is company for story in STORIES)
+
+
+@given(
+    st.integers(min_value=0, max_value=2**31 - 1),
+    st.integers(min_value=0, max_value=1000),
+    tricky,
+    tricky,
+    st.booleans(),
+)
+def test_a_segment_made_from_checked_values_is_the_usual_record(
+    start: int, length: int, original: str, text: str, paragraph: bool
+) -> None:
+    # Loading makes segments without attrs' __init__: they must be the same
+    # records in every way a user can tell.
+    from clientocracy import Segment, Span
+    from clientocracy._records import checked_segment
+
+    made = checked_segment(start, start + length, original, text, paragraph)
+    usual = Segment(
+        span=Span(start=start, end=start + length),
+        original=original,
+        text=text,
+        paragraph=paragraph,
+    )
+    assert made == usual
+    assert hash(made) == hash(usual)
+    assert made.span == usual.span
+    assert hash(made.span) == hash(usual.span)
+    assert repr(made) == repr(usual)
+    assert len(made.span) == length

@@ -93,6 +93,30 @@ def test_persian_zero_width_non_joiners_survive(tmp_path: Path) -> None:
     assert "\u200c" in summary
 
 
+@pytest.mark.parametrize("segments", [False, True])
+def test_an_export_leaves_the_records_strings_as_they_were(segments: bool) -> None:
+    # CPython keeps a UTF-8 copy inside a non-ASCII string once something asks
+    # for one, for as long as the string lives: an export of a corpus held in
+    # memory must not leave such a copy beside every text it wrote.
+    stories = clientocracy.load(ROOT / "src" / "clientocracy" / "data").stories()
+    strings = [
+        text
+        for story in stories
+        for text in (
+            *(t for _, t in story.titles),
+            *(t for _, t in story.summaries),
+            *(s.original for t in story.translations for s in t.segments),
+            *(s.text for t in story.translations for s in t.segments),
+        )
+        if not text.isascii()
+    ]
+    assert len(strings) > 100
+    sizes = [sys.getsizeof(text) for text in strings]
+    table = clientocracy.to_arrow(stories, segments=segments)
+    assert table.num_rows > 0
+    assert [sys.getsizeof(text) for text in strings] == sizes
+
+
 def test_duckdb_answers_as_the_api_does(tmp_path: Path) -> None:
     path = tmp_path / "stories.parquet"
     clientocracy.write_parquet(STORIES, path)
@@ -171,6 +195,33 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
         clientocracy.write_parquet(stories_then_fail(), path, row_group_size=2)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stories.parquet"]
+
+
+@pytest.mark.parametrize("partition", [None, "language"])
+def test_a_failure_while_a_group_is_written_is_raised_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, partition: Any
+) -> None:
+    # Row groups are written while the next is made: a failure there must
+    # still reach the caller, and the file or folder must not appear.
+    from clientocracy._export import arrow
+
+    written: list[int] = []
+    real = arrow._GroupWriter._write
+
+    def write_then_fail(self: Any, table: Any, rows: int) -> None:
+        if len(written) == 2:
+            raise OSError(28, "No space left on device")
+        written.append(rows)
+        real(self, table, rows)
+
+    monkeypatch.setattr(arrow._GroupWriter, "_write", write_then_fail)
+    target = tmp_path / "out"
+    with pytest.raises(OSError, match="No space"):
+        clientocracy.write_parquet(
+            list(STORIES) * 10, target, row_group_size=3, partition_by=partition
+        )
+    assert written == [3, 3]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_written_file_gets_the_usual_permissions(tmp_path: Path) -> None:

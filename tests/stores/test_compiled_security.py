@@ -315,6 +315,16 @@ ROWS = {
         'UPDATE segments SET "end" = 99999999',
         "span",
     ),
+    "a segment's paragraph of 2": ("UPDATE segments SET paragraph = 2", "paragraph"),
+    "a blank segment": ("UPDATE segments SET text = '   '", "column text: must not be empty"),
+    "a segment's original as bytes": (
+        "UPDATE segments SET original = X'41'",
+        "column original: expected text",
+    ),
+    "a segment that ends before it starts": (
+        'UPDATE segments SET start = "end" + 1',
+        "is not a span of the text",
+    ),
     "a translator of NULL made by bytes": (
         "UPDATE translations SET translator = X''",
         "translator",

@@ -109,6 +109,102 @@ def test_mask_caches_are_bounded(tmp_path: Path) -> None:
         assert 0 < len(store._masks) <= store.MASK_CACHE
 
 
+def many_sources(folder: Path, sources: int, stories: int, filler: int) -> Path:
+    """*sources* texts of *stories* stories each, every text padded by *filler* words."""
+    catalog: dict[str, Any] = {
+        "format": "clientocracy-catalog",
+        "version": 1,
+        "languages": [],
+        "companies": [{"id": "co", "name": "Co", "industry": "retail", "country": "US"}],
+        "principles": [],
+        "sources": [],
+        "stories": [],
+    }
+    texts: dict[str, bytes] = {}
+    for s in range(sources):
+        passages = [f"Story {s}-{n}: a customer was helped." for n in range(stories)]
+        text = "\n".join(passages) + "\n" + "padding " * filler
+        texts[f"texts/t{s}.txt"] = text.encode()
+        catalog["sources"].append(
+            {
+                "id": f"src-{s}",
+                "file": f"texts/t{s}.txt",
+                "sha256": sha(text),
+                "language": "en",
+                "title": f"Text {s}",
+                "title_en": f"Text {s}",
+                "origin": "Made for a test.",
+            }
+        )
+        offset = 0
+        for n, passage in enumerate(passages):
+            catalog["stories"].append(
+                {
+                    "id": f"story-{s}-{n}",
+                    "source": f"src-{s}",
+                    "span": {"start": offset, "end": offset + len(passage)},
+                    "company": "co",
+                    "principles": ["no-red-tape"],
+                    "title": f"Story {s}-{n}",
+                    "title_en": f"Story {s}-{n}",
+                    "summary": "A customer was helped.",
+                }
+            )
+            offset += len(passage) + 1
+    return write_corpus(folder, catalog, texts)
+
+
+def test_a_compiled_corpus_keeps_a_bounded_amount_of_source_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clientocracy._stores.sqlite import CompiledStore
+
+    sources, stories, filler = 12, 5, 2000
+    path = clientocracy.compile(
+        many_sources(tmp_path / "c", sources, stories, filler), tmp_path / "c.sqlite"
+    )
+    one_text = len("padding ") * filler
+    # Room for about three texts of the twelve.
+    monkeypatch.setattr(CompiledStore, "TEXT_CACHE", 3 * one_text + 3 * 1024)
+    corpus = clientocracy.load(path)
+    store: Any = corpus._store
+    held = list(corpus.stories())  # every record at once, as an export may hold them
+    for _ in range(2):
+        for story in held:
+            s, n = story.id.removeprefix("story-").split("-")
+            assert story.text == f"Story {s}-{n}: a customer was helped."
+            assert store._texts.weight <= CompiledStore.TEXT_CACHE
+            assert len(store._texts) <= 3
+    assert len(store._texts) >= 1
+    # A text larger than the whole cache is read, but not kept.
+    monkeypatch.setattr(CompiledStore, "TEXT_CACHE", one_text // 2)
+    small = clientocracy.load(path)
+    assert small.stories()[0].source.text.endswith("padding " * filler)
+    assert len(small._store._texts) == 0  # type: ignore[attr-defined]
+
+
+@given(
+    st.integers(min_value=1, max_value=50),
+    st.lists(st.tuples(st.sampled_from("abcdefgh"), st.integers(min_value=0, max_value=60))),
+)
+def test_a_bounded_cache_keeps_the_latest_values_within_its_limit(
+    limit: int, puts: list[tuple[str, int]]
+) -> None:
+    from clientocracy._stores.memory import BoundedCache
+
+    cache = BoundedCache[int](limit, weigh=lambda value: value)
+    latest: dict[str, int] = {}
+    for key, value in puts:
+        assert cache.put(key, value) == value
+        latest[key] = value
+        kept = {k: v for k in latest if (v := cache.get(k)) is not None}
+        # Whatever is kept is the value put last, and the total is within the limit.
+        assert all(latest[k] == v for k, v in kept.items())
+        assert cache.weight == sum(kept.values()) <= limit
+        assert len(cache) == len(kept)
+        assert (key in kept) == (value <= limit)
+
+
 # -- snippets ------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from .._records import (
     Span,
     Story,
     Translation,
+    checked_segment,
 )
 from .checks import Good, Problems, check_fields, check_span, decode_text, short
 from .format import SEGMENT_FIELDS, TRANSLATION_FIELDS, ReadFile
@@ -611,14 +612,7 @@ def _plain_segments(items: list[Any], text: str, span: Span) -> tuple[Segment, .
         gap = text[covered:start]
         if gap and not gap.isspace():
             return None
-        add(
-            Segment(
-                span=Span(start=start, end=end),
-                original=text[start:end],
-                text=rendered,
-                paragraph=bool(segments) and "\n" in gap,
-            )
-        )
+        add(checked_segment(start, end, text[start:end], rendered, bool(segments) and "\n" in gap))
         covered = end
     rest = text[covered:last]
     if rest and not rest.isspace():

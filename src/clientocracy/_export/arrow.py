@@ -7,6 +7,7 @@ call that needs Arrow asks for it.
 
 from __future__ import annotations
 
+import array
 import errno
 import itertools
 import os
@@ -17,6 +18,8 @@ from .._records import Story
 from .records import SEGMENT_COLUMNS
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     import pyarrow
 
 __all__ = [
@@ -234,38 +237,86 @@ def arrow_batches(
 
 def _story_arrays(pa: Any, stories: list[Story]) -> list[Any]:
     """The columns of ARROW_COLUMNS for *stories*, each made and converted in turn."""
-    string, strings, integer = pa.string(), pa.list_(pa.string()), pa.int64()
-    plain: tuple[tuple[Callable[[Story], Any], Any], ...] = (
-        (lambda s: s.id, string),
-        (lambda s: s.title, string),
-        (lambda s: s.title_en, string),
-        (lambda s: s.summary, string),
-        (lambda s: s.company.id, string),
-        (lambda s: s.company.name, string),
-        (lambda s: [p.id for p in s.principles], strings),
-        (lambda s: s.language.id, string),
-        (lambda s: s.source.id, string),
-        (lambda s: s.span.start, integer),
-        (lambda s: s.span.end, integer),
-        (lambda s: s.channel, string),
-        (lambda s: s.text, string),
-        (lambda s: s.source.license, string),
-        (lambda s: s.language.name, string),
-        (lambda s: [language.id for language in s.languages], strings),
-        (lambda s: s.company.country, string),
-        (lambda s: s.company.industry, string),
-        (lambda s: [p.name for p in s.principles], strings),
+    strings: tuple[Callable[[Story], str | None], ...] = (
+        lambda s: s.id,
+        lambda s: s.title,
+        lambda s: s.title_en,
+        lambda s: s.summary,
+        lambda s: s.company.id,
+        lambda s: s.company.name,
+    )
+    after: tuple[Callable[[Story], str | None], ...] = (
+        lambda s: s.language.id,
+        lambda s: s.source.id,
     )
     return [
-        *(pa.array([value(story) for story in stories], kind) for value, kind in plain),
+        *(_strings(pa, [value(story) for story in stories]) for value in strings),
+        _string_lists(pa, [[p.id for p in s.principles] for s in stories]),
+        *(_strings(pa, [value(story) for story in stories]) for value in after),
+        _ints(pa, [s.span.start for s in stories]),
+        _ints(pa, [s.span.end for s in stories]),
+        _strings(pa, [s.channel for s in stories]),
+        _strings(pa, [s.text for s in stories]),
+        _strings(pa, [s.source.license for s in stories]),
+        _strings(pa, [s.language.name for s in stories]),
+        _string_lists(pa, [[language.id for language in s.languages] for s in stories]),
+        _strings(pa, [s.company.country for s in stories]),
+        _strings(pa, [s.company.industry for s in stories]),
+        _string_lists(pa, [[p.name for p in s.principles] for s in stories]),
         _texts_array(pa, [s.titles for s in stories]),
         _texts_array(pa, [s.summaries for s in stories]),
         _translations_array(pa, stories),
     ]
 
 
+# The arrays are made from buffers rather than with `pyarrow.array`, for two
+# reasons. pyarrow reads a `str` through CPython's cached UTF-8 view, which
+# then lives as long as the string: exporting a corpus held in memory would
+# leave a UTF-8 copy of every title and segment beside it (hundreds of
+# megabytes for a large corpus) long after the export, where the bytes made
+# here go away with the batch. And `pyarrow.array` imports pandas, where it
+# is installed, to ask whether a list is one of its objects: a second and
+# 50 MB that an export does not need.
+
+_MAX_OFFSET = 2**31 - 1
+
+
+def _ints(pa: Any, values: list[int]) -> Any:
+    """An int64 array of *values*."""
+    data = pa.py_buffer(array.array("q", values))
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, data])
+
+
+def _bools(pa: Any, values: list[bool]) -> Any:
+    """A boolean array of *values* (Arrow packs booleans in bits; this converts bytes)."""
+    data = pa.py_buffer(bytes(values))
+    return pa.Array.from_buffers(pa.uint8(), len(values), [None, data]).cast(pa.bool_())
+
+
 def _offsets(pa: Any, sizes: Iterable[int]) -> Any:
-    return pa.array(itertools.accumulate(sizes, initial=0), pa.int32())
+    """The int32 offsets of lists of *sizes*: 0, then each running total."""
+    ends = array.array("i", itertools.accumulate(sizes, initial=0))
+    return pa.Array.from_buffers(pa.int32(), len(ends), [None, pa.py_buffer(ends)])
+
+
+def _strings(pa: Any, values: list[str | None]) -> Any:
+    """A string array of *values*, None a null."""
+    encoded = [b"" if v is None else v.encode() for v in values]
+    ends = array.array("q", itertools.accumulate(map(len, encoded), initial=0))
+    if ends[-1] > _MAX_OFFSET:
+        # More than one array's worth: let pyarrow say so, as it always did.
+        return pa.array(values, pa.string())
+    validity = None
+    if None in values:
+        validity = _bools(pa, [v is not None for v in values]).buffers()[1]
+    buffers = [validity, pa.py_buffer(array.array("i", ends)), pa.py_buffer(b"".join(encoded))]
+    return pa.Array.from_buffers(pa.string(), len(values), buffers)
+
+
+def _string_lists(pa: Any, lists: list[list[str]]) -> Any:
+    """A list<string> array of *lists*."""
+    values = _strings(pa, [item for items in lists for item in items])
+    return pa.ListArray.from_arrays(_offsets(pa, map(len, lists)), values)
 
 
 def _texts_array(pa: Any, pairs: list[tuple[tuple[str, str], ...]]) -> Any:
@@ -273,8 +324,8 @@ def _texts_array(pa: Any, pairs: list[tuple[tuple[str, str], ...]]) -> Any:
     flat = [pair for story in pairs for pair in story]
     values = pa.StructArray.from_arrays(
         [
-            pa.array([tag for tag, _ in flat], pa.string()),
-            pa.array([t for _, t in flat], pa.string()),
+            _strings(pa, [tag for tag, _ in flat]),
+            _strings(pa, [t for _, t in flat]),
         ],
         fields=list(_texts_type(pa)),
     )
@@ -289,11 +340,11 @@ def _translations_array(pa: Any, stories: list[Story]) -> Any:
     segments = [segment for t in translations for segment in t.segments]
     segment_values = pa.StructArray.from_arrays(
         [
-            pa.array([s.span.start for s in segments], pa.int64()),
-            pa.array([s.span.end for s in segments], pa.int64()),
-            pa.array([s.original for s in segments], pa.string()),
-            pa.array([s.text for s in segments], pa.string()),
-            pa.array([s.paragraph for s in segments], pa.bool_()),
+            _ints(pa, [s.span.start for s in segments]),
+            _ints(pa, [s.span.end for s in segments]),
+            _strings(pa, [s.original for s in segments]),
+            _strings(pa, [s.text for s in segments]),
+            _bools(pa, [s.paragraph for s in segments]),
         ],
         fields=list(_segment_type(pa)),
     )
@@ -304,10 +355,10 @@ def _translations_array(pa: Any, stories: list[Story]) -> Any:
     )
     values = pa.StructArray.from_arrays(
         [
-            pa.array([t.language.id for t in translations], pa.string()),
-            pa.array([t.translator for t in translations], pa.string()),
-            pa.array([t.review for t in translations], pa.string()),
-            pa.array([t.text for t in translations], pa.string()),
+            _strings(pa, [t.language.id for t in translations]),
+            _strings(pa, [t.translator for t in translations]),
+            _strings(pa, [t.review for t in translations]),
+            _strings(pa, [t.text for t in translations]),
             segment_lists,
         ],
         fields=list(_translation_type(pa)),
@@ -327,16 +378,15 @@ def _segment_arrays(pa: Any, stories: list[Story]) -> list[Any]:
         for translation in story.translations
         for number, segment in enumerate(translation.segments)
     ]
-    string, integer = pa.string(), pa.int64()
     return [
-        pa.array([story.id for story, _, _, _ in rows], string),
-        pa.array([story.language.id for story, _, _, _ in rows], string),
-        pa.array([language for _, language, _, _ in rows], string),
-        pa.array([number for _, _, number, _ in rows], integer),
-        pa.array([segment.span.start for *_, segment in rows], integer),
-        pa.array([segment.span.end for *_, segment in rows], integer),
-        pa.array([segment.original for *_, segment in rows], string),
-        pa.array([segment.text for *_, segment in rows], string),
+        _strings(pa, [story.id for story, _, _, _ in rows]),
+        _strings(pa, [story.language.id for story, _, _, _ in rows]),
+        _strings(pa, [language for _, language, _, _ in rows]),
+        _ints(pa, [number for _, _, number, _ in rows]),
+        _ints(pa, [segment.span.start for *_, segment in rows]),
+        _ints(pa, [segment.span.end for *_, segment in rows]),
+        _strings(pa, [segment.original for *_, segment in rows]),
+        _strings(pa, [segment.text for *_, segment in rows]),
     ]
 
 
@@ -387,9 +437,9 @@ def write_parquet(
     """Write *stories* to the Parquet file *path*: the table of `to_arrow`.
 
     The stories are read and written a batch at a time, so memory holds
-    about one row group, not the corpus (a corpus compiled to a file, see
-    `compile`, reads its stories as they are asked
-    for, but keeps each source text it reads). Row groups hold at most
+    about two row groups (one being written while the next is made), not
+    the corpus (a corpus compiled to a file, see `compile`, reads its
+    stories as they are asked for). Row groups hold at most
     *row_group_size* rows and about 64 MB, so Spark, Dask and DuckDB read a
     large file in parallel. The
     file is written whole or not at all (a temporary file in the same
@@ -436,11 +486,21 @@ def write_parquet(
 
 
 class _GroupWriter:
-    """A Parquet writer that gathers batches into row groups of a bounded size."""
+    """A Parquet writer that gathers batches into row groups of a bounded size.
+
+    A full group is encoded and compressed on a thread of its own while the
+    next one is made: pyarrow lets go of the GIL to write, so the two use
+    two cores. One group is written at a time, in order, so memory holds at
+    most the group being written and the one being gathered.
+    """
 
     def __init__(self, pa: Any, file: BinaryIO | str, schema: Any, rows: int) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         self._pa = pa
         self._writer = pa.parquet.ParquetWriter(file, schema, compression="zstd")
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="clientocracy-parquet")
+        self._writing: Future[None] | None = None
         self._schema = schema
         self._rows = rows
         self._pending: list[Any] = []
@@ -464,25 +524,43 @@ class _GroupWriter:
     def flush(self) -> None:
         if self._pending:
             table = self._pa.Table.from_batches(self._pending, schema=self._schema)
-            self._writer.write_table(table, row_group_size=self._count)
+            self._wait()
+            self._writing = self._thread.submit(self._write, table, self._count)
             self.written += self._count
         self._pending, self._count, self._bytes = [], 0, 0
+
+    def _write(self, table: Any, rows: int) -> None:
+        self._writer.write_table(table, row_group_size=rows)
+
+    def _wait(self) -> None:
+        """Wait for the group being written, and raise what writing it raised."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
 
     def __enter__(self) -> _GroupWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if exc[0] is None:
-            self.flush()
-        self._writer.close()
+        try:
+            if exc[0] is None:
+                self.flush()
+                self._wait()
+        finally:
+            # Never close the file under a write: let the thread finish first.
+            self._thread.shutdown(wait=True)
+            self._writer.close()
 
 
 def _write_partitions(pa: Any, batches: Iterable[Any], folder: str, rows: int) -> None:
     """Write *batches* as Hive-style partitions of *folder*, one writer per language."""
+    from contextlib import ExitStack
     from urllib.parse import quote
 
     writers: dict[str, _GroupWriter] = {}
-    try:
+    # Every writer is closed, whatever fails: each one's thread is let go, and
+    # the folder is removed whole by the caller.
+    with ExitStack() as stack:
         for batch in batches:
             column = batch.column("language")
             kept = [name for name in batch.schema.names if name != "language"]
@@ -493,11 +571,9 @@ def _write_partitions(pa: Any, batches: Iterable[Any], folder: str, rows: int) -
                     where = os.path.join(folder, f"language={quote(tag, safe='')}")
                     os.mkdir(where)
                     file = os.path.join(where, "part-00000.parquet")
-                    writer = writers[tag] = _GroupWriter(pa, file, part.schema, rows)
+                    writer = _GroupWriter(pa, file, part.schema, rows)
+                    writers[tag] = stack.enter_context(writer)
                 writer.add(part)
-    finally:
-        for writer in writers.values():
-            writer.__exit__(None, None, None)
 
 
 def _write_folder(path: str | os.PathLike[str], fill: Callable[[str], object]) -> None:

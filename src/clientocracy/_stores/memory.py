@@ -15,8 +15,8 @@ import array
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from .._normalize import close_matches, name_key
 from .._records import Company, Language, Principle, Source, Story
@@ -25,7 +25,18 @@ if TYPE_CHECKING:
     from .._search.index import Prebuilt, SearchIndex
     from .compiled import Provenance
 
-__all__ = ["MaskCache", "MemoryStore", "Origin", "Store", "facet_keys", "mask_of", "positions_of"]
+__all__ = [
+    "BoundedCache",
+    "MaskCache",
+    "MemoryStore",
+    "Origin",
+    "Store",
+    "facet_keys",
+    "mask_of",
+    "positions_of",
+]
+
+V = TypeVar("V")
 
 #: Where a corpus was read from: (catalog path, size in bytes, modification time in ns).
 Origin = tuple[str, int, int]
@@ -250,7 +261,60 @@ class MemoryStore(Store):
         return self._search
 
 
-class MaskCache:
+class BoundedCache(Generic[V]):
+    """The values a store made last, at most *limit* of their weight, safely under threads.
+
+    Each value weighs what *weigh* says (1 by default, so that *limit*
+    counts values); the least recently used go first once the total is
+    over the limit. A value heavier than the limit by itself is handed
+    back but not kept. A value a caller still holds stays alive, of course:
+    the cache only stops holding it.
+    """
+
+    def __init__(self, limit: int, weigh: Callable[[V], int] | None = None) -> None:
+        self._limit = limit
+        self._weigh = weigh
+        self._values: OrderedDict[str, tuple[V, int]] = OrderedDict()
+        self._weight = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __contains__(self, key: str) -> bool:
+        with self._lock:
+            return key in self._values
+
+    @property
+    def weight(self) -> int:
+        """The total weight of the values kept; never more than the limit."""
+        return self._weight
+
+    def get(self, key: str) -> V | None:
+        """The value of *key* if it is kept, now the most recently used."""
+        with self._lock:
+            found = self._values.get(key)
+            if found is None:
+                return None
+            self._values.move_to_end(key)
+            return found[0]
+
+    def put(self, key: str, value: V) -> V:
+        """Keep *value* as *key*'s, dropping the least recently used beyond the limit."""
+        weight = 1 if self._weigh is None else self._weigh(value)
+        with self._lock:
+            old = self._values.pop(key, None)
+            if old is not None:
+                self._weight -= old[1]
+            if weight <= self._limit:
+                self._values[key] = (value, weight)
+                self._weight += weight
+            while self._weight > self._limit:
+                self._weight -= self._values.popitem(last=False)[1][1]
+        return value
+
+
+class MaskCache(BoundedCache[int]):
     """The facet masks a store made last, at most *size* of them, safely under threads.
 
     A mask takes a bit per story; a corpus with many facet values (a company
@@ -258,32 +322,7 @@ class MaskCache:
     """
 
     def __init__(self, size: int) -> None:
-        self._size = size
-        self._masks: OrderedDict[str, int] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._masks)
-
-    def __contains__(self, key: str) -> bool:
-        with self._lock:
-            return key in self._masks
-
-    def get(self, key: str) -> int | None:
-        """The mask of *key* if it is kept, now the most recently used."""
-        with self._lock:
-            mask = self._masks.get(key)
-            if mask is not None:
-                self._masks.move_to_end(key)
-            return mask
-
-    def put(self, key: str, mask: int) -> int:
-        """Keep *mask* as *key*'s, dropping the least recently used beyond the size."""
-        with self._lock:
-            self._masks[key] = mask
-            if len(self._masks) > self._size:
-                self._masks.popitem(last=False)
-        return mask
+        super().__init__(size)
 
 
 def mask_of(positions: Iterable[int], size: int) -> int:

@@ -15,7 +15,6 @@ import sqlite3
 import stat
 import sys
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC
 from pathlib import Path
@@ -25,6 +24,7 @@ import attrs
 
 from .._errors import CorpusError
 from .._io.sqlite_guard import MAX_VALUE_BYTES, GuardedFile
+from .._io.strict_json import MAX_STRING_CHARS
 from .._messages import N_, Message, at
 from .._normalize import close_matches, name_key
 from .._records import (
@@ -38,6 +38,7 @@ from .._records import (
     Span,
     Story,
     Translation,
+    checked_segment,
 )
 from .._version import __version__
 from . import row_checks as check
@@ -53,7 +54,7 @@ from .compiled import (
     is_compiled,
     read_stamps,
 )
-from .memory import MaskCache, Origin, Store, facet_keys, mask_of
+from .memory import BoundedCache, MaskCache, Origin, Store, facet_keys, mask_of
 
 if TYPE_CHECKING:
     from .._corpus.corpus import Corpus
@@ -734,8 +735,10 @@ class _LazySource(Source):
         try:
             text: str = _TEXT_SLOT.__get__(self, Source)
         except AttributeError:
-            text = self._store.source_text(self.id)
-            _TEXT_SLOT.__set__(self, text)
+            # Not kept in the record: the store's cache of texts is bounded,
+            # where the records a caller holds (every story of an export,
+            # say) are not.
+            return self._store.source_text(self.id)
         return text
 
     @text.setter
@@ -775,8 +778,11 @@ class CompiledStore(Store):
 
     # How many source records to keep made: stories of one source are
     # usually read together (a filter's results are in corpus order). A
-    # source reads its text only when asked for it.
+    # source reads its text only when asked for it, and the texts read are
+    # kept up to TEXT_CACHE bytes in all (as Python strings), so that reading
+    # every story of a large corpus does not end up holding every text.
     SOURCE_CACHE = 256
+    TEXT_CACHE = 32 * 2**20
     MASK_CACHE = 64
     BATCH = 256
 
@@ -797,7 +803,8 @@ class CompiledStore(Store):
         self._vocab: tuple[tuple[Language, ...], tuple[Company, ...], tuple[Principle, ...]] | None
         self._vocab = None
         self._by_id: dict[str, dict[str, Any]] = {}
-        self._sources: OrderedDict[str, Source] = OrderedDict()
+        self._sources = BoundedCache[Source](self.SOURCE_CACHE)
+        self._texts = BoundedCache[str](self.TEXT_CACHE, sys.getsizeof)
         self._masks = MaskCache(self.MASK_CACHE)
         self._search: SearchIndex | None = None
 
@@ -989,20 +996,13 @@ class CompiledStore(Store):
         return language
 
     def source(self, id: str) -> Source | None:
-        with self._lock:
-            found = self._sources.get(id)
-            if found is not None:
-                self._sources.move_to_end(id)
-                return found
+        found = self._sources.get(id)
+        if found is not None:
+            return found
         rows = self._rows(f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE id = ?", (id,))
         if not rows:
             return None
-        source = self._make_source(rows[0])
-        with self._lock:
-            self._sources[id] = source
-            if len(self._sources) > self.SOURCE_CACHE:
-                self._sources.popitem(last=False)
-        return source
+        return self._sources.put(id, self._make_source(rows[0]))
 
     def _make_source(self, row: Sequence[Any]) -> Source:
         id, language_id, titles, chars, sha256, origin, url, start, end, tags, license, rights = row
@@ -1030,7 +1030,13 @@ class CompiledStore(Store):
         return source
 
     def source_text(self, id: str) -> str:
-        """The whole text of source *id*, read from the file and checked."""
+        """The whole text of source *id*, read from the file and checked (or kept from before)."""
+        text = self._texts.get(id)
+        if text is None:
+            text = self._texts.put(id, self._read_text(id))
+        return text
+
+    def _read_text(self, id: str) -> str:
         rows = self._rows("SELECT CAST(text AS BLOB), chars FROM sources WHERE id = ?", (id,))
         with self._row("sources", repr(id)):
             if not rows:
@@ -1199,17 +1205,12 @@ class CompiledStore(Store):
             f"WHERE story {where} ORDER BY story, translation, position",
             parameters,
         ):
-            with self._row("segments", story, "of the story at position"):
-                if paragraph not in (0, 1):
-                    raise check.RowProblem("column paragraph: expected 0 or 1")
-                segments.setdefault((story, number), []).append(
-                    Segment(
-                        span=_span(start, end, None, "start, end"),
-                        original=check.text(original, "original"),
-                        text=check.text(text, "text"),
-                        paragraph=bool(paragraph),
-                    )
-                )
+            if _plain_segment(start, end, original, text, paragraph):
+                segment = checked_segment(start, end, original, text, paragraph == 1)
+            else:
+                with self._row("segments", story, "of the story at position"):
+                    segment = _segment(start, end, original, text, paragraph)
+            segments.setdefault((story, number), []).append(segment)
         found: dict[int, list[Translation]] = {}
         for story, number, language, translator, review, license in self._rows(
             "SELECT story, position, language, translator, review, license FROM translations "
@@ -1372,6 +1373,43 @@ class _RowCheck:
                 "damaged or was not written by `clientocracy build`: rebuild it from its catalog"
             ]
         ) from None
+
+
+def _plain_segment(
+    start: object, end: object, original: object, text: object, paragraph: object
+) -> bool:
+    """Whether a segment's values are plainly good: what `_segment` accepts, checked quickly.
+
+    A file holds millions of segments; anything unusual is left to
+    `_segment`, which says what is wrong.
+    """
+    return (
+        type(start) is int
+        and type(end) is int
+        and 0 <= start <= end <= check.MAX_POSITION
+        and type(original) is str
+        and type(text) is str
+        and 0 < len(original) <= MAX_STRING_CHARS
+        and 0 < len(text) <= MAX_STRING_CHARS
+        and not original.isspace()
+        and not text.isspace()
+        and type(paragraph) is int
+        and paragraph in (0, 1)
+    )
+
+
+def _segment(
+    start: object, end: object, original: object, text: object, paragraph: object
+) -> Segment:
+    """A segment of a row's values, each checked."""
+    if paragraph not in (0, 1):
+        raise check.RowProblem("column paragraph: expected 0 or 1")
+    return Segment(
+        span=_span(start, end, None, "start, end"),
+        original=check.text(original, "original"),
+        text=check.text(text, "text"),
+        paragraph=bool(paragraph),
+    )
 
 
 def _span(start: object, end: object, source: _LazySource | None, column: str) -> Span:
