@@ -472,6 +472,7 @@ def corpora(draw: st.DrawFn) -> Corpus:
                 ),
                 translator=draw(sentences),
                 review=draw(st.none() | sentences),
+                license=draw(st.none() | st.sampled_from(LICENSES)),
             )
             for language in (translated if pieces else [])
         )
@@ -582,6 +583,7 @@ def stories_of_three_scripts(draw: st.DrawFn) -> list[Story]:
                     ),
                     translator=draw(any_sentences),
                     review=draw(st.none() | any_sentences),
+                    license=draw(st.none() | st.just("CC-BY-4.0")),
                 )
             )
         stories.append(
@@ -672,6 +674,7 @@ def story_row(story: Story) -> dict[str, Any]:
                 "language": t.language.id,
                 "translator": t.translator,
                 "review": t.review,
+                "license": t.license,
                 "text": t.text,
                 "segments": [
                     {

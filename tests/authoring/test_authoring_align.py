@@ -150,6 +150,23 @@ def test_a_story_is_translated_once_into_a_language(tmp_path: Path) -> None:
         draft.add_translation("umbrella", alignment, translator="B", title="چتر", summary="چتر")
 
 
+def test_a_translation_keeps_the_licence_it_is_given_and_refuses_a_bad_one(
+    tmp_path: Path,
+) -> None:
+    draft = draft_of(tmp_path, RUSSIAN, "ru")
+    alignment = draft.align("umbrella", PERSIAN, language="fa")
+    with pytest.raises(ValueError, match="'with' should be 'WITH'"):
+        draft.add_translation(
+            "umbrella", alignment, translator="A", title="چتر", summary="چتر",
+            license="GPL-2.0 with Classpath-exception-2.0",
+        )  # fmt: skip
+    draft.add_translation(
+        "umbrella", alignment, translator="A", title="چتر", summary="چتر", license="CC0-1.0"
+    )
+    (translation,) = draft.save().story("umbrella").translations
+    assert translation.license == "CC0-1.0"
+
+
 SENTENCES_RU = [
     "Покупательница забыла зонт в магазине.",
     "Мы отвезли зонт к ней домой.",

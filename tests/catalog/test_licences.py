@@ -284,3 +284,48 @@ def test_add_source_takes_a_licence_and_refuses_a_bad_one_plainly(
     assert main([*common, "--license", "MIT AND X", "--rights", "Acme Ltd."]) == 0
     source = own_source(clientocracy.load(folder))
     assert (source.license, source.rights) == ("MIT AND X", "Acme Ltd.")
+
+
+# -- translations ------------------------------------------------------------------------
+
+
+def test_every_bundled_translation_is_cc_by_as_the_card_says() -> None:
+    card = (ROOT / "docs" / "dataset-card.md").read_text("utf-8")
+    assert "CC BY 4.0" in card
+    translations = [t for story in BUNDLED.stories() for t in story.translations]
+    assert translations
+    assert {t.license for t in translations} == {"CC-BY-4.0"}
+
+
+def translated_corpus(tmp_path: Path, **translation_fields: object) -> Path:
+    return write_corpus(tmp_path / "corpus", user_catalog_v2(**translation_fields))
+
+
+def test_a_translations_licence_reaches_every_store_and_export(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    corpus = clientocracy.load(translated_corpus(tmp_path, license="CC0-1.0"))
+    corpus.save(tmp_path / "saved")
+    compiled = clientocracy.compile(corpus, tmp_path / "c.sqlite")
+    for each in (corpus, clientocracy.load(tmp_path / "saved"), clientocracy.load(compiled)):
+        (translation,) = each.story("acme-umbrella").translations
+        assert translation.license == "CC0-1.0"
+    stories = clientocracy.load(compiled).stories(company="acme")
+    (story,) = json.loads(clientocracy.export(stories, "json"))
+    assert [t["license"] for t in story["translations"]] == ["CC0-1.0"]
+    rows = clientocracy.segment_rows(stories)
+    assert {(r["source_license"], r["translation_license"]) for r in rows} == {(None, "CC0-1.0")}
+    clientocracy.write_parquet(stories, tmp_path / "s.parquet")
+    (nested,) = pq.read_table(tmp_path / "s.parquet").column("translations").to_pylist()
+    assert [t["license"] for t in nested] == ["CC0-1.0"]
+    clientocracy.write_parquet(stories, tmp_path / "seg.parquet", segments=True)
+    flat = pq.read_table(tmp_path / "seg.parquet").column("translation_license").to_pylist()
+    assert set(flat) == {"CC0-1.0"}
+
+
+def test_a_bad_translation_licence_is_a_problem_naming_it(tmp_path: Path) -> None:
+    problems = problems_of(translated_corpus(tmp_path, license="CC0-1.0 or MIT"))
+    (problem,) = [p for p in problems if "license" in p]
+    assert "translations[0]" in problem
+    assert "'or' should be 'OR'" in problem

@@ -48,6 +48,8 @@ def segment_table_rows(stories: list[Story]) -> list[dict[str, Any]]:
             "end": s.span.end,
             "original": story.source.text[s.span.start : s.span.end],
             "translation": s.text,
+            "source_license": story.source.license,
+            "translation_license": t.license,
         }
         for story in stories
         for t in story.translations

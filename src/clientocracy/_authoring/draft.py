@@ -533,12 +533,26 @@ class Draft:
         title: str,
         summary: str,
         review: str | None = None,
+        license: str | None = None,
     ) -> None:
         """Add *alignment* (from `align`) as *story*'s translation.
 
         *title* and *summary* are the story's title and summary in the
-        translation's language, which a translated story needs.
+        translation's language, which a translated story needs. *license*
+        is the translation's SPDX licence expression (the translator's
+        work only: the passage keeps its source's).
         """
+        if license is not None:
+            problem = expression_problem(license)
+            if problem:
+                raise ValueError(
+                    Message(
+                        N_("the translation of {story!r}: license {license!r}: {problem}"),
+                        story=story,
+                        license=license,
+                        problem=problem,
+                    )
+                )
         record = self._story(story)
         text, span, _ = self.passage(story)
         language = self.resolve("language", alignment.language)
@@ -557,6 +571,8 @@ class Draft:
         entry: dict[str, Any] = {"language": language, "translator": translator}
         if review is not None:
             entry["review"] = review
+        if license is not None:
+            entry["license"] = license
         entry["segments"] = [{**anchored(s, text), "text": t} for s, t in alignment.segments]
         record.setdefault("translations", [])
         for field, kind in (("title", dict), ("summary", dict), ("translations", list)):

@@ -252,6 +252,11 @@ def _translation_arguments(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--pairs", action="store_true", help=_("FILE is an edited pairs sheet"))
     sub.add_argument("--translator", required=True, help=_("who translated it"))
     sub.add_argument("--review", help=_("how the translation was checked"))
+    sub.add_argument(
+        "--license",
+        metavar="EXPRESSION",
+        help=_("the translation's SPDX licence expression, such as CC-BY-4.0"),
+    )
     sub.add_argument("--title", required=True, help=_("the story's title in the language"))
     sub.add_argument("--summary", required=True, help=_("the story's summary in the language"))
 
@@ -482,7 +487,7 @@ def cmd_add_translation(corpus: Corpus, args: argparse.Namespace, out: Output, e
         raise ValueError("\n".join(map(said, error.problems)) + hint) from None
     draft.add_translation(
         args.story, alignment, translator=args.translator, title=args.title,
-        summary=args.summary, review=args.review,
+        summary=args.summary, review=args.review, license=args.license,
     )  # fmt: skip
     count = len(alignment.segments)
     added = ngettext(

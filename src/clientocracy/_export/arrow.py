@@ -44,12 +44,13 @@ CSV export has it, so that the first columns of both stay the same.
 """
 
 # The columns that may hold null: what the data may leave unsaid.
-_NULLABLE = frozenset({"channel", "source_license"})
+_NULLABLE = frozenset({"channel", "source_license", "translation_license"})
 
 _TEXTS = "list<struct<language: string, text: string>>"
 _SEGMENT = "struct<start: int64, end: int64, original: string, text: string, paragraph: bool>"
 _TRANSLATION = (
-    "struct<language: string, translator: string, review: string, text: string, "
+    "struct<language: string, translator: string, review: string, license: string, "
+    "text: string, "
     f"segments: list<{_SEGMENT}>>"
 )
 
@@ -137,7 +138,7 @@ def arrow_schema(*, segments: bool = False) -> pyarrow.Schema:
 
     Its columns are `ARROW_COLUMNS` or, with
     *segments*, `SEGMENT_COLUMNS`. Only
-    `channel`, `source_license` (and, in `translations`, `review`) may be
+    `channel`, `source_license` (and, in `translations`, `review` and `license`) may be
     null. Needs
     pyarrow: `pip install 'clientocracy[parquet]'`.
 
@@ -185,6 +186,7 @@ def _translation_type(pa: Any) -> Any:
             ("language", pa.string()),
             ("translator", pa.string()),
             ("review", pa.string()),
+            ("license", pa.string()),
             ("text", pa.string()),
             ("segments", pa.list_(_segment_type(pa))),
         ]
@@ -358,6 +360,7 @@ def _translations_array(pa: Any, stories: list[Story]) -> Any:
             _strings(pa, [t.language.id for t in translations]),
             _strings(pa, [t.translator for t in translations]),
             _strings(pa, [t.review for t in translations]),
+            _strings(pa, [t.license for t in translations]),
             _strings(pa, [t.text for t in translations]),
             segment_lists,
         ],
@@ -373,7 +376,7 @@ def _translations_array(pa: Any, stories: list[Story]) -> Any:
 def _segment_arrays(pa: Any, stories: list[Story]) -> list[Any]:
     """The columns of SEGMENT_COLUMNS for the segments of *stories*' translations."""
     rows = [
-        (story, translation.language.id, number, segment)
+        (story, translation, number, segment)
         for story in stories
         for translation in story.translations
         for number, segment in enumerate(translation.segments)
@@ -381,12 +384,14 @@ def _segment_arrays(pa: Any, stories: list[Story]) -> list[Any]:
     return [
         _strings(pa, [story.id for story, _, _, _ in rows]),
         _strings(pa, [story.language.id for story, _, _, _ in rows]),
-        _strings(pa, [language for _, language, _, _ in rows]),
+        _strings(pa, [translation.language.id for _, translation, _, _ in rows]),
         _ints(pa, [number for _, _, number, _ in rows]),
         _ints(pa, [segment.span.start for *_, segment in rows]),
         _ints(pa, [segment.span.end for *_, segment in rows]),
         _strings(pa, [segment.original for *_, segment in rows]),
         _strings(pa, [segment.text for *_, segment in rows]),
+        _strings(pa, [story.source.license for story, _, _, _ in rows]),
+        _strings(pa, [translation.license for _, translation, _, _ in rows]),
     ]
 
 

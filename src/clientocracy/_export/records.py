@@ -66,6 +66,16 @@ SEGMENT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("end", "int64", "where it ends (exclusive)"),
     ("original", "string", "the original's words, `source.text[start:end]`"),
     ("translation", "string", "the segment's translation"),
+    (
+        "source_license",
+        "string",
+        "the SPDX licence expression of the source text, or null where its corpus is silent",
+    ),
+    (
+        "translation_license",
+        "string",
+        "the SPDX licence expression of the translation, or null where its corpus is silent",
+    ),
 )
 """The columns of the flat table of aligned segments: one row a segment of a translation.
 
@@ -291,6 +301,8 @@ def _segment_rows(stories: Iterable[Story]) -> Iterator[dict[str, Any]]:
                     "end": segment.span.end,
                     "original": segment.original,
                     "translation": segment.text,
+                    "source_license": story.source.license,
+                    "translation_license": translation.license,
                 }
 
 
