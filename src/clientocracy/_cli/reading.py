@@ -29,10 +29,10 @@ if TYPE_CHECKING:
 
 
 def cmd_list(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    from .._export.records import as_dict
-
     stories = filtered_stories(corpus, args)
     if args.json:
+        from .._export.records import as_dict
+
         print_json(out, [as_dict(story) for story in stories])
     elif stories:
         language = reading_language(corpus, args)
@@ -76,8 +76,6 @@ def _title(story: Story, language: Language) -> str:
 
 
 def cmd_search(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    from .._export.records import as_dict
-
     if args.limit < 0:
         return fail(err, _("--limit cannot be negative, got {limit}").format(limit=args.limit))
     query = " ".join(args.query)
@@ -89,6 +87,8 @@ def cmd_search(corpus: Corpus, args: argparse.Namespace, out: Output, err: Outpu
         limit=args.limit,
     )
     if args.json:
+        from .._export.records import as_dict
+
         print_json(out, [as_dict(hit) for hit in hits])
     else:
         language = reading_language(corpus, args)
@@ -282,13 +282,13 @@ def _show_parallel(out: Output, story: Story, language: Language) -> None:
 
 
 def cmd_show(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    from .._export.records import as_dict
-
     story = corpus.story(args.id)
     language = None if args.in_language is None else corpus.language(args.in_language)
     if getattr(args, "parallel", False):
         return _parallel(corpus, story, language, args, out, err)
     if args.json:
+        from .._export.records import as_dict
+
         print_json(out, as_dict(story))
     else:
         if language is not None:
