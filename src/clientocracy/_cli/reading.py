@@ -19,6 +19,7 @@ from .common import (
     print_json,
     print_table,
     reading_language,
+    terminal_size,
     terminal_width,
 )
 from .i18n import CHANNEL_NAMES, _, comma, current, language_name, listed, ngettext, number
@@ -256,11 +257,9 @@ def _summary(story: Story, language: Language) -> str:
 
 def _show_parallel(out: Output, story: Story, language: Language) -> None:
     """The original and a translation, segment by segment, side by side or stacked."""
-    import shutil
-
     from .parallel import MAX_WIDTH, print_parallel
 
-    width = min(shutil.get_terminal_size((88, 24)).columns, MAX_WIDTH)
+    width = min(terminal_size((88, 24)).columns, MAX_WIDTH)
     translation = story.translation(language)
     segments = len(translation.segments)
     about = (

@@ -18,7 +18,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -55,6 +54,8 @@ from .compiled import (
 from .memory import MaskCache, Origin, Store, facet_keys, mask_of
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .._corpus.corpus import Corpus
     from .._search.index import SearchIndex
 
@@ -233,7 +234,10 @@ def compile_corpus(
 
     *timings*, if given, receives the seconds each step took (for the benchmarks).
     """
+    # pathlib (with urllib and ipaddress) only when writing: opening a
+    # compiled file, what every command on one does, needs none of it.
     import tempfile
+    from pathlib import Path
 
     if not os.fspath(path):
         raise FileNotFoundError(2, "an empty file name; name the file to write", "")
