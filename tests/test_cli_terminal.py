@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 from unittest import mock
 
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 
 import clientocracy
 from clientocracy._cli.common import terminal_size
+from clientocracy._cli.output import fill_words
 from clientocracy._cli.tables import display_width, fit_table, shorten
 from clientocracy._errors import install_command
 
@@ -121,6 +123,26 @@ def test_terminal_size_answers_as_shutil_does(
             stack.enter_context(mock.patch.object(sys, "__stdout__", None))
         assert terminal_size(fallback) == shutil.get_terminal_size(fallback)
         assert terminal_size() == shutil.get_terminal_size()
+
+
+@given(
+    text=st.text(alphabet="ab \u00a0\u2003\u200c\u0301\t\nжخ-", max_size=400)
+    | st.text(max_size=200),
+    width=st.integers(1, 120),
+    indent=st.sampled_from(["", " ", "  ", "    "]),
+)
+def test_text_is_wrapped_into_the_lines_textwrap_makes(text: str, width: int, indent: str) -> None:
+    # Wrapping is done without importing textwrap; the lines must be its lines.
+    words = text.split()
+    expected = textwrap.fill(
+        " ".join(words),
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    assert fill_words(words, width, indent) == expected
 
 
 def test_show_suggests_the_stories_of_a_company_or_a_partial_id() -> None:

@@ -61,8 +61,17 @@ _DROPPED = (
 
 _REPLACEMENTS = {**_CHAR_MAP, **dict.fromkeys(_DROPPED, "")}
 # str.translate() looks every character up in a dict, which is slow on long
-# texts; a regex finds the few characters that change at C speed.
-_SPECIAL = re.compile("[" + re.escape("".join(_REPLACEMENTS)) + "]")
+# texts; a regex finds the few characters that change at C speed. It is
+# compiled on first use: compiling it costs a command that looks no name up
+# (`show ID`, `list`) a noticeable part of its start-up time.
+_special: re.Pattern[str] | None = None
+
+
+def _special_characters() -> re.Pattern[str]:
+    global _special
+    if _special is None:
+        _special = re.compile("[" + re.escape("".join(_REPLACEMENTS)) + "]")
+    return _special
 
 
 def _replace(match: re.Match[str]) -> str:
@@ -76,8 +85,9 @@ _KEY_TABLE = str.maketrans({"'": None, "-": " ", "_": " ", ".": " "})
 
 def _normalize_once(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
-    if _SPECIAL.search(text):
-        text = _SPECIAL.sub(_replace, text)
+    special = _special or _special_characters()
+    if special.search(text):
+        text = special.sub(_replace, text)
     text = unicodedata.normalize("NFKC", text)
     return " ".join(text.split())
 

@@ -23,6 +23,7 @@ __all__ = [
     "Output",
     "OutputError",
     "Styled",
+    "fill_words",
     "neutralize",
     "one_line",
     "unmark",
@@ -65,24 +66,41 @@ def wrap(text: str, width: int, indent: str = "") -> str:
     Paragraphs are separated by blank lines; Persian text is kept in logical
     order, since the terminal applies its own bidirectional layout.
     """
-    import textwrap
-
-    def fill(line: str) -> str:
-        return textwrap.fill(
-            " ".join(line.split()),
-            width=max(width, 20),
-            initial_indent=indent,
-            subsequent_indent=indent,
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-
+    width = max(width, 20)
     paragraphs = re.split(r"\n[ \t\u00a0]*\n\s*", neutralize(text).strip())
     return "\n\n".join(
-        "\n".join(fill(line) for line in paragraph.splitlines() if line.strip())
+        "\n".join(
+            fill_words(line.split(), width, indent)
+            for line in paragraph.splitlines()
+            if line.strip()
+        )
         for paragraph in paragraphs
         if paragraph.strip()
     )
+
+
+def fill_words(words: list[str], width: int, indent: str = "") -> str:
+    """*words* in lines of at most *width* columns (a longer word alone), each after *indent*.
+
+    The lines `textwrap.fill` makes of the words joined by spaces, with
+    `break_long_words` and `break_on_hyphens` off (a test holds the two
+    equal): importing textwrap, which compiles its patterns for the cases
+    these words never have, cost a command that shows a story a noticeable
+    part of its start-up time.
+    """
+    room = width - len(indent)
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0
+    for word in words:
+        if line and used + 1 + len(word) > room:
+            lines.append(indent + " ".join(line))
+            line, used = [], 0
+        used += len(word) + (1 if line else 0)  # and a space before it
+        line.append(word)
+    if line:
+        lines.append(indent + " ".join(line))
+    return "\n".join(lines)
 
 
 # Highlights are marked with two private-use characters while text is
