@@ -303,7 +303,8 @@ def _removed_on_signal(temporary: str) -> Iterator[None]:
 def _fill(temporary: str, corpus: Corpus, lap: _Laps) -> None:
     from datetime import datetime
 
-    from .._search.index import create_index_table, fill_index
+    from .._search.index import fill_index
+    from .._search.schema import create_index_table
 
     db = sqlite3.connect(temporary)
     try:
@@ -651,7 +652,7 @@ _EXPECTED: list[list[tuple[Any, ...]]] = []
 def expected_schema() -> list[tuple[Any, ...]]:
     """Every object of the schema `compile` writes, as ``sqlite_master`` lists it."""
     if not _EXPECTED:
-        from .._search.index import create_index_table
+        from .._search.schema import create_index_table
 
         db = sqlite3.connect(":memory:")
         try:
