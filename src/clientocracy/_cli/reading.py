@@ -25,7 +25,8 @@ from .common import (
 from .i18n import CHANNEL_NAMES, _, comma, current, language_name, listed, ngettext, number
 
 if TYPE_CHECKING:
-    from .._records import Language, SearchHit, Story
+    from .._records import Language, Story
+    from .._search.hits import SearchHit
     from .output import Marked, Output
 
 

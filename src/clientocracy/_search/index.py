@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from .._records import MAX_TRANSLATIONS, SearchHit
+from .._records import MAX_TRANSLATIONS
 
 if TYPE_CHECKING:
     import sqlite3
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .._stores.memory import Store
 
 from .analysis import DEFAULT_SNIPPET_WIDTH, WEIGHTS, Query, get_stemmer, split_words
+from .hits import SearchHit
 from .schema import COLUMNS, create_index_table
 from .snippets import snippet
 
