@@ -62,6 +62,7 @@ class Mutation:
 
 # The tests each area is expected to be caught by.
 _LOADING = ("tests/test_loading.py", "tests/test_corpora.py", "tests/test_security.py")
+_PRECHECKED = ("tests/test_prechecked.py",)
 _JSON = ("tests/test_limits.py", "tests/test_loading.py", "tests/test_security.py")
 _FILES = ("tests/test_files.py", "tests/test_limits.py", "tests/test_security.py")
 _TERMINAL = ("tests/test_neutralizer.py", "tests/test_cli.py", "tests/test_security.py")
@@ -177,6 +178,22 @@ MUTATIONS: tuple[Mutation, ...] = (
         "    if version not in SUPPORTED_VERSIONS:",
         "a version of true (== 1) is read as version 1",
         _LOADING,
+    ),
+    _m(
+        "loader",
+        "_catalog/loading.py",
+        "        if checked_fingerprint(read_file) == fingerprint:",
+        "        if checked_fingerprint(read_file) is not None:",
+        "a bundled catalog changed since it was checked is built without the checks",
+        _PRECHECKED,
+    ),
+    _m(
+        "loader",
+        "_catalog/prechecked.py",
+        '                paragraph=bool(segments) and "\\n" in text[covered:start],',
+        "                paragraph=bool(segments),",
+        "the unchecked build starts a paragraph at every segment",
+        _PRECHECKED,
     ),
     # -- strict JSON -------------------------------------------------------------------
     _m(
@@ -308,8 +325,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     _m(
         "terminal",
         "_cli/output.py",
-        "\\u2066-\\u2069\\u200e\\u200f\\u061c\\ud800",
-        "\\u2066-\\u2069\\u200e\\u200f\\ud800",
+        '\\u200e\\u200f\\u061c"',
+        '\\u200e\\u200f"',
         "U+061C ARABIC LETTER MARK reaches the terminal",
         _TERMINAL,
     ),
@@ -340,24 +357,24 @@ MUTATIONS: tuple[Mutation, ...] = (
     _m(
         "terminal",
         "_cli/output.py",
-        "\\u202a-\\u202e\\u2066",
-        "\\u202a-\\u202d\\u2066",
+        "\\u202d\\u202e\\u2066",
+        "\\u202d\\u2066",
         "U+202E RIGHT-TO-LEFT OVERRIDE reaches the terminal",
         _TERMINAL,
     ),
     _m(
         "terminal",
         "_cli/output.py",
-        "\\u2066-\\u2069\\u200e",
-        "\\u2066-\\u2068\\u200e",
+        "\\u2068\\u2069\\u200e",
+        "\\u2068\\u200e",
         "U+2069 POP DIRECTIONAL ISOLATE reaches the terminal",
         _TERMINAL,
     ),
     _m(
         "terminal",
         "_cli/output.py",
-        "\\u061c\\ud800-\\udfff]",
-        "\\u061c]",
+        "        text = re.sub(_SURROGATES, _escape, text)",
+        "        pass",
         "lone surrogates reach the terminal",
         _TERMINAL,
     ),
