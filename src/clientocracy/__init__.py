@@ -76,15 +76,14 @@ if TYPE_CHECKING:
         Language,
         Principle,
         Quote,
-        SearchHit,
         Segment,
-        Snippet,
         Source,
         Span,
         Story,
         Translation,
     )
     from ._search.analysis import search_terms
+    from ._search.hits import SearchHit, Snippet
     from ._stores.compiled import Provenance, StaleCorpusWarning
 
 
@@ -200,9 +199,9 @@ _LAZY = {
     "PrincipleLike": "._corpus.corpus",
     "Provenance": "._stores.compiled",
     "Quote": "._records",
-    "SearchHit": "._records",
+    "SearchHit": "._search.hits",
     "Segment": "._records",
-    "Snippet": "._records",
+    "Snippet": "._search.hits",
     "Source": "._records",
     "Span": "._records",
     "StaleCorpusWarning": "._stores.compiled",

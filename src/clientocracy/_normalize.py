@@ -61,8 +61,21 @@ _DROPPED = (
 
 _REPLACEMENTS = {**_CHAR_MAP, **dict.fromkeys(_DROPPED, "")}
 # str.translate() looks every character up in a dict, which is slow on long
-# texts; a regex finds the few characters that change at C speed.
-_SPECIAL = re.compile("[" + re.escape("".join(_REPLACEMENTS)) + "]")
+# texts; a regex finds the few characters that change at C speed. Compiling
+# the regex costs more than translating a few hundred short texts, though:
+# names, query words and the words of snippets, what a command normalizes,
+# are translated, and the regex is compiled the first time a long text
+# (a passage being indexed) needs it.
+_TABLE = str.maketrans(_REPLACEMENTS)
+_SHORT = 64
+_special: re.Pattern[str] | None = None
+
+
+def _special_characters() -> re.Pattern[str]:
+    global _special
+    if _special is None:
+        _special = re.compile("[" + re.escape("".join(_REPLACEMENTS)) + "]")
+    return _special
 
 
 def _replace(match: re.Match[str]) -> str:
@@ -76,8 +89,12 @@ _KEY_TABLE = str.maketrans({"'": None, "-": " ", "_": " ", ".": " "})
 
 def _normalize_once(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
-    if _SPECIAL.search(text):
-        text = _SPECIAL.sub(_replace, text)
+    if len(text) <= _SHORT:
+        text = text.translate(_TABLE)
+    else:
+        special = _special or _special_characters()
+        if special.search(text):
+            text = special.sub(_replace, text)
     text = unicodedata.normalize("NFKC", text)
     return " ".join(text.split())
 

@@ -147,3 +147,32 @@ def test_an_unexpected_error_exits_70_with_one_line_and_no_traceback(
         "clientocracy: internal error: RuntimeError: a bug. "
         "Please report it, with the command that caused it.\n"
     )
+
+
+def test_the_command_collects_garbage_while_it_runs_and_exits_with_its_status(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The collector is paused while the command starts; a long command
+    # (a build, an export) must run with it on, or cycles would pile up.
+    import gc
+
+    import clientocracy._cli.app as app
+
+    seen: list[bool] = []
+
+    def command(*args: object) -> int:
+        seen.append(gc.isenabled())
+        return 1
+
+    monkeypatch.setattr(app, "_command", lambda name: command)
+    monkeypatch.setattr("sys.argv", ["clientocracy", "list"])
+    was_enabled = gc.isenabled()
+    try:
+        with pytest.raises(SystemExit) as exit:
+            app.run()
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+    assert seen == [True]
+    assert exit.value.code == 1

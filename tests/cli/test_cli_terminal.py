@@ -8,16 +8,24 @@ when its shell is not installed, except in CI (`CI=true`, or
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
+import textwrap
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import clientocracy
+from clientocracy._cli.common import terminal_size
+from clientocracy._cli.output import fill_words
 from clientocracy._cli.tables import display_width, fit_table, shorten
 from clientocracy._errors import install_command
 
@@ -84,6 +92,57 @@ def test_shorten_cuts_at_a_word_and_counts_wide_characters() -> None:
 
 
 # -- messages -------------------------------------------------------------------
+
+
+_SIZE_VALUES = st.one_of(
+    st.none(),
+    st.integers(-5, 400).map(str),
+    st.sampled_from(["", " 80", "wide", "1e3", "0x50"]),
+)
+
+
+@given(
+    columns=_SIZE_VALUES,
+    lines=_SIZE_VALUES,
+    fallback=st.tuples(st.integers(1, 300), st.integers(1, 100)),
+    stdout_gone=st.booleans(),
+)
+def test_terminal_size_answers_as_shutil_does(
+    columns: str | None, lines: str | None, fallback: tuple[int, int], stdout_gone: bool
+) -> None:
+    # The command reads the terminal's size without importing shutil; every
+    # width it lays out (tables, --help, search hits) must be shutil's.
+    environ = {
+        name: value for name, value in (("COLUMNS", columns), ("LINES", lines)) if value is not None
+    }
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(mock.patch.dict(os.environ, environ))
+        for name in {"COLUMNS", "LINES"} - set(environ):
+            os.environ.pop(name, None)
+        if stdout_gone:
+            stack.enter_context(mock.patch.object(sys, "__stdout__", None))
+        assert terminal_size(fallback) == shutil.get_terminal_size(fallback)
+        assert terminal_size() == shutil.get_terminal_size()
+
+
+@given(
+    text=st.text(alphabet="ab \u00a0\u2003\u200c\u0301\t\nжخ-", max_size=400)
+    | st.text(max_size=200),
+    width=st.integers(1, 120),
+    indent=st.sampled_from(["", " ", "  ", "    "]),
+)
+def test_text_is_wrapped_into_the_lines_textwrap_makes(text: str, width: int, indent: str) -> None:
+    # Wrapping is done without importing textwrap; the lines must be its lines.
+    words = text.split()
+    expected = textwrap.fill(
+        " ".join(words),
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    assert fill_words(words, width, indent) == expected
 
 
 def test_show_suggests_the_stories_of_a_company_or_a_partial_id() -> None:

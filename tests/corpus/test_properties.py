@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import itertools
 from typing import Any
+from unittest import mock
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 import clientocracy
-from clientocracy import UnknownValueError, name_key, normalize
+from clientocracy import UnknownValueError, _normalize, name_key, normalize
 
 STORIES = clientocracy.stories()
 COMPANIES = clientocracy.companies()
@@ -49,6 +50,22 @@ def test_name_key_is_idempotent_and_ignores_surrounding_space(text: str) -> None
     key = name_key(text)
     assert name_key(key) == key
     assert name_key(f"  {text}\u00a0") == key
+
+
+@given(
+    st.lists(
+        st.sampled_from(sorted(_normalize._REPLACEMENTS)) | st.text(max_size=8) | tricky,
+        max_size=30,
+    ).map("".join)
+)
+def test_short_and_long_texts_are_normalized_alike(text: str) -> None:
+    # Short texts have their characters replaced by a table, long ones by a
+    # regex; the same text through either must come out the same.
+    with mock.patch.object(_normalize, "_SHORT", -1):
+        by_regex = normalize(text)
+    with mock.patch.object(_normalize, "_SHORT", len(text) * 4 + 8):
+        by_table = normalize(text)
+    assert by_table == by_regex
 
 
 letters = st.text(alphabet=st.sampled_from("abcxyzABCXYZабвёжЁЖЯяیکهاآپچژگ '’-"), max_size=30)

@@ -72,6 +72,7 @@ def test_wheel_carries_the_data_and_the_type_marker(wheel: Path) -> None:
     assert "clientocracy/data/texts/000_dc1afdb775c16d28.txt" in names
     assert "clientocracy/data/texts/003_374cabf50464a2fb.txt" in names
     assert "clientocracy/data/search-index.sqlite" in names
+    assert "clientocracy/data/catalog.checked" in names
     assert not any(name.startswith("tests/") for name in names)
     # Every licence the package's expression names ships with its text.
     (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]

@@ -711,3 +711,22 @@ def test_a_pipe_swapped_in_after_the_check_is_refused_not_waited_on(
             file.connect()
     finally:
         file.close()
+
+
+@given(path=st.text(st.characters(blacklist_categories=["Cs"]), max_size=80))
+def test_a_file_name_is_quoted_in_its_uri_as_urllib_quotes_it(path: str) -> None:
+    # The URI SQLite opens a compiled file by is made without urllib; a
+    # name with "?", "#", "%" or any other character must still name the file.
+    from urllib.parse import quote
+
+    from clientocracy._io.sqlite_guard import uri_quote
+
+    assert uri_quote(path) == quote(path, safe="/:")
+
+
+def test_a_compiled_file_whose_name_needs_quoting_opens(tmp_path: Path) -> None:
+    folder = tmp_path / "a ?#%&=; ё دا 100%"
+    folder.mkdir()
+    target = folder / "stories #1?.sqlite"
+    clientocracy.compile(Corpus.bundled(), target)
+    assert Corpus.load(target).stories().ids() == clientocracy.stories().ids()

@@ -25,6 +25,7 @@ from .common import (
     fail,
     stderr_output,
     stdout_output,
+    terminal_size,
     warn,
 )
 from .errors import described
@@ -34,6 +35,8 @@ from .parser import build_parser
 # typing is left unimported at run time: `--version` and `--help` start faster.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import NoReturn
+
     from .._corpus.corpus import Corpus
     from .output import Output
 
@@ -99,14 +102,19 @@ def _corpus(args: argparse.Namespace, err: Output) -> Corpus:
     A compiled file given alone is used as it is: `build` already decided
     whether the bundled stories are in it, and merging would read it whole.
     """
-    import warnings
-
     from .._corpus.corpus import Corpus
-    from .._stores.compiled import StaleCorpusWarning, looks_like_sqlite
 
     paths = [*args.corpus, *getattr(args, "corpus_after", ())]
     if args.command == "build":
         paths += args.paths
+    if not paths:  # the bundled stories alone: nothing compiled, nothing stale to warn of
+        if args.no_bundled:
+            return Corpus(languages=(), companies=(), principles=(), sources=(), stories=())
+        return Corpus.bundled()
+    import warnings
+
+    from .._stores.compiled import StaleCorpusWarning, looks_like_sqlite
+
     compiled = {path for path in paths if os.path.isfile(path) and looks_like_sqlite(path)}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", StaleCorpusWarning)
@@ -135,6 +143,42 @@ def _corpus(args: argparse.Namespace, err: Output) -> Corpus:
     if not corpora:
         return Corpus(languages=(), companies=(), principles=(), sources=(), stories=())
     return corpora[0].merge(*corpora[1:])
+
+
+# Whether `run` paused the cyclic garbage collector for the start-up.
+_collector_paused = False
+
+
+def run() -> NoReturn:
+    """The `clientocracy` command itself: `main()` on `sys.argv`, then exit with its status.
+
+    A command is a short-lived process. Until its corpus is loaded it makes
+    objects that live as long as it does (modules, classes, records), which
+    the cyclic garbage collector would walk again and again for nothing: it
+    is paused until then. When the command is done, what is left is frozen,
+    so that the interpreter's last collection does not walk every object
+    once more just before the process ends and its memory is released.
+    """
+    import gc
+
+    global _collector_paused
+    if gc.isenabled():
+        gc.disable()
+        _collector_paused = True
+    status = main()
+    gc.freeze()
+    sys.exit(status)
+
+
+def _start_up_done() -> None:
+    """Resume the collector `run` paused, leaving out what the start-up made."""
+    global _collector_paused
+    if _collector_paused:
+        import gc
+
+        gc.freeze()
+        gc.enable()
+        _collector_paused = False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -248,16 +292,14 @@ def _command_name(arguments: Sequence[str]) -> str | None:
 
 
 def _run(args: argparse.Namespace, err: Output) -> int:
-    import shutil
+    import contextlib
 
-    from .bidi import BidiUnavailableError, bidi_display
     from .output import one_line
-    from .pager import paged
 
     # Decided before a pager takes over standard output: what matters is
     # whether the user looks at a terminal, and how wide it is.
     out = stdout_output()
-    args.fit_width = shutil.get_terminal_size().columns if out.terminal else None
+    args.fit_width = terminal_size().columns if out.terminal else None
     page = (
         out.terminal
         and not args.no_pager
@@ -273,11 +315,24 @@ def _run(args: argparse.Namespace, err: Output) -> int:
         return fail(err, _("-o/--output needs a file name, not an empty string"))
     try:
         corpus = _corpus(args, err)
-        with paged(page), bidi_display(reorder, args.fit_width):
+        _start_up_done()
+        # The pager and the bidi display are imported only when they are
+        # used: output to a file or a pipe, the everyday case of scripts,
+        # starts faster without them.
+        with contextlib.ExitStack() as display:
+            if page:
+                from .pager import paged
+
+                display.enter_context(paged())
+            if reorder:
+                from .bidi import BidiUnavailableError, bidi_display
+
+                try:
+                    display.enter_context(bidi_display(True, args.fit_width))
+                except BidiUnavailableError as error:
+                    return fail(err, str(error))
             return _command(args.command)(corpus, args, out, err)
         return EXIT_OK  # the user quit the pager before the end
-    except BidiUnavailableError as error:
-        return fail(err, str(error))
     except UnknownValueError as error:
         listing = _LISTING_COMMANDS.get(error.facet, f"{PROG} --help")
         see = _("Run '{command}' to see them all.").format(command=listing)

@@ -28,10 +28,13 @@ __all__ = [
     "visual",
 ]
 
+# The patterns are compiled on first use (re caches them): compiling them
+# cost more than the rest of this module's import, and a table printed
+# without --bidi imports the module but never reorders.
 # Hebrew, Arabic, Syriac, Thaana, NKo … and the Arabic presentation forms.
-_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
-_SGR = re.compile("\x1b\\[[0-9;]*m")
-_WHOLE_LINE_STYLE = re.compile("^(\x1b\\[[0-9;]*m)([^\x1b]*)(\x1b\\[0m)$")
+_RTL = "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]"
+_SGR = "\x1b\\[[0-9;]*m"
+_WHOLE_LINE_STYLE = "^(\x1b\\[[0-9;]*m)([^\x1b]*)(\x1b\\[0m)$"
 
 
 class BidiUnavailableError(RuntimeError):
@@ -63,7 +66,7 @@ def _reorderer() -> Callable[[str], str]:
         # the Unicode algorithm's paragraph rule has it.
         base = "R" if right_to_left(text) else "L"
         shown = str(get_display(text, base_dir=base))
-        if get_display_mirrored is None or not _BRACKETS.search(text):
+        if get_display_mirrored is None or not re.search(_BRACKETS, text):
             return shown
         return _with_mirrored_brackets(shown, str(get_display_mirrored(text, base_dir=base)))
 
@@ -71,7 +74,7 @@ def _reorderer() -> Callable[[str], str]:
 
 
 # Characters whose glyph is mirrored at a right-to-left level: (), [], {}, «», <>…
-_BRACKETS = re.compile("[()\\[\\]{}<>«»‹›]")
+_BRACKETS = "[()\\[\\]{}<>«»‹›]"
 
 
 def _with_mirrored_brackets(shown: str, mirrored: str) -> str:
@@ -91,7 +94,7 @@ def _with_mirrored_brackets(shown: str, mirrored: str) -> str:
     for char in shown:
         other = mirrored[index] if index < len(mirrored) else None
         if other == char or (
-            other is not None and _BRACKETS.match(char) and _BRACKETS.match(other)
+            other is not None and re.match(_BRACKETS, char) and re.match(_BRACKETS, other)
         ):
             kept.append(other)
             index += 1
@@ -141,13 +144,13 @@ def display_line(line: str, reorder: Callable[[str], str]) -> str:
     styles are dropped: reordering moves characters across them, and a
     highlight in the wrong place misleads more than none.
     """
-    if not _RTL.search(line):
+    if not re.search(_RTL, line):
         return line
-    whole = _WHOLE_LINE_STYLE.match(line)
+    whole = re.match(_WHOLE_LINE_STYLE, line)
     if whole:
         on, text, off = whole.groups()
         return on + reorder(text) + off
-    return reorder(_SGR.sub("", line))
+    return reorder(re.sub(_SGR, "", line))
 
 
 class _BidiWriter(io.TextIOBase):
@@ -187,8 +190,8 @@ class _BidiWriter(io.TextIOBase):
             return line
         shown = display_line(line, self.reorder)
         # A right-to-left paragraph is set flush right, as it is on paper.
-        if self._width is not None and right_to_left(_SGR.sub("", line)):
-            shown = " " * max(self._width - display_width(_SGR.sub("", shown)), 0) + shown
+        if self._width is not None and right_to_left(re.sub(_SGR, "", line)):
+            shown = " " * max(self._width - display_width(re.sub(_SGR, "", shown)), 0) + shown
         return shown
 
     def flush_pending(self) -> None:

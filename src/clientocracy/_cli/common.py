@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -51,10 +52,34 @@ def stderr_output() -> Output:
     return Output(lambda: sys.stderr, name=N_("standard error"), required=False, color=False)
 
 
-def terminal_width(stream: TextIO) -> int:
-    import shutil
+def terminal_size(fallback: tuple[int, int] = (80, 24)) -> os.terminal_size:
+    """The size of the terminal, exactly as `shutil.get_terminal_size` gives it.
 
-    return min(shutil.get_terminal_size((88, 24)).columns, 100)
+    `COLUMNS` and `LINES` first, then the terminal on standard output, then
+    *fallback*. Written out here because importing shutil (and the
+    compression modules it imports) costs an everyday command a noticeable
+    part of its start-up time; tests hold the two to the same answers.
+    """
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    try:
+        lines = int(os.environ["LINES"])
+    except (KeyError, ValueError):
+        lines = 0
+    if columns <= 0 or lines <= 0:
+        try:
+            size = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            size = os.terminal_size(fallback)
+        columns = columns if columns > 0 else size.columns or fallback[0]
+        lines = lines if lines > 0 else size.lines or fallback[1]
+    return os.terminal_size((columns, lines))
+
+
+def terminal_width(stream: TextIO) -> int:
+    return min(terminal_size((88, 24)).columns, 100)
 
 
 def print_json(out: Output, data: Any) -> None:

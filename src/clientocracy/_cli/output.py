@@ -23,6 +23,7 @@ __all__ = [
     "Output",
     "OutputError",
     "Styled",
+    "fill_words",
     "neutralize",
     "one_line",
     "unmark",
@@ -35,9 +36,16 @@ __all__ = [
 # file names). Text from a user's corpus or command line could otherwise
 # recolour the terminal, move the cursor, or display one thing while meaning
 # another. ZWNJ and ZWJ (U+200C, U+200D) are not among them: Persian needs them.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ud800-\udfff]"
-)
+#
+# One pattern with every one of them cost each command more to compile than
+# its output takes to write, so the controls are found by a pattern of
+# Latin-1 characters (cheap to compile), the bidi characters by a table, and
+# lone surrogates, the only characters UTF-8 cannot encode, only in a text
+# that does not encode. A test holds the result to that of the one pattern.
+_UNSAFE_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_BIDI_ESCAPES = {ord(char): f"\\u{ord(char):04x}" for char in _BIDI_CONTROLS}
+_SURROGATES = "[\ud800-\udfff]"
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -48,10 +56,19 @@ def _escape(match: re.Match[str]) -> str:
 def neutralize(text: str) -> str:
     """Show control and bidi-override characters as visible escapes (`\\x1b`).
 
-    Newlines and tabs are kept; everything else in `_UNSAFE` becomes
-    printable text, so it can be seen but has no effect.
+    Newlines and tabs are kept; every other control character, bidi control
+    and lone surrogate becomes printable text, so it can be seen but has no
+    effect.
     """
-    return _UNSAFE.sub(_escape, text)
+    text = _UNSAFE_CONTROLS.sub(_escape, text)
+    if text.isascii():
+        return text
+    text = text.translate(_BIDI_ESCAPES)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = re.sub(_SURROGATES, _escape, text)
+    return text
 
 
 def one_line(text: str) -> str:
@@ -65,24 +82,41 @@ def wrap(text: str, width: int, indent: str = "") -> str:
     Paragraphs are separated by blank lines; Persian text is kept in logical
     order, since the terminal applies its own bidirectional layout.
     """
-    import textwrap
-
-    def fill(line: str) -> str:
-        return textwrap.fill(
-            " ".join(line.split()),
-            width=max(width, 20),
-            initial_indent=indent,
-            subsequent_indent=indent,
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-
+    width = max(width, 20)
     paragraphs = re.split(r"\n[ \t\u00a0]*\n\s*", neutralize(text).strip())
     return "\n\n".join(
-        "\n".join(fill(line) for line in paragraph.splitlines() if line.strip())
+        "\n".join(
+            fill_words(line.split(), width, indent)
+            for line in paragraph.splitlines()
+            if line.strip()
+        )
         for paragraph in paragraphs
         if paragraph.strip()
     )
+
+
+def fill_words(words: list[str], width: int, indent: str = "") -> str:
+    """*words* in lines of at most *width* columns (a longer word alone), each after *indent*.
+
+    The lines `textwrap.fill` makes of the words joined by spaces, with
+    `break_long_words` and `break_on_hyphens` off (a test holds the two
+    equal): importing textwrap, which compiles its patterns for the cases
+    these words never have, cost a command that shows a story a noticeable
+    part of its start-up time.
+    """
+    room = width - len(indent)
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0
+    for word in words:
+        if line and used + 1 + len(word) > room:
+            lines.append(indent + " ".join(line))
+            line, used = [], 0
+        used += len(word) + (1 if line else 0)  # and a space before it
+        line.append(word)
+    if line:
+        lines.append(indent + " ".join(line))
+    return "\n".join(lines)
 
 
 # Highlights are marked with two private-use characters while text is

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from .._version import __version__
 from .authoring import EXAMPLES as _AUTHORING_EXAMPLES
 from .authoring import TABLE as _AUTHORING_TABLE
-from .common import EXIT_USAGE, FILE_FORMATS, PROG, stderr_output, stdout_output
-from .i18n import N_, _, current, ngettext, number, quoted
+from .common import EXIT_USAGE, FILE_FORMATS, PROG, stderr_output, stdout_output, terminal_size
+from .i18n import N_, _, ngettext, number, quoted
 
 # typing is left unimported at run time: `--version` and `--help` start faster.
 TYPE_CHECKING = False
@@ -180,6 +180,18 @@ class _Parser(argparse.ArgumentParser):
             # argparse prints help and --version to stdout, usage errors to stderr.
             to_stdout = file is None or file is sys.stdout
             (stdout_output() if to_stdout else stderr_output()).write(message)
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter for help whose text is laid out already, as wide as the terminal.
+
+    argparse makes a formatter for every argument it adds, and its own finds
+    the width with shutil, whose import (compression modules and all) would
+    cost every command's start-up; the width is the same.
+    """
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=terminal_size().columns - 2)
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
@@ -469,7 +481,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     With *only*, the parser knows just that one command: building all of
     them costs a few milliseconds that a single run never needs.
     """
-    formatter = argparse.RawDescriptionHelpFormatter
+    formatter = _Formatter
     translate_argparse()
     parser = _Parser(
         prog=PROG,
@@ -557,8 +569,10 @@ def translate_argparse() -> None:
     """Have argparse's own words (usage, options, its errors) follow the interface language.
 
     argparse looks its words up with the module-level `gettext` functions
-    it imported; the catalogs of this package carry their translations.
+    it imported; the catalogs of this package carry their translations. In
+    English too they are this package's: the interface is in one language,
+    and the system's gettext would look for catalogs on disk (and import
+    `locale`) for each of argparse's words.
     """
-    if current() != "en":
-        argparse._ = _  # type: ignore[attr-defined]
-        argparse.ngettext = ngettext  # type: ignore[attr-defined]
+    argparse._ = _  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ from .common import (
     print_json,
     print_table,
     reading_language,
+    terminal_size,
     terminal_width,
 )
 from .i18n import (
@@ -34,15 +35,16 @@ from .i18n import (
 )
 
 if TYPE_CHECKING:
-    from .._records import Language, SearchHit, Story
+    from .._records import Language, Story
+    from .._search.hits import SearchHit
     from .output import Marked, Output
 
 
 def cmd_list(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    from .._export.records import as_dict
-
     stories = filtered_stories(corpus, args)
     if args.json:
+        from .._export.records import as_dict
+
         print_json(out, [as_dict(story) for story in stories])
     elif stories:
         language = reading_language(corpus, args)
@@ -86,8 +88,6 @@ def _title(story: Story, language: Language) -> str:
 
 
 def cmd_search(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    from .._export.records import as_dict
-
     if args.limit < 0:
         return fail(err, _("--limit cannot be negative, got {limit}").format(limit=args.limit))
     query = " ".join(args.query)
@@ -99,6 +99,8 @@ def cmd_search(corpus: Corpus, args: argparse.Namespace, out: Output, err: Outpu
         limit=args.limit,
     )
     if args.json:
+        from .._export.records import as_dict
+
         print_json(out, [as_dict(hit) for hit in hits])
     else:
         language = reading_language(corpus, args)
@@ -275,11 +277,9 @@ def _summary(story: Story, language: Language) -> str:
 
 def _show_parallel(out: Output, story: Story, language: Language) -> None:
     """The original and a translation, segment by segment, side by side or stacked."""
-    import shutil
-
     from .parallel import MAX_WIDTH, print_parallel
 
-    width = min(shutil.get_terminal_size((88, 24)).columns, MAX_WIDTH)
+    width = min(terminal_size((88, 24)).columns, MAX_WIDTH)
     translation = story.translation(language)
     segments = len(translation.segments)
     about = (
@@ -301,13 +301,13 @@ def _show_parallel(out: Output, story: Story, language: Language) -> None:
 
 
 def cmd_show(corpus: Corpus, args: argparse.Namespace, out: Output, err: Output) -> int:
-    from .._export.records import as_dict
-
     story = corpus.story(args.id)
     language = None if args.in_language is None else corpus.language(args.in_language)
     if getattr(args, "parallel", False):
         return _parallel(corpus, story, language, args, out, err)
     if args.json:
+        from .._export.records import as_dict
+
         print_json(out, as_dict(story))
     else:
         if language is not None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Self
 from .._errors import UnknownValueError
 from .._normalize import close_matches, name_key
 from .._public import public
-from .._records import Company, Language, Principle, SearchHit, Source, Story
+from .._records import Company, Language, Principle, Source, Story
 from .._stores.memory import MemoryStore, Store
 from .collection import StoryCollection
 from .facets import CompanyLike, Facet, LanguageLike, PrincipleLike, display_name
@@ -18,6 +18,7 @@ from .facets import CompanyLike, Facet, LanguageLike, PrincipleLike, display_nam
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from .._search.hits import SearchHit
     from .._stores.compiled import Provenance
 
 __all__ = [

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from .._records import Company, Language, Principle, SearchHit, Source, Story
+from .._records import Company, Language, Principle, Source, Story
 from .corpus import CompanyLike, Corpus, LanguageLike, PrincipleLike, StoryCollection
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from .._search.hits import SearchHit
 
 __all__ = [
     "companies",

@@ -16,12 +16,12 @@ from .._records import (
     Company,
     Language,
     Principle,
-    SearchHit,
     Source,
     Story,
     Translation,
     plain_fields,
 )
+from .._search.hits import SearchHit
 
 __all__ = [
     "FORMATS",

@@ -41,6 +41,7 @@ __all__ = [
     "MAX_VALUE_BYTES",
     "GuardedFile",
     "read_head",
+    "uri_quote",
 ]
 
 #: The most bytes of one value (a source text, as UTF-16) a query may produce.
@@ -52,6 +53,23 @@ MAX_VALUE_BYTES = 2 * 64 * 1024 * 1024 + 4096
 MAX_STATEMENT_STEPS = 200_000_000
 #: How many steps pass between two calls of the progress handler.
 PROGRESS_EVERY = 20_000
+
+# What a file name may keep as it is in an SQLite URI: the characters
+# urllib.parse.quote leaves alone, and the separators "/" and ":".
+_URI_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~/:")
+
+
+def uri_quote(path: str) -> str:
+    """*path* with every other byte of its UTF-8 percent-encoded, for a ``file:`` URI.
+
+    What `urllib.parse.quote(path, safe="/:")` gives (a test holds the two
+    equal), without the import of urllib.parse and ipaddress, which cost
+    more start-up time than opening the file.
+    """
+    return "".join(
+        chr(byte) if byte in _URI_SAFE else f"%{byte:02X}" for byte in path.encode("utf-8")
+    )
+
 
 _LIMITS = {
     "SQLITE_LIMIT_LENGTH": MAX_VALUE_BYTES,
@@ -171,8 +189,6 @@ class GuardedFile:
 
     def connect(self) -> sqlite3.Connection:
         """Open the file in SQLite, read-only and with every guard in place."""
-        from urllib.parse import quote
-
         path = os.path.abspath(self._path).replace(os.sep, "/")
         assert self._fd is not None
         # SQLite opens the file again by its name (it resolves even
@@ -183,7 +199,7 @@ class GuardedFile:
             raise CorpusError(
                 [f"{self.shown}: the file was replaced while it was being opened; load it again"]
             )
-        uri = "file:" + quote(path, safe="/:") + "?mode=ro"
+        uri = "file:" + uri_quote(path) + "?mode=ro"
         try:
             db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         except sqlite3.Error as error:

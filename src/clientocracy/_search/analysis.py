@@ -58,14 +58,9 @@ RAW_WORD = re.compile(
 )
 _QUOTES = str.maketrans(dict.fromkeys("“”„«»‟〝〞＂", '"'))
 
-# Column weights for BM25: a word in a title or the company's name says more
-# about what a story is than the same word somewhere in a long passage.
-# Each field is a column of its own, so that a phrase never matches across
-# the end of one field and the start of the next.
-#
-# A story has one row for each language it reads in: its original and each
-# translation, so a hit can say which text matched and show it.
-COLUMNS = ("title", "company", "summary", "body", "facets")
+# Column weights for BM25, in the order of the index's COLUMNS: a word in a
+# title or the company's name says more about what a story is than the same
+# word somewhere in a long passage.
 WEIGHTS = (5.0, 5.0, 2.0, 1.0, 0.0)
 _TEXT_COLUMNS = "{title company summary body}"
 

@@ -6,14 +6,16 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from .._records import MAX_TRANSLATIONS, SearchHit
+from .._records import MAX_TRANSLATIONS
 
 if TYPE_CHECKING:
     import sqlite3
 
     from .._stores.memory import Store
 
-from .analysis import COLUMNS, DEFAULT_SNIPPET_WIDTH, WEIGHTS, Query, get_stemmer, split_words
+from .analysis import DEFAULT_SNIPPET_WIDTH, WEIGHTS, Query, get_stemmer, split_words
+from .hits import SearchHit
+from .schema import COLUMNS, create_index_table
 from .snippets import snippet
 
 #: A story's rows in the index are numbered ``position * _READINGS + reading``:
@@ -23,23 +25,6 @@ _READINGS = MAX_TRANSLATIONS + 1
 
 #: From this many stories on, the index is analysed and inserted in two threads.
 PARALLEL_FROM = 5_000
-
-
-def create_index_table(db: sqlite3.Connection, table: str) -> None:
-    """Create the FTS5 table of the search index, or explain that FTS5 is missing."""
-    import sqlite3
-
-    try:
-        db.execute(
-            f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(COLUMNS)}, "
-            "tokenize='ascii', content='', detail=full)"
-        )
-    except sqlite3.OperationalError as error:
-        raise RuntimeError(
-            "clientocracy's search needs SQLite's FTS5 extension, which the sqlite3 module "
-            f"of this Python lacks ({error}); use a Python built with FTS5 enabled "
-            "(the python.org, Debian, Homebrew and conda builds all have it)"
-        ) from None
 
 
 _Row = tuple[int, str, str, str, str, str]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from .._records import SEARCH_FIELDS, Snippet, Span, Story
+from .._records import SEARCH_FIELDS, Span, Story
 
 if TYPE_CHECKING:
     pass
 
 from .analysis import MAX_WORD_CHARS, RAW_WORD, SNIPPET_SCAN_CHARS, SPACE, get_stemmer, split_words
+from .hits import Snippet
 
 
 def _field_text(story: Story, language: str, field: str, passage: str | None = None) -> str | None:

@@ -17,7 +17,6 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -57,6 +56,8 @@ from .compiled import (
 from .memory import BoundedCache, MaskCache, Origin, Store, facet_keys, mask_of
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .._corpus.corpus import Corpus
     from .._search.index import SearchIndex
 
@@ -238,7 +239,10 @@ def compile_corpus(
 
     *timings*, if given, receives the seconds each step took (for the benchmarks).
     """
+    # pathlib (with urllib and ipaddress) only when writing: opening a
+    # compiled file, what every command on one does, needs none of it.
     import tempfile
+    from pathlib import Path
 
     if not os.fspath(path):
         raise FileNotFoundError(2, "an empty file name; name the file to write", "")
@@ -304,7 +308,8 @@ def _removed_on_signal(temporary: str) -> Iterator[None]:
 def _fill(temporary: str, corpus: Corpus, lap: _Laps) -> None:
     from datetime import datetime
 
-    from .._search.index import create_index_table, fill_index
+    from .._search.index import fill_index
+    from .._search.schema import create_index_table
 
     db = sqlite3.connect(temporary)
     try:
@@ -675,7 +680,7 @@ _EXPECTED: list[list[tuple[Any, ...]]] = []
 def expected_schema() -> list[tuple[Any, ...]]:
     """Every object of the schema `compile` writes, as ``sqlite_master`` lists it."""
     if not _EXPECTED:
-        from .._search.index import create_index_table
+        from .._search.schema import create_index_table
 
         db = sqlite3.connect(":memory:")
         try:
