@@ -65,6 +65,21 @@ def test_export_with_no_match_says_so_and_exits_1(tmp_path: Path) -> None:
     assert json.loads(out.read_text(encoding="utf-8")) == []
 
 
+@pytest.mark.parametrize("format", ["parquet", "hf"])
+def test_a_parquet_or_hub_export_with_no_match_says_so_and_exits_1(
+    tmp_path: Path, format: str
+) -> None:
+    pyarrow = pytest.importorskip("pyarrow.parquet")
+    out = tmp_path / f"none.{format}"
+    result = run("export", "--format", format, "-o", str(out), *NO_MATCH)
+    assert result.returncode == 1
+    assert "no story matches" in result.stderr
+    # The file is still written, with the schema and no rows.
+    files = [out] if format == "parquet" else sorted(out.rglob("*.parquet"))
+    assert files
+    assert sum(pyarrow.read_table(path).num_rows for path in files) == 0
+
+
 def test_validate_exits_1_for_a_broken_corpus_and_0_for_a_good_one(tmp_path: Path) -> None:
     good = user_corpus(tmp_path / "good")
     assert run("validate", str(good)).returncode == 0
