@@ -16,7 +16,6 @@ that is a `Message` is rendered in turn.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -88,28 +87,45 @@ def quoted(items: Sequence[str], separator: str = ", ") -> Message:
 _SEPARATORS = {"; ": N_("; "), ", ": N_(", ")}
 
 
-class _Renderer(string.Formatter):
-    def __init__(
-        self,
-        translate: Callable[[str], str],
-        quote: Callable[[str], str],
-        number: Callable[[str], str],
-    ) -> None:
-        self.translate = translate
-        self.quote = quote
-        self.number = number
+def _renderer_class() -> type[Any]:
+    """The formatter that renders a message, made on first use.
 
-    def convert_field(self, value: Any, conversion: str | None) -> Any:
-        if conversion == "r" and isinstance(value, str):
-            return self.quote(render(value, self.translate, self.quote, self.number))
-        return super().convert_field(value, conversion)
+    `string` compiles a pattern when imported: a command that reports no
+    error should not pay for it.
+    """
+    global _RENDERER
+    if _RENDERER is not None:
+        return _RENDERER
+    import string
 
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if isinstance(value, Message):
-            return format(render(value, self.translate, self.quote, self.number), format_spec)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return self.number(format(value, format_spec))
-        return str(super().format_field(value, format_spec))
+    class _Renderer(string.Formatter):
+        def __init__(
+            self,
+            translate: Callable[[str], str],
+            quote: Callable[[str], str],
+            number: Callable[[str], str],
+        ) -> None:
+            self.translate = translate
+            self.quote = quote
+            self.number = number
+
+        def convert_field(self, value: Any, conversion: str | None) -> Any:
+            if conversion == "r" and isinstance(value, str):
+                return self.quote(render(value, self.translate, self.quote, self.number))
+            return super().convert_field(value, conversion)
+
+        def format_field(self, value: Any, format_spec: str) -> str:
+            if isinstance(value, Message):
+                return format(render(value, self.translate, self.quote, self.number), format_spec)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return self.number(format(value, format_spec))
+            return str(super().format_field(value, format_spec))
+
+    _RENDERER = _Renderer
+    return _RENDERER
+
+
+_RENDERER: type[Any] | None = None
 
 
 def render(
@@ -134,8 +150,8 @@ def render(
     """
     if not isinstance(text, Message):
         return str(text)
-    renderer = _Renderer(translate, quote, number)
+    renderer = _renderer_class()(translate, quote, number)
     try:
-        return renderer.vformat(translate(text.template), (), text.args)
+        return str(renderer.vformat(translate(text.template), (), text.args))
     except (KeyError, IndexError, ValueError):  # a broken translation: the English text
         return str(text)

@@ -28,7 +28,6 @@ from .common import (
     terminal_size,
     warn,
 )
-from .errors import described
 from .i18n import _, listed, quoted
 from .parser import build_parser
 
@@ -336,10 +335,14 @@ def _run(args: argparse.Namespace, err: Output) -> int:
     except UnknownValueError as error:
         listing = _LISTING_COMMANDS.get(error.facet, f"{PROG} --help")
         see = _("Run '{command}' to see them all.").format(command=listing)
+        from .errors import described  # only on an error: it costs start-up time
+
         return fail(err, f"{one_line(described(error))}\n{see}")
     # A story without text in the language asked for, an invalid corpus, a
     # value the library refuses (an overlong query): the library's message.
     except (LookupError, ValueError) as error:
+        from .errors import described
+
         return fail(err, described(error))
     except BrokenPipeError:
         raise
