@@ -343,17 +343,7 @@ class Draft:
         self._new_id("sources", id, "source")
         if not text.strip():
             raise ValueError(f"source {id!r}: the text is empty")
-        if license is not None:
-            problem = expression_problem(license)
-            if problem:
-                raise ValueError(
-                    Message(
-                        N_("source {id!r}: license {license!r}: {problem}"),
-                        id=id,
-                        license=license,
-                        problem=problem,
-                    )
-                )
+        _check_license(license, N_("source {id!r}: license {license!r}: {problem}"), id=id)
         import hashlib
 
         tag = self.resolve("language", language)
@@ -542,17 +532,11 @@ class Draft:
         is the translation's SPDX licence expression (the translator's
         work only: the passage keeps its source's).
         """
-        if license is not None:
-            problem = expression_problem(license)
-            if problem:
-                raise ValueError(
-                    Message(
-                        N_("the translation of {story!r}: license {license!r}: {problem}"),
-                        story=story,
-                        license=license,
-                        problem=problem,
-                    )
-                )
+        _check_license(
+            license,
+            N_("the translation of {story!r}: license {license!r}: {problem}"),
+            story=story,
+        )
         record = self._story(story)
         text, span, _ = self.passage(story)
         language = self.resolve("language", alignment.language)
@@ -653,3 +637,12 @@ class Draft:
                 with contextlib.suppress(OSError):
                     os.unlink(target)
             raise
+
+
+def _check_license(license: str | None, template: str, **where: str) -> None:
+    """Raise `ValueError` with *template* if *license* is given and no SPDX expression."""
+    if license is None:
+        return
+    problem = expression_problem(license)
+    if problem:
+        raise ValueError(Message(template, license=license, problem=problem, **where))
