@@ -105,7 +105,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     _m(
         "licences",
         "_spdx.py",
-        '        if word.lower() in {"and", "or", "with"} and word not in _OPERATORS:',
+        "        if word.upper() in _OPERATORS and word not in _OPERATORS:",
         "        if False:",
         "an operator in lower case is taken for a licence name",
         _LICENCES,

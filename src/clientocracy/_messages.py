@@ -16,6 +16,7 @@ that is a `Message` is rendered in turn.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -87,15 +88,13 @@ def quoted(items: Sequence[str], separator: str = ", ") -> Message:
 _SEPARATORS = {"; ": N_("; "), ", ": N_(", ")}
 
 
+@functools.cache
 def _renderer_class() -> type[Any]:
     """The formatter that renders a message, made on first use.
 
     `string` compiles a pattern when imported: a command that reports no
     error should not pay for it.
     """
-    global _RENDERER
-    if _RENDERER is not None:
-        return _RENDERER
     import string
 
     class _Renderer(string.Formatter):
@@ -121,11 +120,7 @@ def _renderer_class() -> type[Any]:
                 return self.number(format(value, format_spec))
             return str(super().format_field(value, format_spec))
 
-    _RENDERER = _Renderer
-    return _RENDERER
-
-
-_RENDERER: type[Any] | None = None
+    return _Renderer
 
 
 def render(

@@ -71,7 +71,7 @@ def _grammar_problem(words: list[str]) -> str | None:
     depth = 0
     expect_operand = True
     for word in words:
-        if word.lower() in {"and", "or", "with"} and word not in _OPERATORS:
+        if word.upper() in _OPERATORS and word not in _OPERATORS:
             return Message(
                 N_("operators are written in capitals: {word!r} should be {upper!r}"),
                 word=word,

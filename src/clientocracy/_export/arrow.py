@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from .._records import Story
-from .records import SEGMENT_COLUMNS
+from .records import SEGMENT_COLUMNS, SOURCE_LICENSE_COLUMN
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -68,11 +68,7 @@ ARROW_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("span_end", "int64", "where the passage ends (exclusive)"),
     ("channel", "string", "how the company learned of the need, or null where the text is silent"),
     ("text", "string", "the passage, exactly as the source text has it"),
-    (
-        "source_license",
-        "string",
-        "the SPDX licence expression of the source text, or null where its corpus is silent",
-    ),
+    SOURCE_LICENSE_COLUMN,
     ("language_name", "string", "the English name of the story's language"),
     ("languages", "list<string>", "every language the story reads in, its own first"),
     ("company_country", "string", "the company's ISO 3166-1 alpha-2 country code"),

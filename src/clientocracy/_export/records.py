@@ -57,6 +57,12 @@ _CSV_COLUMNS = (
     "text",
     "source_license",
 )
+# The same column, with the same meaning, in the stories and the segments tables.
+SOURCE_LICENSE_COLUMN = (
+    "source_license",
+    "string",
+    "the SPDX licence expression of the source text, or null where its corpus is silent",
+)
 SEGMENT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("story", "string", "the story's id (the `id` of the stories table)"),
     ("source_language", "string", "the BCP 47 tag of the original's language"),
@@ -66,11 +72,7 @@ SEGMENT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("end", "int64", "where it ends (exclusive)"),
     ("original", "string", "the original's words, `source.text[start:end]`"),
     ("translation", "string", "the segment's translation"),
-    (
-        "source_license",
-        "string",
-        "the SPDX licence expression of the source text, or null where its corpus is silent",
-    ),
+    SOURCE_LICENSE_COLUMN,
     (
         "translation_license",
         "string",
